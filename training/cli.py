@@ -1,0 +1,266 @@
+"""The command line: ``linesift train | evaluate | predict``, each a thin wrapper over a
+library function. Results go to stdout (a table, or JSON with --json); progress and
+errors go to stderr. A user's mistake is one line ``linesift: FILE:LINE: what``, never a
+traceback: exit 2 for usage (missing file, bad option), 1 for bad data."""
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from training.errors import InputError
+from training.model_file import SHIPPED_MODEL, load_model, save_model
+from training.output import FORMATS, SUFFIXES, atomic_writer, render
+from training.predict import predict_files
+from training.train import describe, evaluate_pages, read_corpus, train_model
+
+
+def _user_errors(command):
+    """Turn InputError (and a closed stdout pipe) into a one-line message and exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            click.echo(f"linesift: {error}", err=True)
+            sys.exit(error.exit_code)
+        except BrokenPipeError:
+            # `linesift predict ... | head`: the reader left; that is not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+
+    return wrapper
+
+
+def _progress(quiet):
+    return (lambda message: None) if quiet else (lambda message: click.echo(f"linesift: {message}", err=True))
+
+
+def _read_exclude(path):
+    if path is None:
+        return []
+    with open(path, encoding="utf-8") as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+
+
+def _model_options(command):
+    """Hyperparameters of a model to train (train, and evaluate --cv)."""
+    options = [
+        click.option("--C", "C", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+                     help="Inverse regularisation strength of the first pass: smaller is smoother."),
+        click.option("--context/--no-context", default=True, show_default=True,
+                     help="Train the second pass over neighbouring lines' scores."),
+        click.option("--word-weight", type=click.Choice(["none", "log", "sqrt"]), default="log", show_default=True,
+                     help="Weight training lines by their length, so long paragraphs count more than 'Share'."),
+        click.option("--exclude", "exclude_file", type=click.Path(exists=True, dir_okay=False),
+                     help="File listing labeled pages (paths as given, one per line) to leave out."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _hyperparameters(C, context, word_weight, threshold=None):
+    chosen = {"C": C, "context": context, "word_weight": word_weight}
+    if threshold is not None:
+        chosen["threshold"] = threshold
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="linesift")
+def main():
+    """linesift: label each line of a web page dump as content or chrome.
+
+    \b
+    A dump is a page's text, one block per line (browser copy, lynx -dump,
+    Common Crawl WET, a crawler's markdown). Labeled pages, for training and
+    evaluation, are `content<TAB>text` / `chrome<TAB>text` per line, one file
+    per page, in folders by site: CORPUS/<site>/<page>.tsv.
+
+    \b
+    Examples:
+      linesift predict page.txt                 # print the page's content lines
+      linesift train labeled/ -o my.npz         # train on your own labels
+      linesift evaluate labeled/ --cv 5         # measure, split by site
+    """
+
+
+@main.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Model file to write (.npz; written atomically).")
+@_model_options
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="P(content) at or above which a line is content; stored in the model.")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
+              help="Before training, measure K-fold cross-validation by site and store it in the model.")
+@click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@_user_errors
+def train(corpus, output, C, context, word_weight, exclude_file, threshold, folds, as_json, quiet):
+    """Train a model on labeled pages.
+
+    CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
+    file; give several to train on all of them.
+
+    \b
+    Example:
+      linesift train labeled/ ../my-labels/ -o my-model.npz --cv 5
+      linesift predict -m my-model.npz page.txt
+    """
+    say = _progress(quiet)
+    pages = read_corpus(corpus, _read_exclude(exclude_file))
+    hyperparameters = _hyperparameters(C, context, word_weight, threshold)
+    info = {"training": describe(pages, corpus)}
+    if folds:
+        report = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
+        info["metrics"] = report
+    try:
+        model = train_model(pages, hyperparameters, progress=say)
+    except ValueError as error:
+        raise InputError(" ".join(corpus), str(error)) from None
+    save_model(model, output, info)
+    say(f"wrote {output}")
+    summary = {"model": output, **info}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        t = info["training"]
+        click.echo(f"trained on {t['pages']} pages from {t['sites']} sites: {t['lines']} lines, "
+                   f"{t['content_lines']} content")
+        if folds:
+            click.echo(_table(info["metrics"]))
+        click.echo(f"model written to {output}")
+
+
+@main.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path())
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help=f"Model file to evaluate [default: the shipped model, {SHIPPED_MODEL.name}].")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
+              help="Instead of a model file: K-fold cross-validation split by site; each fold trains a new "
+                   "model on the other folds' sites (the model options below apply).")
+@_model_options
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="P(content) threshold [default: the model's own].")
+@click.option("--baselines/--no-baselines", default=True, show_default=True,
+              help="Also score 'every line is content' and C4's line rule on the same pages.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@_user_errors
+def evaluate(corpus, model_path, folds, C, context, word_weight, exclude_file, threshold, baselines, as_json, quiet):
+    """Precision, recall and F1 of `content` on labeled pages.
+
+    Reports line-level scores, token-weighted scores (each line weighted by its
+    word count: a missed paragraph counts more than a missed 'Share'), a per-class
+    table and the confusion counts.
+
+    \b
+    Examples:
+      linesift evaluate labeled/                       # the shipped model
+      linesift evaluate my-labels/ -m my-model.npz --json
+      linesift evaluate my-labels/ --cv 5              # train and test by site folds
+    """
+    say = _progress(quiet)
+    pages = read_corpus(corpus, _read_exclude(exclude_file))
+    if folds:
+        if model_path:
+            raise InputError(model_path, "--cv trains its own models; leave out -m", exit_code=2)
+        try:
+            report = evaluate_pages(pages, folds=folds, hyperparameters=_hyperparameters(C, context, word_weight, threshold),
+                                    baselines=baselines, progress=say)
+        except ValueError as error:
+            raise InputError(" ".join(corpus), str(error)) from None
+    else:
+        report = evaluate_pages(pages, model=load_model(model_path), threshold=threshold, baselines=baselines)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(_table(report))
+
+
+def _table(report):
+    m = report["linesift"]
+    rows = [f"{m['pages']} pages, {m['lines']} lines ({report['setup']['mode']})", "",
+            f"{'':28}{'precision':>10}{'recall':>10}{'F1':>10}"]
+
+    def row(name, prf):
+        return f"{name:28}{prf['precision']:>10.4f}{prf['recall']:>10.4f}{prf['f1']:>10.4f}"
+
+    rows.append(row("content, lines", m["content"]))
+    rows.append(row("content, token-weighted", m["tokens"]))
+    for name, base in report.get("baselines", {}).items():
+        rows.append(row(f"  {name}, lines", base["content"]))
+        rows.append(row(f"  {name}, tokens", base["tokens"]))
+    rows += ["", f"{'class':28}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
+    for name, c in m["classes"].items():
+        rows.append(row(name, c) + f"{c['support']:>10}")
+    c = m["confusion"]
+    rows += ["", "confusion (content is positive):",
+             f"  true content predicted content (tp) {c['tp']:>8}   true chrome predicted content (fp) {c['fp']:>8}",
+             f"  true content predicted chrome  (fn) {c['fn']:>8}   true chrome predicted chrome  (tn) {c['tn']:>8}"]
+    return "\n".join(rows)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: the content lines. labeled: every line as content<TAB>text / chrome<TAB>text "
+                   "(correct it and train on it). jsonl: one JSON object per page with each line's "
+                   "number, label, probability and text.")
+@click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None,
+              help="P(content) at or above which a line is content [default: the model's own].")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-", show_default=True,
+              help="Output file, or folder for several inputs in text/labeled format (one file per "
+                   "input, paths mirrored); '-' is stdout. Files are written atomically.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@_user_errors
+def predict(inputs, model_path, fmt, threshold, output, quiet):
+    """Label the lines of page dumps with a model.
+
+    INPUTS are dump files, folders (read recursively) or '-' for stdin (the default).
+    A .tsv input is read as a labeled page and its labels are ignored. No input line
+    is ever dropped, reordered or changed: text output is a subsequence of the page's
+    lines, labeled output is the page's lines with labels in front.
+
+    \b
+    Examples:
+      linesift predict page.txt                       # the content lines
+      cat page.txt | linesift predict -               # same, from stdin
+      linesift predict --format labeled page.txt > page.tsv   # correct, then train
+      linesift predict dumps/ --format jsonl -o scores.jsonl
+      linesift predict dumps/ -o cleaned/             # one .txt per input
+    """
+    inputs = inputs or ("-",)
+    model = load_model(model_path)
+    cut = model.threshold_ if threshold is None else threshold
+    say = _progress(quiet)
+    several = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
+    to_folder = output != "-" and fmt != "jsonl" and (several or Path(output).is_dir())
+    pages = 0
+    if to_folder:
+        folder = Path(output)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(output, "several inputs need -o to be a folder (or use --format jsonl)", exit_code=2)
+        for page in predict_files(inputs, model):
+            target = folder / Path(page.relative).with_suffix(SUFFIXES[fmt])
+            with atomic_writer(target) as handle:
+                handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
+            pages += 1
+    else:
+        if several and fmt == "labeled":
+            raise InputError(output, "several inputs in labeled format need -o FOLDER (one file per input)", exit_code=2)
+        with atomic_writer(output) as handle:
+            for page in predict_files(inputs, model):
+                if several and fmt == "text":
+                    handle.write(f"==> {page.source} <==\n")
+                handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
+                pages += 1
+    say(f"{pages} page{'s' if pages != 1 else ''} done")

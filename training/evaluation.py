@@ -1,0 +1,116 @@
+"""Measuring: precision, recall and F1 of ``content`` over lines, plain and token-weighted,
+cross-validation split by site, and the two reference rules every number is shown beside.
+"""
+
+import re
+
+import numpy as np
+
+from training.lines import parse_line
+from training.reading import CHROME, CONTENT, UNLABELED
+
+_WORD = re.compile(r"\w+")
+C4_MIN_WORDS = 5
+C4_ENDINGS = tuple('.!?"\'”’')
+
+
+def word_count(line):
+    """Words a reader sees on a line (markup and URLs left out): a line's token weight."""
+    return len(_WORD.findall(parse_line(line).text)) if line.strip() else 0
+
+
+def _prf(tp, fp, fn):
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def score(pages, predictions):
+    """Metrics of predicted labels against the pages' labels (lines without a label skipped).
+
+    Returns a dict: ``lines``, ``content`` (P/R/F1 of content over lines), ``tokens``
+    (the same with each line weighted by its word count), ``classes`` (P/R/F1 and support
+    of each class) and ``confusion`` (tp, fp, fn, tn with content as positive).
+    """
+    truth, guess, weight = [], [], []
+    for page, predicted in zip(pages, predictions):
+        for line, label, prediction in zip(page.lines, page.labels, predicted):
+            if label == UNLABELED or not line.strip():
+                continue
+            truth.append(label)
+            guess.append(prediction == CONTENT)
+            weight.append(word_count(line))
+    truth = np.array(truth, dtype=bool)
+    guess = np.array(guess, dtype=bool)
+    weight = np.array(weight, dtype=np.float64)
+
+    def counts(w):
+        return (float(w[truth & guess].sum()), float(w[~truth & guess].sum()),
+                float(w[truth & ~guess].sum()), float(w[~truth & ~guess].sum()))
+
+    tp, fp, fn, tn = counts(np.ones(len(truth)))
+    wtp, wfp, wfn, _ = counts(weight)
+    chrome = _prf(tn, fn, fp)
+    return {
+        "pages": len(pages),
+        "lines": int(len(truth)),
+        "content": _prf(tp, fp, fn),
+        "tokens": _prf(wtp, wfp, wfn),
+        "classes": {
+            "content": {**_prf(tp, fp, fn), "support": int(tp + fn)},
+            "chrome": {**chrome, "support": int(tn + fp)},
+        },
+        "confusion": {"tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn)},
+    }
+
+
+def every_line_content(page):
+    """Reference rule: every non-blank line is content."""
+    return [CONTENT if line.strip() else UNLABELED for line in page.lines]
+
+
+def c4_line_rule(page):
+    """Reference rule from C4: keep a line that ends in . ! ? or a quote and has at least
+    five words."""
+    out = []
+    for line in page.lines:
+        text = line.strip()
+        if not text:
+            out.append(UNLABELED)
+        elif text.endswith(C4_ENDINGS) and len(text.split()) >= C4_MIN_WORDS:
+            out.append(CONTENT)
+        else:
+            out.append(CHROME)
+    return out
+
+
+BASELINES = {"every line content": every_line_content, "C4 line rule": c4_line_rule}
+
+
+def site_folds(pages, folds, seed=0):
+    """Fold number of each page: whole sites are dealt to folds at random, so no site
+    (no template) is on both sides of a split."""
+    sites = sorted({page.site for page in pages})
+    if len(sites) < folds:
+        raise ValueError(f"{folds}-fold cross-validation needs at least {folds} sites, found {len(sites)}")
+    order = np.random.default_rng(seed).permutation(len(sites))
+    fold_of_site = {sites[i]: n % folds for n, i in enumerate(order)}
+    return [fold_of_site[page.site] for page in pages]
+
+
+def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
+    """Train ``make_model()`` on all folds but one, predict that one, for every fold;
+    returns the labels predicted for every page, each by a model that saw none of its site."""
+    say = progress or (lambda message: None)
+    fold_of_page = site_folds(pages, folds, seed)
+    predictions = [None] * len(pages)
+    for fold in range(folds):
+        train = [p for p, f in zip(pages, fold_of_page) if f != fold]
+        test = [i for i, f in enumerate(fold_of_page) if f == fold]
+        say(f"fold {fold + 1}/{folds}: train on {len(train)} pages, test on {len(test)}")
+        model = make_model()
+        model.fit([p.lines for p in train], [p.labels for p in train], groups=[p.site for p in train])
+        for i, labels in zip(test, model.predict([pages[i].lines for i in test])):
+            predictions[i] = labels
+    return predictions

@@ -1,0 +1,316 @@
+"""Features stage: a page's lines -> one row of numbers per classified line.
+
+Every non-blank line gets
+- *shape* features (DENSE_FEATURES below, each named and explained), computed for the
+  whole page at once, including the same shallow features of its neighbours and of a
+  window around it: boilerpipe and jusText both found the neighbours carry much of the
+  signal (a short line inside running text is content, a long one inside a menu is not);
+- *keyword cues*: hashed ids of its first words, their pairs and, for a short line, the
+  whole line ("see all", "share this article"), which the model learns weights for.
+
+Blank and whitespace-only lines are not classified; they only tell their neighbours
+that a block ended (``blank_before`` / ``blank_after``).
+
+Bump FEATURE_SET_VERSION whenever a feature changes meaning: models of another version
+are refused, since their weights would be read against the wrong columns.
+"""
+
+import math
+import re
+import zlib
+from collections import Counter
+from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
+
+from training.lines import parse_line
+
+FEATURE_SET_VERSION = 1
+
+HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
+KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
+                          # long line is told by its shape, so the cost stays bounded
+WHOLE_LINE_WORDS = 4      # lines this short are also hashed whole ("see all")
+NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+WINDOW = 3                # lines each side averaged in the window features
+
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+_CAPITALISED = re.compile(r"\b[^\W\d_a-zß-ÿ]")  # a word's first letter, when it is not lower case
+_SENTENCE_END = tuple('.!?"\'”’»…')
+_SEPARATORS = re.compile(r"\s[|·•»›/-]\s")
+_ASCII_PUNCT = bytes(range(33, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 127))
+_DIGITS = b"0123456789"
+
+
+def _word_list(name):
+    text = resources.files("training").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+STOPWORDS = _word_list("stopwords.txt")
+CHROME_WORDS = _word_list("chrome_words.txt")
+
+# (name, what it measures). The order is the column order of the dense matrix.
+OWN_FEATURES = [
+    ("log_chars", "log(1 + characters of visible text)"),
+    ("log_words", "log(1 + words)"),
+    ("no_words", "the line has no word characters at all (a rule, a '|' or '»')"),
+    ("mean_word_length", "characters per word, capped at 20"),
+    ("link_density", "characters of link text / characters of visible text"),
+    ("log_links", "log(1 + links: markdown links, bare URLs, lynx [n] references)"),
+    ("has_image", "the line holds a markdown image"),
+    ("log_indent", "log(1 + leading spaces): nesting of list-shaped menus"),
+    ("is_list", "starts with a list marker (*, -, +, •, 1.)"),
+    ("is_heading", "a markdown heading (#)"),
+    ("is_quote", "a markdown quote (>)"),
+    ("is_table", "a markdown table row (|...|)"),
+    ("stopword_density", "function words / words: high in running text (jusText)"),
+    ("log_chrome_words", "log(1 + words and phrases of the curated chrome list)"),
+    ("chrome_word_density", "chrome-list hits / words"),
+    ("title_case_ratio", "words starting with a capital / words: menus are Title Case"),
+    ("digit_ratio", "digits / characters"),
+    ("punctuation_ratio", "ASCII punctuation / characters"),
+    ("ends_sentence", "ends in . ! ? … or a closing quote"),
+    ("ends_colon", "ends in ':' (a label or lead-in)"),
+    ("log_separators", "log(1 + ' | ', ' · ', ' » ', ' / ' separators): joined menus, breadcrumbs"),
+    ("has_year", "holds a year 1900-2099 (datelines, copyright)"),
+    ("has_time", "holds a clock time (timestamps)"),
+    ("duplicated", "the same text stands on another line of the page"),
+    ("position_from_top", "line index / lines (blank lines not counted)"),
+    ("position_from_bottom", "1 - position_from_top"),
+    ("text_before", "share of the page's characters that come before this line"),
+    ("blank_before", "a blank line (block break) comes right before"),
+    ("blank_after", "a blank line comes right after"),
+    ("is_first", "the first classified line of the page"),
+    ("is_last", "the last classified line of the page"),
+]
+NEIGHBOUR_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_density",
+                      "is_list", "is_heading", "chrome_word_density", "blank_before"]
+WINDOW_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_density"]
+PAGE_FEATURES = [
+    ("page_log_lines", "log(1 + classified lines of the page)"),
+    ("page_linked_lines", "share of the page's lines holding a link: tells a markdown dump from a plain one"),
+    ("page_link_density", "mean link density of the page's lines"),
+]
+
+
+def dense_feature_names():
+    names = [name for name, _ in OWN_FEATURES]
+    for offset in NEIGHBOUR_OFFSETS:
+        names += [f"{'prev' if offset < 0 else 'next'}{abs(offset)}_{name}" for name in NEIGHBOUR_FEATURES]
+    names += [f"window_{name}" for name in WINDOW_FEATURES]
+    names += [name for name, _ in PAGE_FEATURES]
+    return names
+
+
+class Features(NamedTuple):
+    """Features of the classified lines of a batch of pages, stacked page after page."""
+
+    page_offsets: np.ndarray  # rows of page p are page_offsets[p]:page_offsets[p + 1]
+    line_index: np.ndarray    # for each row: the index of its line in its page
+    dense: np.ndarray         # (rows, len(dense_feature_names())) float64
+    hash_row: np.ndarray      # for each keyword cue: its row
+    hash_bucket: np.ndarray   # for each keyword cue: its bucket in [0, 2**hash_bits)
+
+
+def _crc(text):
+    # crc32 is stable across processes (str hash() is salted).
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _word_ids(words, cache={}):
+    # A dict lookup per word; the cache is shared by every page of the process.
+    ids = []
+    for word in words:
+        value = cache.get(word)
+        if value is None:
+            if len(cache) > 1_000_000:
+                cache.clear()
+            value = cache[word] = _crc(word)
+        ids.append(value)
+    return ids
+
+
+def _line_stats(line):
+    """What a line's features need from its own text, independent of the page around it."""
+    parsed = parse_line(line)
+    text = parsed.text
+    words = _WORD.findall(text.lower())
+    n_chars = len(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    head = words[:KEYWORD_WORDS]
+    chrome = sum(map(CHROME_WORDS.__contains__, head)) + text.count("©")
+    chrome += sum(1 for a, b in zip(head, head[1:]) if a + " " + b in CHROME_WORDS)
+    counts = (
+        n_chars, len(words), parsed.link_chars, parsed.links, parsed.images, parsed.indent,
+        parsed.is_list, parsed.heading > 0, parsed.is_quote, parsed.is_table,
+        sum(map(STOPWORDS.__contains__, words)),
+        chrome,
+        len(_CAPITALISED.findall(text)),
+        len(encoded) - len(encoded.translate(None, _DIGITS)),
+        len(encoded) - len(encoded.translate(None, _ASCII_PUNCT)),
+        text.endswith(_SENTENCE_END),
+        text.endswith(":"),
+        len(_SEPARATORS.findall(text)) if n_chars < 2000 else 0,
+        _YEAR.search(text) is not None,
+        ":" in text and _TIME.search(text) is not None,
+    )
+    whole = _crc(" ".join(words)) if len(words) <= WHOLE_LINE_WORDS else None
+    return counts, _word_ids(head), whole, text
+
+
+def keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits):
+    """Hashed keyword cues: each head word, each pair of adjacent head words, and each
+    short line whole. Returns (row, bucket) arrays; pairs are mixed from the word ids
+    with numpy rather than hashed as strings, which keeps the per-line Python small."""
+    size = 1 << hash_bits
+    rows = np.array(hash_row, dtype=np.int64)
+    ids = np.array(word_ids, dtype=np.int64)
+    pair = rows[1:] == rows[:-1]
+    pair_ids = (ids[:-1][pair] * 0x01000193) ^ (ids[1:][pair] + 0x9E3779B9)
+    buckets = np.concatenate([ids % size, pair_ids % size,
+                              (np.array(whole_ids, dtype=np.int64) ^ 0x5BD1E995) % size])
+    rows = np.concatenate([rows, rows[1:][pair], np.array(whole_row, dtype=np.int64)])
+    return rows, buckets
+
+
+def _is_blank(line):
+    return not line or line.isspace()
+
+
+def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
+    """Features of every non-blank line of each page in ``pages`` (lists of lines).
+
+    Each distinct line's own statistics are computed once in Python (``cache``, a dict,
+    keeps them across calls: a crawl repeats its chrome lines on every page of a site);
+    everything that depends on the page around a line is numpy over the whole batch.
+    """
+    if cache is None:
+        cache = {}
+    raw, line_index, page_sizes = [], [], []
+    hash_row, word_ids, whole_row, whole_ids, duplicated = [], [], [], [], []
+    page_offsets = [0]
+    for lines in pages:
+        texts = []
+        for index, line in enumerate(lines):
+            if _is_blank(line):
+                continue
+            stats = cache.get(line)
+            if stats is None:
+                if len(cache) > 200_000:
+                    cache.clear()
+                stats = cache[line] = _line_stats(line)
+            counts, ids, whole, text = stats
+            row = len(raw)
+            raw.append(counts)
+            line_index.append(index)
+            texts.append(text)
+            hash_row += [row] * len(ids)
+            word_ids += ids
+            if whole is not None:
+                whole_row.append(row)
+                whole_ids.append(whole)
+        seen = Counter(texts)
+        duplicated += [seen[t] > 1 for t in texts]
+        page_offsets.append(len(raw))
+        page_sizes.append(len(lines))
+    hash_row, hash_bucket = keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits)
+
+    names = dense_feature_names()
+    offsets = np.array(page_offsets, dtype=np.int64)
+    n = len(raw)
+    if n == 0:
+        return Features(offsets, np.zeros(0, np.int64), np.zeros((0, len(names))), hash_row, hash_bucket)
+
+    r = np.array(raw, dtype=np.float64)
+    (chars, words, link_chars, links, images, indent, is_list, is_heading, is_quote, is_table,
+     stop, chrome, title, digits, punct, ends_sentence, ends_colon, separators, has_year,
+     has_time) = r.T
+    sizes = np.diff(offsets)
+    page_of_row = np.repeat(np.arange(len(sizes)), sizes)
+    start = offsets[:-1][page_of_row]
+    end = offsets[1:][page_of_row]
+    position = (np.arange(n) - start) / np.maximum(end - start - 1, 1)
+    cumulative = np.cumsum(chars)
+    before = cumulative - chars - np.concatenate([[0.0], cumulative])[start]
+    page_chars = np.concatenate([[0.0], cumulative])[end] - np.concatenate([[0.0], cumulative])[start]
+    safe_words = np.maximum(words, 1)
+    safe_chars = np.maximum(chars, 1)
+    index = np.array(line_index, dtype=np.int64)
+    first_row = np.arange(n) == start
+    last_row = np.arange(n) == end - 1
+    # Rows are the non-blank lines, so a gap in line numbers is a blank line.
+    gap_before = np.concatenate([[0], np.diff(index)]) > 1
+    gap_after = np.concatenate([np.diff(index), [0]]) > 1
+    blank_before = np.where(first_row, index > 0, gap_before).astype(np.float64)
+    page_length = np.array(page_sizes, dtype=np.int64)[page_of_row]
+    blank_after = np.where(last_row, index < page_length - 1, gap_after).astype(np.float64)
+    own = {
+        "log_chars": np.log1p(chars),
+        "log_words": np.log1p(words),
+        "no_words": (words == 0).astype(np.float64),
+        "mean_word_length": np.minimum(chars / safe_words, 20),
+        "link_density": link_chars / safe_chars,
+        "log_links": np.log1p(links),
+        "has_image": (images > 0).astype(np.float64),
+        "log_indent": np.log1p(indent),
+        "is_list": is_list,
+        "is_heading": is_heading,
+        "is_quote": is_quote,
+        "is_table": is_table,
+        "stopword_density": stop / safe_words,
+        "log_chrome_words": np.log1p(chrome),
+        "chrome_word_density": np.minimum(chrome / safe_words, 1),
+        "title_case_ratio": title / safe_words,
+        "digit_ratio": digits / safe_chars,
+        "punctuation_ratio": np.minimum(punct / safe_chars, 1),
+        "ends_sentence": ends_sentence,
+        "ends_colon": ends_colon,
+        "log_separators": np.log1p(separators),
+        "has_year": has_year,
+        "has_time": has_time,
+        "duplicated": np.array(duplicated, dtype=np.float64),
+        "position_from_top": position,
+        "position_from_bottom": 1 - position,
+        "text_before": before / np.maximum(page_chars, 1),
+        "blank_before": blank_before,
+        "blank_after": blank_after,
+        "is_first": first_row.astype(np.float64),
+        "is_last": last_row.astype(np.float64),
+    }
+    columns = [own[name] for name, _ in OWN_FEATURES]
+    for offset in NEIGHBOUR_OFFSETS:
+        for name in NEIGHBOUR_FEATURES:
+            columns.append(_shift(own[name], offset, start, end))
+    for name in WINDOW_FEATURES:
+        columns.append(_window_mean(own[name], WINDOW, start, end))
+    lines_per_page = np.maximum(sizes, 1)
+    page_values = [
+        np.log1p(sizes),
+        np.bincount(page_of_row, weights=(links > 0), minlength=len(sizes)) / lines_per_page,
+        np.bincount(page_of_row, weights=own["link_density"], minlength=len(sizes)) / lines_per_page,
+    ]
+    columns += [values[page_of_row] for values in page_values]
+    return Features(offsets, index, np.column_stack(columns), hash_row, hash_bucket)
+
+
+def _shift(values, offset, start, end):
+    """``values`` of the line ``offset`` away in the same page (0 past either end)."""
+    n = len(values)
+    source = np.arange(n) + offset
+    inside = (source >= start) & (source < end)
+    out = np.zeros_like(values)
+    out[inside] = values[source[inside]]
+    return out
+
+
+def _window_mean(values, width, start, end):
+    """Mean of ``values`` over the lines of the same page within ``width`` of each line."""
+    padded = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(len(values))
+    low = np.maximum(index - width, start)
+    high = np.minimum(index + width + 1, end)
+    return (padded[high] - padded[low]) / (high - low)

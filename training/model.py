@@ -1,0 +1,216 @@
+"""Model stage: features -> P(content) for each line.
+
+LineClassifier is a scikit-learn style estimator over *pages* (lists of lines):
+hyperparameters in ``__init__``, ``fit``, ``predict_proba``, fitted state ending in ``_``.
+
+Two linear passes:
+1. a logistic regression on the scaled shape features plus the hashed keyword cues;
+2. (``context=True``) a small logistic regression on the first pass's logits of the line,
+   of its neighbours and of windows around it: a paragraph between paragraphs is content
+   even when it is short, a lone sentence in a footer is not. It is trained on first-pass
+   logits of pages the first pass did not see (folds by site), so it learns how far to
+   trust the first pass on new sites, not on its own training pages.
+"""
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from training.features import HASH_BITS, dense_feature_names, extract
+from training.reading import UNLABELED
+
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+CONTEXT_WINDOWS = (2, 5, 10)
+DEFAULT_THRESHOLD = 0.5
+
+
+def context_feature_names():
+    names = ["logit"]
+    names += [f"logit_{'prev' if o < 0 else 'next'}{abs(o)}" for o in CONTEXT_OFFSETS]
+    names += [f"logit_window{w}" for w in CONTEXT_WINDOWS]
+    names += ["logit_page_mean", "logit_page_max", "logit_below_page_max"]
+    return names
+
+
+def _page_rows(features):
+    sizes = np.diff(features.page_offsets)
+    page_of_row = np.repeat(np.arange(len(sizes)), sizes)
+    return page_of_row, features.page_offsets[:-1][page_of_row], features.page_offsets[1:][page_of_row]
+
+
+def context_features(logits, features):
+    """Second-pass inputs for each row, from first-pass logits of the same page."""
+    n = len(logits)
+    page_of_row, start, end = _page_rows(features)
+    index = np.arange(n)
+    columns = [logits]
+    for offset in CONTEXT_OFFSETS:
+        source = index + offset
+        inside = (source >= start) & (source < end)
+        shifted = np.full(n, -4.0)  # past the page's edge: as if a confident chrome line
+        shifted[inside] = logits[source[inside]]
+        columns.append(shifted)
+    cumulative = np.concatenate([[0.0], np.cumsum(logits)])
+    for width in CONTEXT_WINDOWS:
+        low = np.maximum(index - width, start)
+        high = np.minimum(index + width + 1, end)
+        columns.append((cumulative[high] - cumulative[low]) / (high - low))
+    pages = len(features.page_offsets) - 1
+    sizes = np.maximum(np.diff(features.page_offsets), 1)
+    page_mean = np.bincount(page_of_row, weights=logits, minlength=pages) / sizes
+    page_max = np.full(pages, -np.inf)
+    np.maximum.at(page_max, page_of_row, logits)
+    columns += [page_mean[page_of_row], page_max[page_of_row], page_max[page_of_row] - logits]
+    return np.column_stack(columns) if n else np.zeros((0, len(context_feature_names())))
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+
+
+class LineClassifier:
+    """Labels lines content (1) or chrome (0). See the module docstring.
+
+    Parameters
+    ----------
+    C : inverse regularisation strength of the first pass.
+    context : train the second, context pass.
+    context_folds : site folds used to make out-of-sample logits for the context pass.
+    word_weight : weight each training line by "none" (1), "log" (1 + log(1 + words)) or
+        "sqrt" (sqrt(1 + words)): a missed paragraph costs more than a missed "Share".
+    hash_bits : size of the keyword-cue hash space (2**hash_bits buckets).
+    threshold : P(content) at or above which a line is content.
+    """
+
+    def __init__(self, C=1.0, context=True, context_folds=3, word_weight="log",
+                 hash_bits=HASH_BITS, threshold=DEFAULT_THRESHOLD, max_iter=500, random_state=0):
+        self.C = C
+        self.context = context
+        self.context_folds = context_folds
+        self.word_weight = word_weight
+        self.hash_bits = hash_bits
+        self.threshold = threshold
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    # -- training -------------------------------------------------------------------
+    def fit(self, pages, labels, groups=None, progress=None):
+        """Fit on ``pages`` (lists of lines) with ``labels`` (lists of 1/0/UNLABELED per line).
+        ``groups`` (one per page, e.g. the site) keeps a site's pages in one context fold."""
+        say = progress or (lambda message: None)
+        say(f"features of {len(pages)} pages")
+        features = extract(pages, self.hash_bits)
+        y = self._row_labels(features, labels)
+        keep = y != UNLABELED
+        if not keep.any() or len(np.unique(y[keep])) < 2:
+            raise ValueError("training needs lines of both classes, content and chrome")
+        weights = self._row_weights(features)
+        self.dense_feature_names_ = dense_feature_names()
+        self.scale_mean_ = features.dense.mean(axis=0)
+        self.scale_std_ = features.dense.std(axis=0)
+        self.scale_std_[self.scale_std_ == 0] = 1.0
+        say(f"first pass on {int(keep.sum())} lines")
+        self.coef_dense_, self.coef_hash_, self.intercept_ = self._fit_first_pass(features, y, weights, keep)
+        self.context_coef_ = np.zeros(0)
+        self.context_intercept_ = 0.0
+        if self.context:
+            logits = self._out_of_fold_logits(features, y, weights, keep, groups, say)
+            X = context_features(logits, features)
+            say("context pass")
+            second = LogisticRegression(C=1.0, max_iter=self.max_iter)
+            second.fit(X[keep], y[keep], sample_weight=weights[keep])
+            self.context_coef_ = second.coef_[0]
+            self.context_intercept_ = float(second.intercept_[0])
+        self.threshold_ = float(self.threshold)
+        return self
+
+    def _row_labels(self, features, labels):
+        y = np.full(len(features.line_index), UNLABELED, dtype=np.int64)
+        for page, page_labels in enumerate(labels):
+            rows = slice(features.page_offsets[page], features.page_offsets[page + 1])
+            y[rows] = np.asarray(page_labels, dtype=np.int64)[features.line_index[rows]]
+        return y
+
+    def _row_weights(self, features):
+        words = np.expm1(features.dense[:, dense_feature_names().index("log_words")])
+        if self.word_weight == "log":
+            return 1.0 + np.log1p(words)
+        if self.word_weight == "sqrt":
+            return np.sqrt(1.0 + words)
+        if self.word_weight == "none":
+            return np.ones(len(words))
+        raise ValueError(f"word_weight must be none, log or sqrt, not {self.word_weight!r}")
+
+    def _design(self, features, rows=None):
+        dense = (features.dense - self.scale_mean_) / self.scale_std_
+        hashed = sparse.csr_matrix(
+            (np.ones(len(features.hash_row)), (features.hash_row, features.hash_bucket)),
+            shape=(len(dense), 1 << self.hash_bits))
+        X = sparse.hstack([sparse.csr_matrix(dense), hashed], format="csr")
+        return X if rows is None else X[rows]
+
+    def _fit_first_pass(self, features, y, weights, rows):
+        first = LogisticRegression(C=self.C, max_iter=self.max_iter)
+        first.fit(self._design(features, rows), y[rows], sample_weight=weights[rows])
+        d = len(self.dense_feature_names_)
+        coef = first.coef_[0]
+        return coef[:d].copy(), coef[d:].astype(np.float32), float(first.intercept_[0])
+
+    def _out_of_fold_logits(self, features, y, weights, keep, groups, say):
+        page_of_row, _, _ = _page_rows(features)
+        pages = len(features.page_offsets) - 1
+        groups = np.asarray(groups if groups is not None else np.arange(pages))
+        names, group_of_page = np.unique(groups, return_inverse=True)
+        fold_of_group = np.random.default_rng(self.random_state).permutation(len(names)) % self.context_folds
+        fold_of_row = fold_of_group[group_of_page][page_of_row]
+        logits = np.zeros(len(y))
+        fitted = (self.coef_dense_, self.coef_hash_, self.intercept_)
+        for fold in range(self.context_folds):
+            held_out = fold_of_row == fold
+            train = keep & ~held_out
+            if not held_out.any() or len(np.unique(y[train])) < 2:
+                continue
+            say(f"context fold {fold + 1}/{self.context_folds}")
+            self.coef_dense_, self.coef_hash_, self.intercept_ = self._fit_first_pass(features, y, weights, train)
+            logits[held_out] = self._first_pass_logits(features)[held_out]
+        self.coef_dense_, self.coef_hash_, self.intercept_ = fitted
+        return logits
+
+    # -- prediction -----------------------------------------------------------------
+    def _first_pass_logits(self, features):
+        dense = (features.dense - self.scale_mean_) / self.scale_std_
+        keywords = np.bincount(features.hash_row, weights=self.coef_hash_[features.hash_bucket],
+                               minlength=len(dense))
+        return dense @ self.coef_dense_ + keywords + self.intercept_
+
+    def row_logits(self, features):
+        """Final logits of every classified line (row) of ``features``."""
+        logits = self._first_pass_logits(features)
+        if len(self.context_coef_):
+            logits = context_features(logits, features) @ self.context_coef_ + self.context_intercept_
+        return logits
+
+    def predict_proba(self, pages, cache=None):
+        """P(content) for every line of every page: one float array per page, NaN on the
+        lines the model does not classify (blank or whitespace-only)."""
+        features = extract(pages, self.hash_bits, cache)
+        probabilities = _sigmoid(self.row_logits(features))
+        out = []
+        for page, lines in enumerate(pages):
+            page_probabilities = np.full(len(lines), np.nan)
+            rows = slice(features.page_offsets[page], features.page_offsets[page + 1])
+            page_probabilities[features.line_index[rows]] = probabilities[rows]
+            out.append(page_probabilities)
+        return out
+
+    def predict(self, pages, threshold=None):
+        """Labels per page: CONTENT / CHROME, UNLABELED for unclassified lines."""
+        cut = self.threshold_ if threshold is None else threshold
+        return [labels_from_probabilities(p, cut) for p in self.predict_proba(pages)]
+
+
+def labels_from_probabilities(probabilities, threshold):
+    """CONTENT (1) / CHROME (0) per line; UNLABELED where there is no probability (NaN)."""
+    labels = np.where(probabilities >= threshold, 1, 0)
+    labels[np.isnan(probabilities)] = UNLABELED
+    return labels

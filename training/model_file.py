@@ -1,0 +1,121 @@
+"""Model files: data only, never code.
+
+A model is one ``.npz`` file (numpy's zip of arrays) read with ``allow_pickle=False``:
+weights and scaler as float arrays, everything else (format and feature-set version,
+hyperparameters, threshold, feature names, training-data digest, metrics, library
+versions) as a JSON document stored as bytes. Loading checks the format and the
+feature-set version and refuses anything else, so a file can never run code and a
+stale model can never be read against the wrong feature columns.
+"""
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from training.errors import InputError
+from training.features import FEATURE_SET_VERSION, dense_feature_names
+from training.model import LineClassifier, context_feature_names
+from training.output import atomic_writer
+
+MODEL_FORMAT = "linesift-model"
+MODEL_FORMAT_VERSION = 1
+SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "model" / "linesift.npz"
+_ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_coef", "meta")
+_HYPERPARAMETERS = ("C", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state")
+
+
+def save_model(model: LineClassifier, path, info=None):
+    """Write ``model`` to ``path`` (atomically); ``info`` (training data, metrics, ...)
+    goes into the metadata as it is."""
+    import sklearn
+
+    import training
+
+    meta = {
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_FORMAT_VERSION,
+        "feature_set_version": FEATURE_SET_VERSION,
+        "hyperparameters": {name: getattr(model, name) for name in _HYPERPARAMETERS},
+        "intercept": model.intercept_,
+        "context_intercept": model.context_intercept_,
+        "threshold": model.threshold_,
+        "dense_feature_names": dense_feature_names(),
+        "context_feature_names": context_feature_names() if len(model.context_coef_) else [],
+        "versions": {"linesift": training.__version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__},
+        **(info or {}),
+    }
+    arrays = {
+        "scale_mean": model.scale_mean_, "scale_std": model.scale_std_,
+        "coef_dense": model.coef_dense_, "coef_hash": model.coef_hash_.astype(np.float32),
+        "context_coef": model.context_coef_,
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+    }
+    with atomic_writer(path, binary=True) as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+def _refuse(path, why):
+    raise InputError(path, f"not a usable linesift model: {why}")
+
+
+def read_model_file(path):
+    """(metadata, arrays) of a model file, after checking it is one this version reads."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if sorted(archive.files) != sorted(_ARRAYS):
+                _refuse(path, f"expected arrays {', '.join(_ARRAYS)}, found {', '.join(archive.files) or 'none'}")
+            arrays = {name: archive[name] for name in _ARRAYS}
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(path, "no such model file", exit_code=2) from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        # ValueError is what numpy raises for a pickled array when allow_pickle=False.
+        _refuse(path, f"cannot read it as a data-only .npz model ({type(error).__name__}: {str(error)[:80]})")
+    try:
+        meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        _refuse(path, "its metadata is not JSON")
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        _refuse(path, f"format is {meta.get('format') if isinstance(meta, dict) else None!r}, not {MODEL_FORMAT!r}")
+    if meta.get("format_version") != MODEL_FORMAT_VERSION:
+        _refuse(path, f"model format version {meta.get('format_version')!r}; this linesift reads version "
+                      f"{MODEL_FORMAT_VERSION}: retrain it with `linesift train`")
+    if meta.get("feature_set_version") != FEATURE_SET_VERSION or meta.get("dense_feature_names") != dense_feature_names():
+        _refuse(path, f"made for feature set {meta.get('feature_set_version')!r}; this linesift computes feature set "
+                      f"{FEATURE_SET_VERSION}: retrain it with `linesift train`")
+    return meta, arrays
+
+
+def load_model(path=None) -> LineClassifier:
+    """Load a model file (the shipped model when ``path`` is None)."""
+    path = Path(path) if path is not None else SHIPPED_MODEL
+    if not path.exists():
+        hint = "; pass a model with -m MODEL" if path == SHIPPED_MODEL else ""
+        raise InputError(path, f"no such model file{hint}", exit_code=2)
+    meta, arrays = read_model_file(path)
+    try:
+        model = LineClassifier(**meta["hyperparameters"])
+        dense = len(meta["dense_feature_names"])
+        context = len(meta["context_feature_names"])
+        shapes_ok = (arrays["scale_mean"].shape == (dense,) and arrays["scale_std"].shape == (dense,)
+                     and arrays["coef_dense"].shape == (dense,)
+                     and arrays["coef_hash"].shape == (1 << model.hash_bits,)
+                     and arrays["context_coef"].shape == (context,))
+        if not shapes_ok:
+            _refuse(path, "its arrays do not have the shapes its metadata gives")
+        model.scale_mean_ = arrays["scale_mean"].astype(np.float64)
+        model.scale_std_ = arrays["scale_std"].astype(np.float64)
+        model.coef_dense_ = arrays["coef_dense"].astype(np.float64)
+        model.coef_hash_ = arrays["coef_hash"].astype(np.float64)
+        model.context_coef_ = arrays["context_coef"].astype(np.float64)
+        model.intercept_ = float(meta["intercept"])
+        model.context_intercept_ = float(meta["context_intercept"])
+        model.threshold_ = float(meta["threshold"])
+        model.dense_feature_names_ = meta["dense_feature_names"]
+    except (KeyError, TypeError, ValueError) as error:
+        _refuse(path, f"its metadata lacks or mangles {error}")
+    model.info_ = meta
+    return model

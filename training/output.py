@@ -1,0 +1,98 @@
+"""Output stage: lines + probabilities -> text, labeled pages or JSON lines; atomic files."""
+
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from training.model import labels_from_probabilities
+from training.reading import LABEL_NAMES, format_labeled
+
+FORMATS = ("text", "labeled", "jsonl")
+SUFFIXES = {"text": ".txt", "labeled": ".tsv", "jsonl": ".jsonl"}
+
+
+@contextmanager
+def atomic_writer(path, binary=False):
+    """Write ``path`` through a temporary file in the same folder, renamed over it only
+    once everything is written: a crash leaves the old file or the new one, never half.
+    ``-`` writes to stdout instead. Text is UTF-8 with surrogateescape, so bytes that
+    were not UTF-8 in the input come out exactly as they went in."""
+    if str(path) == "-":
+        if binary:
+            yield sys.stdout.buffer
+        else:
+            yield _stdout_text()
+            sys.stdout.flush()
+        return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        mode = "wb" if binary else "w"
+        options = {} if binary else {"encoding": "utf-8", "errors": "surrogateescape", "newline": "\n"}
+        with os.fdopen(fd, mode, **options) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _stdout_text():
+    import io
+
+    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape",
+                            newline="\n", write_through=True)
+
+
+def render_text(lines, labels) -> str:
+    """The content lines, in order; one blank line where the input had a blank line (a
+    paragraph break) between two content lines. Every output line is an input line."""
+    out, pending_break, kept = [], False, False
+    for line, label in zip(lines, labels):
+        if label == 1:
+            if pending_break and kept:
+                out.append("\n")
+            out.append(line + "\n")
+            kept, pending_break = True, False
+        elif not line.strip():
+            pending_break = True
+    return "".join(out)
+
+
+def render_labeled(lines, labels) -> str:
+    return format_labeled(lines, labels)
+
+
+def render_jsonl(source, lines, labels, probabilities) -> str:
+    """One JSON object for the page: its source and, for each line, number (from 1),
+    label (null for a blank line), probability of content (null likewise) and text."""
+    records = []
+    for number, (line, label, probability) in enumerate(zip(lines, labels, probabilities), start=1):
+        unclassified = bool(np.isnan(probability))
+        records.append({
+            "n": number,
+            "label": None if unclassified else LABEL_NAMES[int(label)],
+            "p": None if unclassified else round(float(probability), 4),
+            "text": line,
+        })
+    return json.dumps({"source": source, "lines": records}, ensure_ascii=False) + "\n"
+
+
+def render(fmt, source, lines, probabilities, threshold) -> str:
+    labels = labels_from_probabilities(probabilities, threshold)
+    if fmt == "text":
+        return render_text(lines, labels)
+    if fmt == "labeled":
+        return render_labeled(lines, labels)
+    return render_jsonl(source, lines, labels, probabilities)

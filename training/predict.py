@@ -1,0 +1,36 @@
+"""Prediction over files: read inputs in batches, classify, hand each page on in order."""
+
+from typing import Iterator, NamedTuple
+
+import numpy as np
+
+from training.reading import find_files, read_input_page
+
+BATCH_PAGES = 64   # pages classified together: numpy works on the whole batch at once
+
+
+class PagePrediction(NamedTuple):
+    source: str
+    relative: str
+    lines: list
+    probabilities: np.ndarray
+
+
+def predict_files(inputs, model, batch_pages=BATCH_PAGES) -> Iterator[PagePrediction]:
+    """Classify every page of ``inputs`` (files, folders, ``-``), in input order."""
+    cache = {}
+    batch = []
+    for found in find_files(inputs):
+        batch.append((found, read_input_page(found.path, found.site)))
+        if len(batch) >= batch_pages:
+            yield from _classify(batch, model, cache)
+            batch = []
+    yield from _classify(batch, model, cache)
+
+
+def _classify(batch, model, cache):
+    if not batch:
+        return
+    probabilities = model.predict_proba([page.lines for _, page in batch], cache)
+    for (found, page), page_probabilities in zip(batch, probabilities):
+        yield PagePrediction(found.path, found.relative, page.lines, page_probabilities)

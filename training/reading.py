@@ -1,0 +1,162 @@
+"""Read stage: bytes on disk -> page lines, and labeled pages -> lines + labels.
+
+Decoding policy (one for every input):
+- UTF-8; bytes that are not valid UTF-8 are kept as lone surrogates (``surrogateescape``),
+  so they are written back out byte for byte and no input is ever altered.
+- A byte-order mark at the start of the file is dropped.
+- ``\\r\\n``, ``\\r`` and ``\\n`` all end a line (universal newlines); a final line break
+  does not start another, empty line. Nothing else splits a line (no form feeds, no U+2028).
+"""
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from training.errors import InputError
+
+CONTENT, CHROME, UNLABELED = 1, 0, -1
+LABEL_NAMES = {CONTENT: "content", CHROME: "chrome"}
+LABEL_IDS = {name: label for label, name in LABEL_NAMES.items()}
+LABELED_SUFFIX = ".tsv"
+BOM = "\ufeff"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class Page:
+    """One page: its lines in order and, for labeled pages, a label per line.
+
+    ``labels[i]`` is CONTENT, CHROME, or UNLABELED (blank lines; every line of a raw dump).
+    """
+
+    source: str
+    site: str
+    lines: list
+    labels: list = field(default=None)
+
+    def __post_init__(self):
+        if self.labels is None:
+            self.labels = [UNLABELED] * len(self.lines)
+
+
+def decode_lines(data: bytes) -> list:
+    """Split file bytes into page lines by the policy in this module's docstring."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    if text.startswith(BOM):
+        text = text[1:]
+    if not text:
+        return []
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def read_bytes(path) -> bytes:
+    """The bytes of a file, or of stdin for ``-``; a missing file is an InputError."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise InputError(path, error.strerror or str(error), exit_code=2) from None
+
+
+def parse_labeled(source, data: bytes, site: str) -> Page:
+    """Parse one labeled page (``content<TAB>text`` / ``chrome<TAB>text`` / empty line)."""
+    if b"\x00" in data:
+        raise InputError(source, "binary file (NUL byte), not a labeled page")
+    lines, labels = [], []
+    for number, raw in enumerate(decode_lines(data), start=1):
+        if raw == "":
+            lines.append("")
+            labels.append(UNLABELED)
+            continue
+        name, tab, text = raw.partition("\t")
+        if not tab:
+            raise InputError(source, f"missing tab: expected 'content<TAB>text' or 'chrome<TAB>text', got {raw[:40]!r}", number)
+        if name not in LABEL_IDS:
+            raise InputError(source, f"unknown label {name[:40]!r}: expected 'content' or 'chrome'", number)
+        lines.append(text)
+        labels.append(LABEL_IDS[name])
+    return Page(str(source), site, lines, labels)
+
+
+def format_labeled(lines, labels) -> str:
+    """The labeled page format of ``lines``; the inverse of ``parse_labeled``.
+
+    An empty line is written as an empty file line; any other line carries its label
+    (a whitespace-only line, which the model does not classify, is written as chrome).
+    """
+    out = []
+    for text, label in zip(lines, labels):
+        if text == "":
+            out.append("\n")
+        else:
+            out.append(f"{LABEL_NAMES.get(label, 'chrome')}\t{text}\n")
+    return "".join(out)
+
+
+class FoundFile(NamedTuple):
+    path: str       # as found (``-`` for stdin)
+    site: str       # the folder right under the corpus root
+    relative: str   # path below the root that was given (the file name for a file given directly)
+
+
+def find_files(paths, suffix=None):
+    """Expand files and folders (recursively, sorted, hidden entries skipped) into
+    FoundFile entries. The site of a file found under a folder is the first folder
+    below that root (``root/<site>/<page>``); a file given directly, or lying right in
+    the root, takes the name of the folder it is in.
+    """
+    found = []
+    for given in paths:
+        if str(given) == "-":
+            found.append(FoundFile("-", "stdin", "stdin"))
+            continue
+        root = Path(given)
+        if root.is_file():
+            found.append(FoundFile(str(root), root.resolve().parent.name, root.name))
+        elif root.is_dir():
+            matches = []
+            for folder, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith(".") or (suffix and not name.endswith(suffix)):
+                        continue
+                    path = Path(folder) / name
+                    parts = path.relative_to(root).parts
+                    site = parts[0] if len(parts) > 1 else root.resolve().name
+                    matches.append(FoundFile(str(path), site, str(Path(*parts))))
+            if not matches:
+                what = f"no {suffix} files" if suffix else "no files"
+                raise InputError(given, f"{what} in this folder", exit_code=2)
+            found.extend(matches)
+        else:
+            raise InputError(given, "no such file or folder", exit_code=2)
+    return found
+
+
+def read_labeled_corpus(paths, exclude=()):
+    """All labeled pages under ``paths`` (folders of ``<site>/<page>.tsv`` or single files)."""
+    excluded = {os.path.normpath(p) for p in exclude}
+    pages = []
+    for path, site, _ in find_files(paths, suffix=LABELED_SUFFIX):
+        if os.path.normpath(path) in excluded:
+            continue
+        pages.append(parse_labeled(path, read_bytes(path), site))
+    if not pages:
+        raise InputError(" ".join(map(str, paths)), "no labeled pages found", exit_code=2)
+    return pages
+
+
+def read_input_page(path, site) -> Page:
+    """A page to predict: a dump as it is, or a labeled page (``.tsv``) with its labels."""
+    data = read_bytes(path)
+    if str(path).endswith(LABELED_SUFFIX):
+        return parse_labeled(path, data, site)
+    return Page(str(path), site, decode_lines(data))
