@@ -50,8 +50,10 @@ def _read_exclude(path):
 def _model_options(command):
     """Hyperparameters of a model to train (train, and evaluate --cv)."""
     options = [
-        click.option("--C", "C", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-                     help="Inverse regularisation strength of the first pass: smaller is smoother."),
+        click.option("--alpha", type=click.FloatRange(min=0, min_open=True), default=1e-5, show_default=True,
+                     help="L2 regularisation of the first pass: larger is smoother."),
+        click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True,
+                     help="Passes of SGD over the training lines."),
         click.option("--context/--no-context", default=True, show_default=True,
                      help="Train the second pass over neighbouring lines' scores."),
         click.option("--word-weight", type=click.Choice(["none", "log", "sqrt"]), default="log", show_default=True,
@@ -64,8 +66,8 @@ def _model_options(command):
     return command
 
 
-def _hyperparameters(C, context, word_weight, threshold=None):
-    chosen = {"C": C, "context": context, "word_weight": word_weight}
+def _hyperparameters(alpha, epochs, context, word_weight, threshold=None):
+    chosen = {"alpha": alpha, "epochs": epochs, "context": context, "word_weight": word_weight}
     if threshold is not None:
         chosen["threshold"] = threshold
     return chosen
@@ -102,7 +104,7 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def train(corpus, output, C, context, word_weight, exclude_file, threshold, folds, as_json, quiet):
+def train(corpus, output, alpha, epochs, context, word_weight, exclude_file, threshold, folds, as_json, quiet):
     """Train a model on labeled pages.
 
     CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
@@ -115,7 +117,7 @@ def train(corpus, output, C, context, word_weight, exclude_file, threshold, fold
     """
     say = _progress(quiet)
     pages = read_corpus(corpus, _read_exclude(exclude_file))
-    hyperparameters = _hyperparameters(C, context, word_weight, threshold)
+    hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold)
     info = {"training": describe(pages, corpus)}
     if folds:
         report = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
@@ -153,7 +155,8 @@ def train(corpus, output, C, context, word_weight, exclude_file, threshold, fold
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def evaluate(corpus, model_path, folds, C, context, word_weight, exclude_file, threshold, baselines, as_json, quiet):
+def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, exclude_file, threshold, baselines, as_json,
+             quiet):
     """Precision, recall and F1 of `content` on labeled pages.
 
     Reports line-level scores, token-weighted scores (each line weighted by its
@@ -172,7 +175,7 @@ def evaluate(corpus, model_path, folds, C, context, word_weight, exclude_file, t
         if model_path:
             raise InputError(model_path, "--cv trains its own models; leave out -m", exit_code=2)
         try:
-            report = evaluate_pages(pages, folds=folds, hyperparameters=_hyperparameters(C, context, word_weight, threshold),
+            report = evaluate_pages(pages, folds=folds, hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold),
                                     baselines=baselines, progress=say)
         except ValueError as error:
             raise InputError(" ".join(corpus), str(error)) from None
@@ -187,17 +190,19 @@ def evaluate(corpus, model_path, folds, C, context, word_weight, exclude_file, t
 def _table(report):
     m = report["linesift"]
     rows = [f"{m['pages']} pages, {m['lines']} lines ({report['setup']['mode']})", "",
-            f"{'':28}{'precision':>10}{'recall':>10}{'F1':>10}"]
+            f"{'':40}{'precision':>10}{'recall':>10}{'F1':>10}"]
 
     def row(name, prf):
-        return f"{name:28}{prf['precision']:>10.4f}{prf['recall']:>10.4f}{prf['f1']:>10.4f}"
+        return f"{name:40}{prf['precision']:>10.4f}{prf['recall']:>10.4f}{prf['f1']:>10.4f}"
 
     rows.append(row("content, lines", m["content"]))
-    rows.append(row("content, token-weighted", m["tokens"]))
+    rows.append(row("content, tokens (pooled)", m["tokens"]))
+    rows.append(row("content, tokens (per page)", m["tokens_per_page"]))
     for name, base in report.get("baselines", {}).items():
         rows.append(row(f"  {name}, lines", base["content"]))
-        rows.append(row(f"  {name}, tokens", base["tokens"]))
-    rows += ["", f"{'class':28}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
+        rows.append(row(f"  {name}, tokens (pooled)", base["tokens"]))
+        rows.append(row(f"  {name}, tokens (per page)", base["tokens_per_page"]))
+    rows += ["", f"{'class':40}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
     for name, c in m["classes"].items():
         rows.append(row(name, c) + f"{c['support']:>10}")
     c = m["confusion"]

@@ -33,7 +33,7 @@ KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are sh
                           # long line is told by its shape, so the cost stays bounded
 WHOLE_LINE_WORDS = 4      # lines this short are also hashed whole ("see all")
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
-WINDOW = 3                # lines each side averaged in the window features
+WINDOWS = (3, 10, 25)     # lines each side averaged in the window features
 
 _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -90,6 +90,16 @@ OWN_FEATURES = [
 NEIGHBOUR_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_density",
                       "is_list", "is_heading", "chrome_word_density", "blank_before"]
 WINDOW_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_density"]
+# Where a line stands relative to the page's running text (prose = log(1 + words) x
+# stopword density): an article is one stretch of prose with chrome around it, and a
+# line with prose on both sides of it is most likely inside that stretch.
+REGION_FEATURES = [
+    ("prose_before", "share of the page's prose that comes before this line"),
+    ("prose_after", "share of the page's prose that comes after this line"),
+    ("prose_around", "2 x min(prose_before, prose_after): high inside the main text"),
+    ("from_peak", "(line - the page's most prose-like line) / lines: signed distance"),
+    ("from_peak_abs", "|from_peak|"),
+]
 PAGE_FEATURES = [
     ("page_log_lines", "log(1 + classified lines of the page)"),
     ("page_linked_lines", "share of the page's lines holding a link: tells a markdown dump from a plain one"),
@@ -101,7 +111,8 @@ def dense_feature_names():
     names = [name for name, _ in OWN_FEATURES]
     for offset in NEIGHBOUR_OFFSETS:
         names += [f"{'prev' if offset < 0 else 'next'}{abs(offset)}_{name}" for name in NEIGHBOUR_FEATURES]
-    names += [f"window_{name}" for name in WINDOW_FEATURES]
+    names += [f"window{width}_{name}" for width in WINDOWS for name in WINDOW_FEATURES]
+    names += [name for name, _ in REGION_FEATURES]
     names += [name for name, _ in PAGE_FEATURES]
     return names
 
@@ -285,8 +296,14 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     for offset in NEIGHBOUR_OFFSETS:
         for name in NEIGHBOUR_FEATURES:
             columns.append(_shift(own[name], offset, start, end))
-    for name in WINDOW_FEATURES:
-        columns.append(_window_mean(own[name], WINDOW, start, end))
+    for width in WINDOWS:
+        for name in WINDOW_FEATURES:
+            columns.append(_window_mean(own[name], width, start, end))
+    region = _region_features(own["log_words"] * own["stopword_density"], page_of_row, start, end)
+    columns += region
+    cross_rows, cross_ids = shape_crosses(own, region[2], start, end)
+    hash_row = np.concatenate([hash_row, cross_rows])
+    hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
     lines_per_page = np.maximum(sizes, 1)
     page_values = [
         np.log1p(sizes),
@@ -295,6 +312,62 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     ]
     columns += [values[page_of_row] for values in page_values]
     return Features(offsets, index, np.column_stack(columns), hash_row, hash_bucket)
+
+
+def _region_features(prose, page_of_row, start, end):
+    """REGION_FEATURES, in order, from each row's prose score."""
+    n = len(prose)
+    cumulative = np.concatenate([[0.0], np.cumsum(prose)])
+    total = np.maximum(cumulative[end] - cumulative[start], 1e-9)
+    before = (cumulative[:-1] - cumulative[start]) / total
+    after = (cumulative[end] - cumulative[1:]) / total
+    pages = int(page_of_row[-1]) + 1 if n else 0
+    # The row of each page's largest prose score: sort by (page, prose), take each page's last.
+    order = np.lexsort((prose, page_of_row))
+    last_of_page = np.searchsorted(page_of_row[order], np.arange(pages), side="right") - 1
+    peak = order[last_of_page][page_of_row]
+    from_peak = (np.arange(n) - peak) / np.maximum(end - start, 1)
+    return [before, after, 2 * np.minimum(before, after), from_peak, np.abs(from_peak)]
+
+
+# Binned shape features and their crosses, added to the hashed cues: they let the linear
+# model give a weight to a *combination* ("a short line between two long ones", "a long
+# line that is all link") that no single weight on a raw value can express.
+WORD_BINS = np.array([1, 2, 3, 4, 6, 10, 20, 40])      # words: 0, 1, 2, 3, 4-5, ..., 40+
+DENSITY_BINS = np.array([1e-9, 0.25, 0.5, 0.75])        # link density: 0, (0, .25), ...
+STOPWORD_BINS = np.array([1e-9, 0.1, 0.2, 0.3, 0.4])
+FRACTION_BINS = np.linspace(0.1, 0.9, 9)                # deciles of position / prose_around
+
+
+def shape_crosses(own, region_around, start, end):
+    """(row, id) pairs of the binned shape crosses of each row (see the comment above)."""
+    n = len(own["log_words"])
+    words = np.digitize(np.expm1(own["log_words"]).round(), WORD_BINS)
+    links = np.digitize(own["link_density"], DENSITY_BINS)
+    stop = np.digitize(own["stopword_density"], STOPWORD_BINS)
+    position = np.digitize(own["position_from_top"], FRACTION_BINS)
+    around = np.digitize(region_around, FRACTION_BINS)
+    ends = own["ends_sentence"].astype(np.int64)
+    listed = own["is_list"].astype(np.int64) + 2 * own["is_heading"].astype(np.int64)
+    edge = 10  # the bin of "no line there", past the page's edge
+    prev_words = _shift(words + 1.0, -1, start, end).astype(np.int64) - 1
+    next_words = _shift(words + 1.0, 1, start, end).astype(np.int64) - 1
+    prev_links = _shift(links + 1.0, -1, start, end).astype(np.int64) - 1
+    next_links = _shift(links + 1.0, 1, start, end).astype(np.int64) - 1
+    prev_words[prev_words < 0] = edge
+    next_words[next_words < 0] = edge
+    prev_links[prev_links < 0] = edge
+    next_links[next_links < 0] = edge
+    crosses = [
+        words * 16 + links, words * 16 + stop, words * 16 + ends, words * 16 + position,
+        stop * 16 + links, around * 16 + words, (words * 16 + ends) * 16 + listed,
+        (prev_words * 16 + words) * 16 + next_words,
+        (prev_links * 16 + links) * 16 + next_links,
+        ((prev_words * 16 + words) * 16 + next_words) * 16 + links,
+    ]
+    rows = np.tile(np.arange(n), len(crosses))
+    ids = np.concatenate([cross * 64 + kind for kind, cross in enumerate(crosses)])
+    return rows, ids
 
 
 def _shift(values, offset, start, end):

@@ -4,17 +4,19 @@ LineClassifier is a scikit-learn style estimator over *pages* (lists of lines):
 hyperparameters in ``__init__``, ``fit``, ``predict_proba``, fitted state ending in ``_``.
 
 Two linear passes:
-1. a logistic regression on the scaled shape features plus the hashed keyword cues;
+1. a logistic regression (fitted by averaged SGD: the hashed cues make it 262k columns
+   wide) on the scaled shape features plus the hashed keyword cues and shape crosses;
 2. (``context=True``) a small logistic regression on the first pass's logits of the line,
-   of its neighbours and of windows around it: a paragraph between paragraphs is content
-   even when it is short, a lone sentence in a footer is not. It is trained on first-pass
-   logits of pages the first pass did not see (folds by site), so it learns how far to
-   trust the first pass on new sites, not on its own training pages.
+   of its neighbours and of windows around it, beside the shape features: a paragraph
+   between paragraphs is content even when it is short, a lone sentence in a footer is
+   not. It is trained on first-pass logits of pages the first pass did not see (folds by
+   site), so it learns how far to trust the first pass on new sites, not on its own
+   training pages.
 """
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from training.features import HASH_BITS, dense_feature_names, extract
 from training.reading import UNLABELED
@@ -22,14 +24,16 @@ from training.reading import UNLABELED
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 CONTEXT_WINDOWS = (2, 5, 10)
 DEFAULT_THRESHOLD = 0.5
+LOGIT_CLIP = 8.0   # first-pass logits are clipped before the context pass: past this, sure is sure
 
 
 def context_feature_names():
+    """Columns of the second pass: context of the first-pass logits, then the shape features."""
     names = ["logit"]
     names += [f"logit_{'prev' if o < 0 else 'next'}{abs(o)}" for o in CONTEXT_OFFSETS]
     names += [f"logit_window{w}" for w in CONTEXT_WINDOWS]
     names += ["logit_page_mean", "logit_page_max", "logit_below_page_max"]
-    return names
+    return names + dense_feature_names()
 
 
 def _page_rows(features):
@@ -73,7 +77,8 @@ class LineClassifier:
 
     Parameters
     ----------
-    C : inverse regularisation strength of the first pass.
+    alpha : L2 regularisation of the first pass (SGD's alpha): larger is smoother.
+    epochs : passes of SGD over the training lines.
     context : train the second, context pass.
     context_folds : site folds used to make out-of-sample logits for the context pass.
     word_weight : weight each training line by "none" (1), "log" (1 + log(1 + words)) or
@@ -82,9 +87,10 @@ class LineClassifier:
     threshold : P(content) at or above which a line is content.
     """
 
-    def __init__(self, C=1.0, context=True, context_folds=3, word_weight="log",
-                 hash_bits=HASH_BITS, threshold=DEFAULT_THRESHOLD, max_iter=500, random_state=0):
-        self.C = C
+    def __init__(self, alpha=1e-5, epochs=30, context=True, context_folds=3, word_weight="log",
+                 hash_bits=HASH_BITS, threshold=DEFAULT_THRESHOLD, max_iter=1000, random_state=0):
+        self.alpha = alpha
+        self.epochs = epochs
         self.context = context
         self.context_folds = context_folds
         self.word_weight = word_weight
@@ -113,9 +119,10 @@ class LineClassifier:
         self.coef_dense_, self.coef_hash_, self.intercept_ = self._fit_first_pass(features, y, weights, keep)
         self.context_coef_ = np.zeros(0)
         self.context_intercept_ = 0.0
+        self.context_mean_ = self.context_std_ = np.zeros(0)
         if self.context:
             logits = self._out_of_fold_logits(features, y, weights, keep, groups, say)
-            X = context_features(logits, features)
+            X = self._context_inputs(logits, features, fit_scale=True)
             say("context pass")
             second = LogisticRegression(C=1.0, max_iter=self.max_iter)
             second.fit(X[keep], y[keep], sample_weight=weights[keep])
@@ -150,7 +157,8 @@ class LineClassifier:
         return X if rows is None else X[rows]
 
     def _fit_first_pass(self, features, y, weights, rows):
-        first = LogisticRegression(C=self.C, max_iter=self.max_iter)
+        first = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None,
+                              average=True, random_state=self.random_state)
         first.fit(self._design(features, rows), y[rows], sample_weight=weights[rows])
         d = len(self.dense_feature_names_)
         coef = first.coef_[0]
@@ -183,11 +191,21 @@ class LineClassifier:
                                minlength=len(dense))
         return dense @ self.coef_dense_ + keywords + self.intercept_
 
+    def _context_inputs(self, logits, features, fit_scale=False):
+        """Second-pass inputs: context features of the clipped logits beside the shape features, scaled."""
+        dense = (features.dense - self.scale_mean_) / self.scale_std_
+        X = np.hstack([context_features(np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP), features), dense])
+        if fit_scale:
+            self.context_mean_ = X.mean(axis=0)
+            self.context_std_ = X.std(axis=0)
+            self.context_std_[self.context_std_ == 0] = 1.0
+        return (X - self.context_mean_) / self.context_std_
+
     def row_logits(self, features):
         """Final logits of every classified line (row) of ``features``."""
         logits = self._first_pass_logits(features)
         if len(self.context_coef_):
-            logits = context_features(logits, features) @ self.context_coef_ + self.context_intercept_
+            logits = self._context_inputs(logits, features) @ self.context_coef_ + self.context_intercept_
         return logits
 
     def predict_proba(self, pages, cache=None):

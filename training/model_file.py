@@ -22,8 +22,8 @@ from training.output import atomic_writer
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "model" / "linesift.npz"
-_ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_coef", "meta")
-_HYPERPARAMETERS = ("C", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state")
+_ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
+_HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state")
 
 
 def save_model(model: LineClassifier, path, info=None):
@@ -49,6 +49,7 @@ def save_model(model: LineClassifier, path, info=None):
     arrays = {
         "scale_mean": model.scale_mean_, "scale_std": model.scale_std_,
         "coef_dense": model.coef_dense_, "coef_hash": model.coef_hash_.astype(np.float32),
+        "context_mean": model.context_mean_, "context_std": model.context_std_,
         "context_coef": model.context_coef_,
         "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
     }
@@ -103,7 +104,8 @@ def load_model(path=None) -> LineClassifier:
         shapes_ok = (arrays["scale_mean"].shape == (dense,) and arrays["scale_std"].shape == (dense,)
                      and arrays["coef_dense"].shape == (dense,)
                      and arrays["coef_hash"].shape == (1 << model.hash_bits,)
-                     and arrays["context_coef"].shape == (context,))
+                     and arrays["context_coef"].shape == (context,)
+                     and arrays["context_mean"].shape == (context,) and arrays["context_std"].shape == (context,))
         if not shapes_ok:
             _refuse(path, "its arrays do not have the shapes its metadata gives")
         model.scale_mean_ = arrays["scale_mean"].astype(np.float64)
@@ -111,6 +113,8 @@ def load_model(path=None) -> LineClassifier:
         model.coef_dense_ = arrays["coef_dense"].astype(np.float64)
         model.coef_hash_ = arrays["coef_hash"].astype(np.float64)
         model.context_coef_ = arrays["context_coef"].astype(np.float64)
+        model.context_mean_ = arrays["context_mean"].astype(np.float64)
+        model.context_std_ = arrays["context_std"].astype(np.float64)
         model.intercept_ = float(meta["intercept"])
         model.context_intercept_ = float(meta["context_intercept"])
         model.threshold_ = float(meta["threshold"])

@@ -1,5 +1,6 @@
 """Output stage: lines + probabilities -> text, labeled pages or JSON lines; atomic files."""
 
+import io
 import json
 import os
 import sys
@@ -25,9 +26,14 @@ def atomic_writer(path, binary=False):
     if str(path) == "-":
         if binary:
             yield sys.stdout.buffer
-        else:
-            yield _stdout_text()
-            sys.stdout.flush()
+            return
+        sys.stdout.flush()
+        handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="\n")
+        try:
+            yield handle
+            handle.flush()
+        finally:
+            handle.detach()  # leave sys.stdout's buffer open for whoever writes next
         return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,25 +54,19 @@ def atomic_writer(path, binary=False):
         raise
 
 
-def _stdout_text():
-    import io
-
-    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape",
-                            newline="\n", write_through=True)
-
-
 def render_text(lines, labels) -> str:
-    """The content lines, in order; one blank line where the input had a blank line (a
-    paragraph break) between two content lines. Every output line is an input line."""
-    out, pending_break, kept = [], False, False
+    """The content lines, in order; where the input had a blank line (a paragraph break)
+    between two content lines, the first such blank line too. Every output line is an
+    input line, in input order."""
+    out, pending_break, kept = [], None, False
     for line, label in zip(lines, labels):
         if label == 1:
-            if pending_break and kept:
-                out.append("\n")
+            if pending_break is not None and kept:
+                out.append(pending_break + "\n")
             out.append(line + "\n")
-            kept, pending_break = True, False
-        elif not line.strip():
-            pending_break = True
+            kept, pending_break = True, None
+        elif not line.strip() and pending_break is None:
+            pending_break = line
     return "".join(out)
 
 

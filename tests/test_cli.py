@@ -1,0 +1,164 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from training.cli import main
+from training.reading import decode_lines
+
+from conftest import LABELED
+
+PAGE = sorted(LABELED.glob("*/*.tsv"))[0]
+
+
+def dump_of(path):
+    """The page's dump: its labeled file with the labels cut off (`cut -f2-`)."""
+    return [row.split("\t", 1)[1] if row else "" for row in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def dump_file(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(dump_of(PAGE)) + "\n", encoding="utf-8")
+    return path
+
+
+def is_subsequence(part, whole):
+    it = iter(whole)
+    return all(any(line == candidate for candidate in it) for line in part)
+
+
+def test_every_command_has_help_with_an_example(runner):
+    for command in ([], ["train"], ["evaluate"], ["predict"]):
+        result = runner.invoke(main, command + ["--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output
+
+
+def test_predict_text_is_a_subsequence_of_the_input(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), str(dump_file)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert out and is_subsequence(out, dump_of(PAGE))
+
+
+def test_predict_labeled_gives_back_every_input_line(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "--format", "labeled", str(dump_file)])
+    assert result.exit_code == 0
+    rows = result.stdout.splitlines()
+    assert [row.split("\t", 1)[1] if row else "" for row in rows] == dump_of(PAGE)
+    assert {row.split("\t", 1)[0] for row in rows if row} <= {"content", "chrome"}
+
+
+def test_predict_reads_stdin(runner, small_model_file, dump_file):
+    from_file = runner.invoke(main, ["predict", "-m", str(small_model_file), str(dump_file)]).stdout
+    from_stdin = runner.invoke(main, ["predict", "-m", str(small_model_file), "-"], input=dump_file.read_bytes())
+    assert from_stdin.exit_code == 0 and from_stdin.stdout == from_file
+
+
+def test_predict_jsonl_has_a_record_per_page_with_line_numbers(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "--format", "jsonl",
+                                  str(dump_file), str(PAGE)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(dump_file), str(PAGE)]
+    lines = records[0]["lines"]
+    assert [line["n"] for line in lines] == list(range(1, len(dump_of(PAGE)) + 1))
+    assert all((line["label"] is None) == (line["text"].strip() == "") for line in lines)
+    assert all(line["p"] is None or 0 <= line["p"] <= 1 for line in lines)
+
+
+def test_threshold_moves_lines_between_classes(runner, small_model_file, dump_file):
+    def content_lines(threshold):
+        result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-t", threshold, "-f", "labeled", str(dump_file)])
+        return sum(row.startswith("content\t") for row in result.stdout.splitlines())
+
+    assert content_lines("0") > content_lines("0.5") > content_lines("1")
+
+
+def test_predict_a_folder_to_a_folder_writes_one_file_per_input(runner, small_model_file, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", str(LABELED), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(out) for p in out.rglob("*.tsv"))
+    assert written == sorted(p.relative_to(LABELED) for p in LABELED.rglob("*.tsv"))
+    first = out / PAGE.relative_to(LABELED)
+    assert [r.split("\t", 1)[1] if r else "" for r in first.read_text().splitlines()] == dump_of(PAGE)
+
+
+def test_several_inputs_in_labeled_format_need_an_output_folder(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", str(dump_file), str(PAGE)])
+    assert result.exit_code == 2
+    assert "-o FOLDER" in result.output
+
+
+def test_missing_input_is_one_line_and_exit_2(runner, small_model_file, tmp_path):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0 and "nope.txt: no such file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_train_then_evaluate_with_json(runner, tmp_path):
+    model = tmp_path / "m.npz"
+    trained = runner.invoke(main, ["train", str(LABELED), "-o", str(model), "--epochs", "3", "--json", "-q"])
+    assert trained.exit_code == 0, trained.output
+    summary = json.loads(trained.stdout)
+    assert summary["training"]["pages"] >= 40 and summary["training"]["digest"].startswith("sha256:")
+    evaluated = runner.invoke(main, ["evaluate", str(LABELED), "-m", str(model), "--json"])
+    assert evaluated.exit_code == 0
+    report = json.loads(evaluated.stdout)
+    m = report["linesift"]
+    assert 0 < m["content"]["f1"] <= 1 and set(m["confusion"]) == {"tp", "fp", "fn", "tn"}
+    assert set(report["baselines"]) == {"every line content", "C4 line rule"}
+    assert report["baselines"]["every line content"]["content"]["recall"] == 1.0
+
+
+def test_evaluate_cross_validation_by_site(runner):
+    result = runner.invoke(main, ["evaluate", str(LABELED), "--cv", "3", "--epochs", "2", "--no-context", "--json", "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["setup"]["mode"] == "3-fold cross-validation by site"
+    assert report["linesift"]["pages"] == len(list(LABELED.glob("*/*.tsv")))
+
+
+def test_evaluate_human_table(runner, small_model_file):
+    result = runner.invoke(main, ["evaluate", str(LABELED), "-m", str(small_model_file)])
+    assert result.exit_code == 0
+    assert "content, tokens (per page)" in result.output and "confusion" in result.output
+
+
+@pytest.mark.parametrize("content, error", [
+    (b"content\tTitle\nchrome\tok\nchrom\tbad\n", "page.tsv:3: unknown label 'chrom'"),
+    (b"content\tTitle\nno tab\n", "page.tsv:2: missing tab"),
+])
+def test_malformed_corpus_is_one_line_exit_1(runner, tmp_path, content, error):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "page.tsv").write_bytes(content)
+    result = runner.invoke(main, ["train", str(tmp_path), "-o", str(tmp_path / "m.npz")])
+    assert result.exit_code == 1
+    assert error in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_corpus_of_one_class_is_refused(runner, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "page.tsv").write_bytes(b"chrome\ta\nchrome\tb\n")
+    result = runner.invoke(main, ["train", str(tmp_path), "-o", str(tmp_path / "m.npz"), "-q"])
+    assert result.exit_code == 1 and "both classes" in result.output
+
+
+def test_invalid_utf8_passes_through_predict_unchanged(runner, small_model_file, tmp_path):
+    raw = b"Caf\xe9 menu\n\nThe long paragraph of the article with many words in it is here.\n"
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(raw)
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", str(path)])
+    assert result.exit_code == 0
+    rows = result.stdout_bytes.split(b"\n")
+    assert rows[0].split(b"\t", 1)[1] == b"Caf\xe9 menu"
+    assert decode_lines(raw)[2] in result.output

@@ -1,0 +1,67 @@
+import pytest
+
+from training.errors import InputError
+from training.reading import CHROME, CONTENT, UNLABELED, decode_lines, find_files, format_labeled, parse_labeled
+
+
+def test_line_endings_are_universal_and_a_final_break_adds_no_line():
+    assert decode_lines(b"a\r\nb\rc\nd\n") == ["a", "b", "c", "d"]
+    assert decode_lines(b"a\n\n") == ["a", ""]
+    assert decode_lines(b"") == []
+
+
+def test_bom_is_dropped_and_invalid_utf8_survives_a_round_trip():
+    lines = decode_lines(b"\xef\xbb\xbfcaf\xe9 \xff\n")
+    assert lines[0].startswith("caf")
+    assert lines[0].encode("utf-8", "surrogateescape") == b"caf\xe9 \xff"
+
+
+def test_only_line_breaks_split_lines():
+    assert decode_lines("a\x0cb\u2028c\x1cd\n".encode()) == ["a\x0cb\u2028c\x1cd"]
+
+
+def test_labeled_page_parses_labels_blank_lines_and_tabs_in_text():
+    page = parse_labeled("p.tsv", b"content\tTitle\n\nchrome\tHome\tNews\n", "site")
+    assert page.lines == ["Title", "", "Home\tNews"]
+    assert page.labels == [CONTENT, UNLABELED, CHROME]
+
+
+@pytest.mark.parametrize("data, line, message", [
+    (b"content\tok\nbogus\tx\n", 2, "unknown label 'bogus'"),
+    (b"content\tok\n\nno tab here\n", 3, "missing tab"),
+    (b"Content\tx\n", 1, "unknown label 'Content'"),
+])
+def test_malformed_labeled_lines_are_reported_with_file_and_line(data, line, message):
+    with pytest.raises(InputError) as caught:
+        parse_labeled("corpus/site/page.tsv", data, "site")
+    assert str(caught.value).startswith(f"corpus/site/page.tsv:{line}: {message}")
+
+
+def test_binary_file_is_refused():
+    with pytest.raises(InputError, match="binary"):
+        parse_labeled("x.tsv", b"content\tA\x00B\n", "s")
+
+
+def test_format_round_trip_gives_the_dump_back():
+    lines = ["Title", "", "   ", "body\twith tab", "Home"]
+    labels = [CONTENT, UNLABELED, UNLABELED, CONTENT, CHROME]
+    text = format_labeled(lines, labels)
+    assert text == "content\tTitle\n\nchrome\t   \ncontent\tbody\twith tab\nchrome\tHome\n"
+    page = parse_labeled("x", text.encode(), "s")
+    assert page.lines == lines
+    # `cut -f2-` gives the dump back
+    assert [row.split("\t", 1)[1] if row else "" for row in text.splitlines()] == lines
+
+
+def test_site_is_the_folder_right_under_the_root(tmp_path):
+    (tmp_path / "a.example" / "deep").mkdir(parents=True)
+    (tmp_path / "a.example" / "deep" / "p.tsv").write_text("chrome\tx\n")
+    (tmp_path / "b.example").mkdir()
+    (tmp_path / "b.example" / "q.tsv").write_text("chrome\tx\n")
+    found = find_files([tmp_path], suffix=".tsv")
+    assert [(f.site, f.relative) for f in found] == [("a.example", "a.example/deep/p.tsv"), ("b.example", "b.example/q.tsv")]
+
+
+def test_folder_without_pages_is_an_error(tmp_path):
+    with pytest.raises(InputError, match="no .tsv files"):
+        find_files([tmp_path], suffix=".tsv")
