@@ -178,7 +178,7 @@ def keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits):
     short line whole. Returns (row, bucket) arrays; pairs are mixed from the word ids
     with numpy rather than hashed as strings, which keeps the per-line Python small."""
     size = 1 << hash_bits
-    rows = np.array(hash_row, dtype=np.int64)
+    rows = np.asarray(hash_row, dtype=np.int64)
     ids = np.array(word_ids, dtype=np.int64)
     pair = rows[1:] == rows[:-1]
     pair_ids = (ids[:-1][pair] * 0x01000193) ^ (ids[1:][pair] + 0x9E3779B9)
@@ -186,10 +186,6 @@ def keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits):
                               (np.array(whole_ids, dtype=np.int64) ^ 0x5BD1E995) % size])
     rows = np.concatenate([rows, rows[1:][pair], np.array(whole_row, dtype=np.int64)])
     return rows, buckets
-
-
-def _is_blank(line):
-    return not line or line.isspace()
 
 
 def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
@@ -201,13 +197,16 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     """
     if cache is None:
         cache = {}
-    raw, line_index, page_sizes = [], [], []
-    hash_row, word_ids, whole_row, whole_ids, duplicated = [], [], [], [], []
+    # Each distinct line of the batch is one row of ``unique_counts``; a page row points at it.
+    batch_unique, unique_counts, row_unique = {}, [], []
+    line_index, page_sizes, head_lengths = [], [], []
+    word_ids, whole_row, whole_ids, duplicated = [], [], [], []
     page_offsets = [0]
+    row = 0
     for lines in pages:
         texts = []
         for index, line in enumerate(lines):
-            if _is_blank(line):
+            if not line or line.isspace():
                 continue
             stats = cache.get(line)
             if stats is None:
@@ -215,28 +214,36 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
                     cache.clear()
                 stats = cache[line] = _line_stats(line)
             counts, ids, whole, text = stats
-            row = len(raw)
-            raw.append(counts)
+            unique = batch_unique.get(line)
+            if unique is None:
+                unique = batch_unique[line] = len(unique_counts)
+                unique_counts.append(counts)
+            row_unique.append(unique)
             line_index.append(index)
             texts.append(text)
-            hash_row += [row] * len(ids)
+            head_lengths.append(len(ids))
             word_ids += ids
             if whole is not None:
                 whole_row.append(row)
                 whole_ids.append(whole)
-        seen = Counter(texts)
-        duplicated += [seen[t] > 1 for t in texts]
-        page_offsets.append(len(raw))
+            row += 1
+        if len(set(texts)) < len(texts):
+            seen = Counter(texts)
+            duplicated += [seen[t] > 1 for t in texts]
+        else:
+            duplicated += [False] * len(texts)
+        page_offsets.append(row)
         page_sizes.append(len(lines))
+    hash_row = np.repeat(np.arange(row), head_lengths)
     hash_row, hash_bucket = keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits)
 
     names = dense_feature_names()
     offsets = np.array(page_offsets, dtype=np.int64)
-    n = len(raw)
+    n = row
     if n == 0:
         return Features(offsets, np.zeros(0, np.int64), np.zeros((0, len(names))), hash_row, hash_bucket)
 
-    r = np.array(raw, dtype=np.float64)
+    r = np.array(unique_counts, dtype=np.float64)[row_unique]
     (chars, words, link_chars, links, images, indent, is_list, is_heading, is_quote, is_table,
      stop, chrome, title, digits, punct, ends_sentence, ends_colon, separators, has_year,
      has_time) = r.T
@@ -294,8 +301,10 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     }
     columns = [own[name] for name, _ in OWN_FEATURES]
     for offset in NEIGHBOUR_OFFSETS:
+        source = np.arange(n) + offset
+        inside = (source >= start) & (source < end)
         for name in NEIGHBOUR_FEATURES:
-            columns.append(_shift(own[name], offset, start, end))
+            columns.append(_shift(own[name], offset, start, end, source, inside))
     for width in WINDOWS:
         for name in WINDOW_FEATURES:
             columns.append(_window_mean(own[name], width, start, end))
@@ -311,7 +320,10 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
         np.bincount(page_of_row, weights=own["link_density"], minlength=len(sizes)) / lines_per_page,
     ]
     columns += [values[page_of_row] for values in page_values]
-    return Features(offsets, index, np.column_stack(columns), hash_row, hash_bucket)
+    dense = np.empty((n, len(columns)))
+    for column, values in enumerate(columns):
+        dense[:, column] = values
+    return Features(offsets, index, dense, hash_row, hash_bucket)
 
 
 def _region_features(prose, page_of_row, start, end):
@@ -370,11 +382,11 @@ def shape_crosses(own, region_around, start, end):
     return rows, ids
 
 
-def _shift(values, offset, start, end):
+def _shift(values, offset, start, end, source=None, inside=None):
     """``values`` of the line ``offset`` away in the same page (0 past either end)."""
-    n = len(values)
-    source = np.arange(n) + offset
-    inside = (source >= start) & (source < end)
+    if source is None:
+        source = np.arange(len(values)) + offset
+        inside = (source >= start) & (source < end)
     out = np.zeros_like(values)
     out[inside] = values[source[inside]]
     return out

@@ -15,6 +15,7 @@ _LYNX_REF = re.compile(r"\[\d+\]")
 _LIST = re.compile(r"([*+\-•·]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"(#{1,6})\s+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
+_ANY_MARKUP = re.compile(r"[\[`*_|]|://|www\.")
 
 
 class ParsedLine(NamedTuple):
@@ -31,6 +32,9 @@ class ParsedLine(NamedTuple):
 
 def parse_line(raw: str) -> ParsedLine:
     """Strip a line's markup, measuring what it was: see ParsedLine."""
+    if raw[:1].isalpha() and not _ANY_MARKUP.search(raw):
+        # Most lines of a dump are plain text: nothing to strip but trailing space.
+        return ParsedLine(raw.rstrip(), 0, 0, 0, 0, False, 0, False, False)
     expanded = raw.replace("\t", "    ")
     body = expanded.lstrip()
     indent = len(expanded) - len(body)

@@ -1,0 +1,48 @@
+"""Speed of `predict` with the shipped model, one process: pages/s and lines/s.
+
+Reads every labeled dump under the given folders (labels ignored: the page is its text),
+then times classification plus rendering of the text output, page batches as the CLI
+makes them. File reading is timed separately. Prints one table row per folder.
+
+    python tests/bench/bench_predict.py ../shared/corpus/dragnet/dumps/text
+"""
+
+import argparse
+import time
+
+from training.model_file import load_model
+from training.output import render
+from training.predict import BATCH_PAGES
+from training.reading import find_files, read_input_page
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folders", nargs="+")
+    parser.add_argument("-m", "--model", default=None)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
+    args = parser.parse_args()
+    model = load_model(args.model)
+    print("| input | pages | lines | read s | classify+render s | pages/s | lines/s |")
+    print("|---|---|---|---|---|---|---|")
+    for folder in args.folders:
+        started = time.perf_counter()
+        pages = [read_input_page(f.path, f.site) for f in find_files([folder])]
+        read_seconds = time.perf_counter() - started
+        lines = sum(len(p.lines) for p in pages)
+        best = float("inf")
+        for _ in range(args.repeat):
+            cache = {}  # a fresh process's state: nothing remembered from an earlier run
+            started = time.perf_counter()
+            written = 0
+            for i in range(0, len(pages), BATCH_PAGES):
+                batch = pages[i:i + BATCH_PAGES]
+                for page, probabilities in zip(batch, model.predict_proba([p.lines for p in batch], cache)):
+                    written += len(render("text", page.source, page.lines, probabilities, model.threshold_))
+            best = min(best, time.perf_counter() - started)
+        print(f"| {folder} | {len(pages)} | {lines} | {read_seconds:.2f} | {best:.2f} | "
+              f"{len(pages) / best:,.0f} | {lines / best:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

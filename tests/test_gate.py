@@ -1,0 +1,68 @@
+"""Evaluation gate: the shipped model and the default training recipe must not regress.
+
+Floors are pinned a little under the scores measured when the model was shipped
+(model/README.md); a change that loses more than that fails CI.
+"""
+
+import pytest
+
+from training.evaluation import score
+from training.model_file import SHIPPED_MODEL, load_model
+from training.output import render
+from training.reading import decode_lines
+from training.train import evaluate_pages, read_corpus
+
+from conftest import LABELED, SEED, SHARED, needs_shared
+
+# (corpus, token F1 per page floor, line F1 floor) of the shipped model
+SHIPPED_FLOORS = {
+    "labeled": (0.93, 0.85),
+    "dragnet/dumps/text": (0.80, 0.60),
+    "dragnet/dumps/md": (0.80, 0.60),
+    "cleaneval/dumps/text": (0.80, 0.70),
+    "cleaneval/dumps/md": (0.80, 0.70),
+}
+# Cross-validation by site on labeled/ with the default recipe: out-of-sample, so it
+# catches a feature or model change that only looks good on pages it trained on.
+LABELED_CV_FLOOR = 0.85
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    assert SHIPPED_MODEL.exists(), "model/linesift.npz is missing: the shipped model must be committed"
+    return load_model()
+
+
+def _corpus_path(name):
+    return LABELED if name == "labeled" else SHARED / "corpus" / name
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED_FLOORS))
+def test_shipped_model_stays_above_its_floor(shipped, name):
+    if name != "labeled" and not SHARED.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    pages = read_corpus([_corpus_path(name)])
+    m = score(pages, shipped.predict([p.lines for p in pages]))
+    token_floor, line_floor = SHIPPED_FLOORS[name]
+    assert m["tokens_per_page"]["f1"] >= token_floor
+    assert m["content"]["f1"] >= line_floor
+
+
+def test_default_recipe_cross_validated_on_labeled_pages():
+    pages = read_corpus([LABELED])
+    report = evaluate_pages(pages, folds=5, hyperparameters={}, baselines=False)
+    assert report["linesift"]["tokens_per_page"]["f1"] >= LABELED_CV_FLOOR
+
+
+@needs_shared
+def test_seed_page_gives_the_article_and_none_of_the_chrome(shipped):
+    lines = decode_lines(SEED.read_bytes())
+    (probabilities,) = shipped.predict_proba([lines])
+    kept = render("text", str(SEED), lines, probabilities, shipped.threshold_).splitlines()
+    kept = [line for line in kept if line.strip()]
+    assert kept[0] == "China defense minister to meet Russian counterpart in Moscow"
+    body = kept[1:]
+    assert body[0].startswith("BEIJING (AP) —") and body[-1].endswith("ceremonial legislature.")
+    assert len(body) == 11
+    for chrome in ("See All", "Most Popular", "Copyright 2023", "by AP - 04/14/23", "FILE - Li Shangfu", "FILE – Li Shangfu"):
+        assert not any(line.startswith(chrome) for line in kept), chrome
