@@ -162,3 +162,50 @@ def test_invalid_utf8_passes_through_predict_unchanged(runner, small_model_file,
     rows = result.stdout_bytes.split(b"\n")
     assert rows[0].split(b"\t", 1)[1] == b"Caf\xe9 menu"
     assert decode_lines(raw)[2] in result.output
+
+
+ARTICLE_HTML = """<!doctype html><html><head><title>t</title><script>var x = 1;</script></head><body>
+<nav class="main-menu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<article><h1>Harbour bridge opens to traffic</h1>
+<p>The new harbour bridge opened to traffic on Monday after three years of work by the city.</p>
+<p>Drivers crossed in both directions from early morning, and the ferry will keep running.</p></article>
+<footer class="site-footer"><p>Copyright 2024 Example News</p></footer></body></html>"""
+
+
+def test_predict_reads_html_by_name_and_by_content(runner, small_model_file, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(ARTICLE_HTML, encoding="utf-8")
+    by_name = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", str(page)])
+    by_content = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", "-"],
+                               input=ARTICLE_HTML.encode())
+    assert by_name.exit_code == 0 and by_name.stdout == by_content.stdout
+    texts = [row.split("\t", 1)[1] for row in by_name.stdout.splitlines() if row]
+    assert "Harbour bridge opens to traffic" in texts and "var x = 1;" not in by_name.stdout
+    assert texts[0] == "Home"
+
+
+def test_train_and_evaluate_on_an_html_corpus_with_gold_text(runner, tmp_path):
+    for number in range(4):
+        folder = tmp_path / "pages" / f"p{number}"
+        folder.mkdir(parents=True)
+        (folder / "page.html").write_text(ARTICLE_HTML, encoding="utf-8")
+        (folder / "gold.txt").write_text("Harbour bridge opens to traffic\nThe new harbour bridge opened to traffic on "
+                                         "Monday after three years of work by the city.\nDrivers crossed in both "
+                                         "directions from early morning, and the ferry will keep running.\n")
+        (folder / "meta.json").write_text(json.dumps({"site": f"site{number % 2}.example"}))
+    model = tmp_path / "html.npz"
+    corpus = [str(tmp_path / "pages"), str(LABELED)]
+    trained = runner.invoke(main, ["train", *corpus, "-o", str(model), "--epochs", "3", "--json", "-q"])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.stdout)["training"]["sites"] == len(list(LABELED.iterdir())) + 2
+    evaluated = runner.invoke(main, ["evaluate", str(tmp_path / "pages"), "-m", str(model), "--json"])
+    report = json.loads(evaluated.stdout)
+    assert report["linesift"]["shingles"]["pages"] == 4
+    assert report["linesift"]["shingles"]["f1"] > 0.9
+
+
+def test_html_corpus_page_without_gold_is_an_error(runner, tmp_path):
+    (tmp_path / "p1").mkdir()
+    (tmp_path / "p1" / "page.html").write_text(ARTICLE_HTML)
+    result = runner.invoke(main, ["evaluate", str(tmp_path), "-q"])
+    assert result.exit_code == 1 and "no gold.txt beside this page" in result.output

@@ -56,13 +56,16 @@ def test_names_are_unique_and_match_the_matrix():
     ("has_year", "© 2023 Example", 1.0),
     ("has_year", "Page 3", 0.0),
     ("has_time", "Updated 4:47 AM", 1.0),
+    ("photo_credit", "Li Shangfu at the ceremony. (AP Photo/Mark Schiefelbein, File)", 1.0),
+    ("photo_credit", "Photo: Jane Doe", 1.0),
+    ("photo_credit", "She took a photo of the bridge.", 0.0),
 ])
 def test_own_line_features(name, line, expected):
     assert value([line], name) == pytest.approx(expected)
 
 
 def test_duplicated():
-    page = ["See All", "Text", "See All"]
+    page = ["See All", "Text", "see all!"]
     assert value(page, "duplicated", 0) == 1.0
     assert value(page, "duplicated", 1) == 0.0
 
@@ -140,3 +143,16 @@ def test_keyword_cues_cover_head_words_pairs_and_short_lines_whole():
     assert crosses > 0
     assert features.hash_bucket.min() >= 0 and features.hash_bucket.max() < 2 ** 18
     assert np.all(features.hash_row == 0)
+
+
+def test_duplicated_matches_lines_that_start_alike():
+    caption = "FILE - Li Shangfu, center, the director of the department, attends the ceremony"
+    page = [caption, "Body text here.", caption.replace(" - ", " – ").replace("ceremony", "…")]
+    assert value(page, "duplicated", 0) == 1.0 and value(page, "duplicated", 2) == 1.0
+    assert value(["|", "Body", "|"], "duplicated", 0) == 0.0   # no words: nothing to compare
+
+
+def test_long_lines_hash_their_last_words_too():
+    short = extract([["one two three four five six seven eight"]])
+    long = extract([["one two three four five six seven eight nine ten"]])
+    assert len(long.hash_bucket) - len(short.hash_bucket) == 3

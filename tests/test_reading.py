@@ -63,5 +63,5 @@ def test_site_is_the_folder_right_under_the_root(tmp_path):
 
 
 def test_folder_without_pages_is_an_error(tmp_path):
-    with pytest.raises(InputError, match="no .tsv files"):
+    with pytest.raises(InputError, match="no labeled pages"):
         find_files([tmp_path], suffix=".tsv")

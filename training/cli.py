@@ -15,6 +15,7 @@ from training.errors import InputError
 from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import FORMATS, SUFFIXES, atomic_writer, render
 from training.predict import predict_files
+from training.reading import decode_lines, read_bytes
 from training.train import describe, evaluate_pages, read_corpus, train_model
 
 
@@ -43,8 +44,7 @@ def _progress(quiet):
 def _read_exclude(path):
     if path is None:
         return []
-    with open(path, encoding="utf-8") as handle:
-        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    return [line.strip() for line in decode_lines(read_bytes(path)) if line.strip() and not line.startswith("#")]
 
 
 def _model_options(command):
@@ -58,7 +58,7 @@ def _model_options(command):
                      help="Train the second pass over neighbouring lines' scores."),
         click.option("--word-weight", type=click.Choice(["none", "log", "sqrt"]), default="log", show_default=True,
                      help="Weight training lines by their length, so long paragraphs count more than 'Share'."),
-        click.option("--exclude", "exclude_file", type=click.Path(exists=True, dir_okay=False),
+        click.option("--exclude", "exclude_file", type=click.Path(dir_okay=False),
                      help="File listing labeled pages (paths as given, one per line) to leave out."),
     ]
     for option in reversed(options):
@@ -73,7 +73,25 @@ def _hyperparameters(alpha, epochs, context, word_weight, threshold=None):
     return chosen
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OneLineErrors(click.Group):
+    """Usage errors as one line (`linesift: Invalid value for '--threshold': ...`), exit 2,
+    instead of click's usage block: the same shape as every other linesift error."""
+
+    def main(self, *args, standalone_mode=True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("linesift: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as error:
+            click.echo(f"linesift: {error.format_message()} (see linesift --help)", err=True)
+            sys.exit(error.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="linesift")
 def main():
     """linesift: label each line of a web page dump as content or chrome.
@@ -268,4 +286,5 @@ def predict(inputs, model_path, fmt, threshold, output, quiet):
                     handle.write(f"==> {page.source} <==\n")
                 handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
                 pages += 1
-    say(f"{pages} page{'s' if pages != 1 else ''} done")
+    if pages != 1:
+        say(f"{pages} pages done")

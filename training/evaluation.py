@@ -8,6 +8,7 @@ import numpy as np
 
 from training.lines import parse_line
 from training.reading import CHROME, CONTENT, UNLABELED
+from training.shingles import average_scores, shingle_scores
 
 _WORD = re.compile(r"\w+")
 C4_MIN_WORDS = 5
@@ -69,7 +70,16 @@ def score(pages, predictions):
             "chrome": {**chrome, "support": int(tn + fp)},
         },
         "confusion": {"tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn)},
+        **_shingle_report(pages, predictions),
     }
+
+
+def _shingle_report(pages, predictions):
+    """The field's token measure against each page's gold text, for pages that have one
+    (HTML corpora): {"shingles": {...}} or nothing."""
+    pairs = [("\n".join(line for line, label in zip(page.lines, predicted) if label == CONTENT), page.gold)
+             for page, predicted in zip(pages, predictions) if page.gold is not None]
+    return {"shingles": average_scores(shingle_scores(text, gold) for text, gold in pairs)} if pairs else {}
 
 
 def _per_page_prf(truth, guess, weight, page_of, pages):
@@ -128,7 +138,7 @@ def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
         test = [i for i, f in enumerate(fold_of_page) if f == fold]
         say(f"fold {fold + 1}/{folds}: train on {len(train)} pages, test on {len(test)}")
         model = make_model()
-        model.fit([p.lines for p in train], [p.labels for p in train], groups=[p.site for p in train])
-        for i, labels in zip(test, model.predict([pages[i].lines for i in test])):
+        model.fit([p.model_lines for p in train], [p.labels for p in train], groups=[p.site for p in train])
+        for i, labels in zip(test, model.predict([pages[i].model_lines for i in test])):
             predictions[i] = labels
     return predictions

@@ -5,8 +5,15 @@ Every non-blank line gets
   whole page at once, including the same shallow features of its neighbours and of a
   window around it: boilerpipe and jusText both found the neighbours carry much of the
   signal (a short line inside running text is content, a long one inside a menu is not);
-- *keyword cues*: hashed ids of its first words, their pairs and, for a short line, the
-  whole line ("see all", "share this article"), which the model learns weights for.
+- *keyword cues*: hashed ids of its first words, their pairs, its last words and, for a
+  short line, the whole line ("see all", "share this article"), which the model learns
+  weights for.
+
+A line is a string (a line of a dump) or an ``HtmlLine`` (a block of an HTML page, from
+``training.html``). For HTML lines the markup is known rather than guessed: link density
+is exact, list/heading/quote/table come from the tags, and the tags and class/id words
+on the line's path (``nav``, ``sidebar``, ``share``, ``comment``...) are hashed as cues
+too. A dump line simply has none of those cues, so one model serves both.
 
 Blank and whitespace-only lines are not classified; they only tell their neighbours
 that a block ended (``blank_before`` / ``blank_after``).
@@ -24,14 +31,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from training.lines import parse_line
+from training.lines import ParsedLine, parse_line
 
-FEATURE_SET_VERSION = 1
+FEATURE_SET_VERSION = 2
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
                           # long line is told by its shape, so the cost stays bounded
 WHOLE_LINE_WORDS = 4      # lines this short are also hashed whole ("see all")
+TAIL_WORDS = 3            # a long line's last words are hashed too: "(AP Photo/...)", "1 comment"
+DUPLICATE_KEY_WORDS = 8   # lines whose first words agree count as the same text (captions
+                          # repeated with other dashes, a headline cut short with "…")
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 WINDOWS = (3, 10, 25)     # lines each side averaged in the window features
 
@@ -39,6 +49,8 @@ _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _CAPITALISED = re.compile(r"\b[^\W\d_a-zß-ÿ]")  # a word's first letter, when it is not lower case
+# A photo credit or caption label: "(AP Photo/Jane Doe)", "Photo: ...", "Getty Images".
+_PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|foto)s?\s*(?:/|:|by\b|credit)|getty images|\bcredit:", re.I)
 _SENTENCE_END = tuple('.!?"\'”’»…')
 _SEPARATORS = re.compile(r"\s[|·•»›/-]\s")
 _ASCII_PUNCT = bytes(range(33, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 127))
@@ -78,7 +90,8 @@ OWN_FEATURES = [
     ("log_separators", "log(1 + ' | ', ' · ', ' » ', ' / ' separators): joined menus, breadcrumbs"),
     ("has_year", "holds a year 1900-2099 (datelines, copyright)"),
     ("has_time", "holds a clock time (timestamps)"),
-    ("duplicated", "the same text stands on another line of the page"),
+    ("photo_credit", "holds a photo credit or caption label ('AP Photo/', 'Photo:', 'Getty Images')"),
+    ("duplicated", "another line of the page starts with the same words (case and punctuation aside)"),
     ("position_from_top", "line index / lines (blank lines not counted)"),
     ("position_from_bottom", "1 - position_from_top"),
     ("text_before", "share of the page's characters that come before this line"),
@@ -145,9 +158,29 @@ def _word_ids(words, cache={}):
     return ids
 
 
+# Salts that keep the hashed namespaces apart (the same word as a tail word, a tag or a
+# class word is a different cue).
+TAIL_SALT, TAG_SALT, CLASS_SALT = 0x7F4A7C15, 0x1B873593, 0x68E31DA4
+_HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+def _parse_html_line(line):
+    """An HtmlLine as the shape features see a line: the markup is read off its tags."""
+    tags = set(line.tags)
+    heading = min((_HEADING_TAGS[t] for t in tags & _HEADING_TAGS.keys()), default=0)
+    return ParsedLine(line.text, line.link_chars, int(line.link_chars > 0), 0, 0, "li" in tags,
+                      heading, "blockquote" in tags, bool(tags & {"td", "th"}))
+
+
+def _markup_ids(line):
+    return ([_crc(tag) ^ TAG_SALT for tag in line.tags]
+            + [_crc(word) ^ CLASS_SALT for word in line.classes])
+
+
 def _line_stats(line):
     """What a line's features need from its own text, independent of the page around it."""
-    parsed = parse_line(line)
+    is_dump_line = isinstance(line, str)
+    parsed = parse_line(line) if is_dump_line else _parse_html_line(line)
     text = parsed.text
     words = _WORD.findall(text.lower())
     n_chars = len(text)
@@ -168,23 +201,30 @@ def _line_stats(line):
         len(_SEPARATORS.findall(text)) if n_chars < 2000 else 0,
         _YEAR.search(text) is not None,
         ":" in text and _TIME.search(text) is not None,
+        _PHOTO_CREDIT.search(text) is not None,
     )
     whole = _crc(" ".join(words)) if len(words) <= WHOLE_LINE_WORDS else None
-    return counts, _word_ids(head), whole, text
+    extra = [i ^ TAIL_SALT for i in _word_ids(words[-TAIL_WORDS:])] if len(words) > KEYWORD_WORDS else []
+    if not is_dump_line:
+        extra += _markup_ids(line)
+    return counts, _word_ids(head), extra, whole, " ".join(words[:DUPLICATE_KEY_WORDS])
 
 
-def keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits):
-    """Hashed keyword cues: each head word, each pair of adjacent head words, and each
-    short line whole. Returns (row, bucket) arrays; pairs are mixed from the word ids
-    with numpy rather than hashed as strings, which keeps the per-line Python small."""
+def keyword_buckets(hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits):
+    """Hashed keyword cues: each head word, each pair of adjacent head words, the extra
+    cues (tail words, HTML tags and class words, already salted) and each short line
+    whole. Returns (row, bucket) arrays; pairs are mixed from the word ids with numpy
+    rather than hashed as strings, which keeps the per-line Python small."""
     size = 1 << hash_bits
     rows = np.asarray(hash_row, dtype=np.int64)
     ids = np.array(word_ids, dtype=np.int64)
     pair = rows[1:] == rows[:-1]
     pair_ids = (ids[:-1][pair] * 0x01000193) ^ (ids[1:][pair] + 0x9E3779B9)
     buckets = np.concatenate([ids % size, pair_ids % size,
+                              np.array(extra_ids, dtype=np.int64) % size,
                               (np.array(whole_ids, dtype=np.int64) ^ 0x5BD1E995) % size])
-    rows = np.concatenate([rows, rows[1:][pair], np.array(whole_row, dtype=np.int64)])
+    rows = np.concatenate([rows, rows[1:][pair], np.asarray(extra_row, dtype=np.int64),
+                           np.array(whole_row, dtype=np.int64)])
     return rows, buckets
 
 
@@ -200,42 +240,46 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     # Each distinct line of the batch is one row of ``unique_counts``; a page row points at it.
     batch_unique, unique_counts, row_unique = {}, [], []
     line_index, page_sizes, head_lengths = [], [], []
-    word_ids, whole_row, whole_ids, duplicated = [], [], [], []
+    word_ids, extra_lengths, extra_ids, whole_row, whole_ids, duplicated = [], [], [], [], [], []
     page_offsets = [0]
     row = 0
     for lines in pages:
-        texts = []
+        keys = []
         for index, line in enumerate(lines):
-            if not line or line.isspace():
+            text = line if isinstance(line, str) else line.text
+            if not text or text.isspace():
                 continue
             stats = cache.get(line)
             if stats is None:
                 if len(cache) > 200_000:
                     cache.clear()
                 stats = cache[line] = _line_stats(line)
-            counts, ids, whole, text = stats
+            counts, ids, extra, whole, key = stats
             unique = batch_unique.get(line)
             if unique is None:
                 unique = batch_unique[line] = len(unique_counts)
                 unique_counts.append(counts)
             row_unique.append(unique)
             line_index.append(index)
-            texts.append(text)
+            keys.append(key)
             head_lengths.append(len(ids))
             word_ids += ids
+            extra_lengths.append(len(extra))
+            extra_ids += extra
             if whole is not None:
                 whole_row.append(row)
                 whole_ids.append(whole)
             row += 1
-        if len(set(texts)) < len(texts):
-            seen = Counter(texts)
-            duplicated += [seen[t] > 1 for t in texts]
+        if len(set(keys)) < len(keys):
+            seen = Counter(keys)
+            duplicated += [seen[k] > 1 and k != "" for k in keys]
         else:
-            duplicated += [False] * len(texts)
+            duplicated += [False] * len(keys)
         page_offsets.append(row)
         page_sizes.append(len(lines))
     hash_row = np.repeat(np.arange(row), head_lengths)
-    hash_row, hash_bucket = keyword_buckets(hash_row, word_ids, whole_row, whole_ids, hash_bits)
+    extra_row = np.repeat(np.arange(row), extra_lengths)
+    hash_row, hash_bucket = keyword_buckets(hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits)
 
     names = dense_feature_names()
     offsets = np.array(page_offsets, dtype=np.int64)
@@ -246,7 +290,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     r = np.array(unique_counts, dtype=np.float64)[row_unique]
     (chars, words, link_chars, links, images, indent, is_list, is_heading, is_quote, is_table,
      stop, chrome, title, digits, punct, ends_sentence, ends_colon, separators, has_year,
-     has_time) = r.T
+     has_time, photo_credit) = r.T
     sizes = np.diff(offsets)
     page_of_row = np.repeat(np.arange(len(sizes)), sizes)
     start = offsets[:-1][page_of_row]
@@ -290,6 +334,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
         "log_separators": np.log1p(separators),
         "has_year": has_year,
         "has_time": has_time,
+        "photo_credit": photo_credit,
         "duplicated": np.array(duplicated, dtype=np.float64),
         "position_from_top": position,
         "position_from_bottom": 1 - position,

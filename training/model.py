@@ -65,7 +65,7 @@ def context_features(logits, features):
     page_max = np.full(pages, -np.inf)
     np.maximum.at(page_max, page_of_row, logits)
     columns += [page_mean[page_of_row], page_max[page_of_row], page_max[page_of_row] - logits]
-    return np.column_stack(columns) if n else np.zeros((0, len(context_feature_names())))
+    return np.column_stack(columns) if n else np.zeros((0, len(columns)))
 
 
 def _sigmoid(z):

@@ -9,7 +9,6 @@ stale model can never be read against the wrong feature columns.
 """
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +63,10 @@ def _refuse(path, why):
 def read_model_file(path):
     """(metadata, arrays) of a model file, after checking it is one this version reads."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            _refuse(path, "a single array, not an .npz model")
+        with loaded as archive:
             if sorted(archive.files) != sorted(_ARRAYS):
                 _refuse(path, f"expected arrays {', '.join(_ARRAYS)}, found {', '.join(archive.files) or 'none'}")
             arrays = {name: archive[name] for name in _ARRAYS}
@@ -72,7 +74,7 @@ def read_model_file(path):
         raise
     except FileNotFoundError:
         raise InputError(path, "no such model file", exit_code=2) from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+    except Exception as error:  # noqa: BLE001 - whatever a damaged file makes numpy/zipfile raise
         # ValueError is what numpy raises for a pickled array when allow_pickle=False.
         _refuse(path, f"cannot read it as a data-only .npz model ({type(error).__name__}: {str(error)[:80]})")
     try:

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ def atomic_writer(path, binary=False):
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; give it a new file's mode
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -52,6 +54,12 @@ def atomic_writer(path, binary=False):
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def render_text(lines, labels) -> str:
@@ -74,9 +82,25 @@ def render_labeled(lines, labels) -> str:
     return format_labeled(lines, labels)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as a JSON ``\\uXXXX`` escape.
+
+    Input bytes that are not UTF-8 are kept as lone surrogates (U+DC80..U+DCFF, Python's
+    ``surrogateescape``); written raw they would make the JSON invalid UTF-8. As escapes
+    the JSON is valid UTF-8 and the bytes stay recoverable: ``json.loads`` gives back the
+    surrogate and ``text.encode("utf-8", "surrogateescape")`` the original byte. A lone
+    surrogate can only occur inside a JSON string, where ``\\uXXXX`` is a valid escape."""
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def render_jsonl(source, lines, labels, probabilities) -> str:
     """One JSON object for the page: its source and, for each line, number (from 1),
-    label (null for a blank line), probability of content (null likewise) and text."""
+    label (null for a blank line), probability of content (null likewise) and text.
+    Always valid UTF-8: bytes of the input that were not UTF-8 appear as ``\\udcXX``
+    escapes (see ``_escape_surrogates``)."""
     records = []
     for number, (line, label, probability) in enumerate(zip(lines, labels, probabilities), start=1):
         unclassified = bool(np.isnan(probability))
@@ -86,7 +110,7 @@ def render_jsonl(source, lines, labels, probabilities) -> str:
             "p": None if unclassified else round(float(probability), 4),
             "text": line,
         })
-    return json.dumps({"source": source, "lines": records}, ensure_ascii=False) + "\n"
+    return _escape_surrogates(json.dumps({"source": source, "lines": records}, ensure_ascii=False)) + "\n"
 
 
 def render(fmt, source, lines, probabilities, threshold) -> str:

@@ -31,6 +31,6 @@ def predict_files(inputs, model, batch_pages=BATCH_PAGES) -> Iterator[PagePredic
 def _classify(batch, model, cache):
     if not batch:
         return
-    probabilities = model.predict_proba([page.lines for _, page in batch], cache)
+    probabilities = model.predict_proba([page.model_lines for _, page in batch], cache)
     for (found, page), page_probabilities in zip(batch, probabilities):
         yield PagePrediction(found.path, found.relative, page.lines, page_probabilities)

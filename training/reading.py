@@ -8,6 +8,7 @@ Decoding policy (one for every input):
   does not start another, empty line. Nothing else splits a line (no form feeds, no U+2028).
 """
 
+import json
 import os
 import re
 import sys
@@ -21,6 +22,9 @@ CONTENT, CHROME, UNLABELED = 1, 0, -1
 LABEL_NAMES = {CONTENT: "content", CHROME: "chrome"}
 LABEL_IDS = {name: label for label, name in LABEL_NAMES.items()}
 LABELED_SUFFIX = ".tsv"
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+HTML_CORPUS_PAGES = ("page.html", "page.html.gz")   # beside gold.txt (and meta.json) in an HTML corpus
+GOLD_FILE = "gold.txt"
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -30,16 +34,25 @@ class Page:
     """One page: its lines in order and, for labeled pages, a label per line.
 
     ``labels[i]`` is CONTENT, CHROME, or UNLABELED (blank lines; every line of a raw dump).
+    An HTML page also keeps ``markup`` (its ``HtmlLine``s, whose texts are ``lines``) and,
+    from an HTML corpus, ``gold``: the gold main text its labels were aligned to.
     """
 
     source: str
     site: str
     lines: list
     labels: list = field(default=None)
+    markup: list = field(default=None)
+    gold: str = field(default=None)
 
     def __post_init__(self):
         if self.labels is None:
             self.labels = [UNLABELED] * len(self.lines)
+
+    @property
+    def model_lines(self):
+        """What the model reads: the HtmlLines of an HTML page, else the text lines."""
+        return self.markup if self.markup is not None else self.lines
 
 
 def decode_lines(data: bytes) -> list:
@@ -133,7 +146,7 @@ def find_files(paths, suffix=None):
                     site = parts[0] if len(parts) > 1 else root.resolve().name
                     matches.append(FoundFile(str(path), site, str(Path(*parts))))
             if not matches:
-                what = f"no {suffix} files" if suffix else "no files"
+                what = "no labeled pages (.tsv, or page.html beside gold.txt)" if suffix else "no files"
                 raise InputError(given, f"{what} in this folder", exit_code=2)
             found.extend(matches)
         else:
@@ -141,22 +154,62 @@ def find_files(paths, suffix=None):
     return found
 
 
+def read_html_page(source, data, site):
+    """A page of HTML: its block lines as the page's lines, the HtmlLines as its markup."""
+    from training.html import read_html
+
+    markup = read_html(data)
+    return Page(str(source), site, [line.text for line in markup], markup=markup)
+
+
+def read_gold_page(path, site):
+    """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
+    labeled by aligning its lines to the gold text (``training.align``). The site is the
+    one meta.json names, since such corpora keep one folder per page, not per site."""
+    from training.align import align_labels
+
+    folder = Path(path).parent
+    gold_path = folder / GOLD_FILE
+    if not gold_path.is_file():
+        raise InputError(path, f"no {GOLD_FILE} beside this page: an HTML corpus page needs its gold text")
+    meta_path = folder / "meta.json"
+    if meta_path.is_file():
+        try:
+            site = json.loads(meta_path.read_text(encoding="utf-8")).get("site") or site
+        except (ValueError, AttributeError):
+            raise InputError(meta_path, "not a JSON object") from None
+    page = read_html_page(path, read_bytes(path), site)
+    page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
+    page.labels = align_labels(page.lines, page.gold)
+    return page
+
+
 def read_labeled_corpus(paths, exclude=()):
-    """All labeled pages under ``paths`` (folders of ``<site>/<page>.tsv`` or single files)."""
+    """All labeled pages under ``paths``: folders of ``<site>/<page>.tsv``, single ``.tsv``
+    files, or HTML corpora (``<page>/page.html[.gz]`` beside ``gold.txt``)."""
     excluded = {os.path.normpath(p) for p in exclude}
     pages = []
-    for path, site, _ in find_files(paths, suffix=LABELED_SUFFIX):
-        if os.path.normpath(path) in excluded:
+    for path, site, _ in find_files(paths, suffix=(LABELED_SUFFIX,) + HTML_CORPUS_PAGES):
+        if os.path.normpath(path) in excluded or os.path.normpath(str(Path(path).parent)) in excluded:
             continue
-        pages.append(parse_labeled(path, read_bytes(path), site))
+        if path.endswith(LABELED_SUFFIX):
+            pages.append(parse_labeled(path, read_bytes(path), site))
+        else:
+            pages.append(read_gold_page(path, site))
     if not pages:
         raise InputError(" ".join(map(str, paths)), "no labeled pages found", exit_code=2)
     return pages
 
 
 def read_input_page(path, site) -> Page:
-    """A page to predict: a dump as it is, or a labeled page (``.tsv``) with its labels."""
+    """A page to predict: a labeled page (``.tsv``, labels kept), an HTML page (by its
+    name, or by its content: stdin and unnamed files are sniffed), or a dump as it is."""
+    from training.html import is_html
+
     data = read_bytes(path)
-    if str(path).endswith(LABELED_SUFFIX):
+    name = str(path).lower()
+    if name.endswith(LABELED_SUFFIX):
         return parse_labeled(path, data, site)
+    if name.endswith(HTML_SUFFIXES) or ((name == "-" or not Path(name).suffix) and is_html(data)):
+        return read_html_page(path, data, site)
     return Page(str(path), site, decode_lines(data))

@@ -2,6 +2,7 @@
 
 import hashlib
 
+from training.errors import InputError
 from training.evaluation import BASELINES, cross_validate, score
 from training.model import LineClassifier
 from training.reading import read_labeled_corpus
@@ -9,7 +10,10 @@ from training.reading import read_labeled_corpus
 
 def read_corpus(paths, exclude=()):
     """Labeled pages under ``paths``, without the pages that have no text at all."""
-    return [page for page in read_labeled_corpus(paths, exclude) if any(line.strip() for line in page.lines)]
+    pages = [page for page in read_labeled_corpus(paths, exclude) if any(line.strip() for line in page.lines)]
+    if not pages:
+        raise InputError(" ".join(map(str, paths)), "no labeled lines: every page is empty")
+    return pages
 
 
 def corpus_digest(pages):
@@ -36,7 +40,7 @@ def describe(pages, paths):
 def train_model(pages, hyperparameters, progress=None):
     """Fit a LineClassifier on labeled pages."""
     model = LineClassifier(**hyperparameters)
-    return model.fit([p.lines for p in pages], [p.labels for p in pages],
+    return model.fit([p.model_lines for p in pages], [p.labels for p in pages],
                      groups=[p.site for p in pages], progress=progress)
 
 
@@ -49,7 +53,7 @@ def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshol
                                      folds=folds, seed=seed, progress=progress)
         setup = {"mode": f"{folds}-fold cross-validation by site", "hyperparameters": hyperparameters or {}}
     else:
-        predictions = model.predict([p.lines for p in pages], threshold)
+        predictions = model.predict([p.model_lines for p in pages], threshold)
         setup = {"mode": "fixed model", "threshold": model.threshold_ if threshold is None else threshold}
     report = {"setup": setup, "linesift": score(pages, predictions)}
     if baselines:

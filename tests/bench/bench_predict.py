@@ -1,10 +1,12 @@
 """Speed of `predict` with the shipped model, one process: pages/s and lines/s.
 
-Reads every labeled dump under the given folders (labels ignored: the page is its text),
-then times classification plus rendering of the text output, page batches as the CLI
-makes them. File reading is timed separately. Prints one table row per folder.
+Reads every page under the given folders (labeled dumps with their labels ignored, or
+the page.html.gz files of an HTML corpus), then times classification plus rendering of
+the text output, in page batches as the CLI makes them. Reading (and, for HTML, parsing
+into lines) is timed separately, since it is the same work whatever classifies the lines.
+Prints one table row per folder.
 
-    python tests/bench/bench_predict.py ../shared/corpus/dragnet/dumps/text
+    python tests/bench/bench_predict.py ../shared/corpus/dragnet/dumps/text ../shared/corpus/dragnet/pages
 """
 
 import argparse
@@ -13,7 +15,7 @@ import time
 from training.model_file import load_model
 from training.output import render
 from training.predict import BATCH_PAGES
-from training.reading import find_files, read_input_page
+from training.reading import HTML_CORPUS_PAGES, find_files, read_input_page
 
 
 def main():
@@ -27,7 +29,10 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for folder in args.folders:
         started = time.perf_counter()
-        pages = [read_input_page(f.path, f.site) for f in find_files([folder])]
+        found = find_files([folder])
+        if any(f.path.endswith(HTML_CORPUS_PAGES) for f in found):   # an HTML corpus: its pages, not gold.txt
+            found = [f for f in found if f.path.endswith(HTML_CORPUS_PAGES)]
+        pages = [read_input_page(f.path, f.site) for f in found]
         read_seconds = time.perf_counter() - started
         lines = sum(len(p.lines) for p in pages)
         best = float("inf")
@@ -37,7 +42,7 @@ def main():
             written = 0
             for i in range(0, len(pages), BATCH_PAGES):
                 batch = pages[i:i + BATCH_PAGES]
-                for page, probabilities in zip(batch, model.predict_proba([p.lines for p in batch], cache)):
+                for page, probabilities in zip(batch, model.predict_proba([p.model_lines for p in batch], cache)):
                     written += len(render("text", page.source, page.lines, probabilities, model.threshold_))
             best = min(best, time.perf_counter() - started)
         print(f"| {folder} | {len(pages)} | {lines} | {read_seconds:.2f} | {best:.2f} | "

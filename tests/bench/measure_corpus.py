@@ -50,13 +50,21 @@ def main():
         print(json.dumps(report, indent=2))
         return
     print(f"site-grouped {args.folds}-fold CV over {len(pages)} pages; params {params}\n")
-    print("| corpus | pages | method | line P | line R | line F1 | token F1 (pooled) | token P / R / F1 (per page) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(table(report))
+
+
+def table(report):
+    rows = ["| corpus | pages | method | line P | line R | line F1 | token F1 (pooled) | token P / R / F1 (per page) "
+            "| shingle P / R / F1 vs gold |", "|---|---|---|---|---|---|---|---|---|"]
     for corpus, scores in report["corpora"].items():
         for method, m in scores.items():
             t = m["tokens_per_page"]
-            print(f"| {corpus} | {m['pages']} | {method} | {m['content']['precision']:.3f} | {m['content']['recall']:.3f} "
-                  f"| {m['content']['f1']:.3f} | {m['tokens']['f1']:.3f} | {t['precision']:.3f} / {t['recall']:.3f} / **{t['f1']:.3f}** |")
+            g = m.get("shingles")
+            gold = f"{g['precision']:.3f} / {g['recall']:.3f} / **{g['f1']:.3f}**" if g else "—"
+            rows.append(f"| {corpus} | {m['pages']} | {method} | {m['content']['precision']:.3f} | {m['content']['recall']:.3f} "
+                        f"| {m['content']['f1']:.3f} | {m['tokens']['f1']:.3f} | {t['precision']:.3f} / {t['recall']:.3f} / "
+                        f"**{t['f1']:.3f}** | {gold} |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
