@@ -114,3 +114,16 @@ def test_save_is_atomic_and_leaves_no_temporary_files(small_model, tmp_path):
     save_model(small_model, target)
     save_model(small_model, target)
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_fast_scoring_equals_the_scaled_two_pass_definition(small_model):
+    from training.features import extract
+    from training.model import LineClassifier
+
+    features = extract([ARTICLE])
+    first = LineClassifier._first_pass_logits(small_model, features)
+    dense = (features.dense - small_model.scale_mean_) / small_model.scale_std_
+    keywords = np.bincount(features.hash_row, weights=small_model.coef_hash_[features.hash_bucket], minlength=len(dense))
+    np.testing.assert_allclose(first, dense @ small_model.coef_dense_ + keywords + small_model.intercept_, atol=1e-9)
+    slow = small_model._context_inputs(first, features) @ small_model.context_coef_ + small_model.context_intercept_
+    np.testing.assert_allclose(small_model.row_logits(features), slow, atol=1e-9)

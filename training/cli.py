@@ -58,12 +58,30 @@ def _model_options(command):
                      help="Train the second pass over neighbouring lines' scores."),
         click.option("--word-weight", type=click.Choice(["none", "log", "sqrt"]), default="log", show_default=True,
                      help="Weight training lines by their length, so long paragraphs count more than 'Share'."),
+        click.option("--weight", "weights", multiple=True, metavar="CORPUS=W",
+                     help="Count the pages of CORPUS (a path as given) W times in training, e.g. "
+                          "--weight my-labels/=10 to let your own labels outweigh a large corpus."),
         click.option("--exclude", "exclude_file", type=click.Path(dir_okay=False),
                      help="File listing labeled pages (paths as given, one per line) to leave out."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _parse_weights(weights, corpus):
+    parsed = {}
+    for item in weights:
+        path, equals, value = item.rpartition("=")
+        try:
+            if not equals or float(value) <= 0:
+                raise ValueError
+        except ValueError:
+            raise InputError(item, "--weight takes CORPUS=W with W a positive number", exit_code=2) from None
+        if path not in corpus:
+            raise InputError(path, "--weight names a corpus that is not among the CORPUS arguments", exit_code=2)
+        parsed[path] = float(value)
+    return parsed
 
 
 def _hyperparameters(alpha, epochs, context, word_weight, threshold=None):
@@ -122,7 +140,7 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def train(corpus, output, alpha, epochs, context, word_weight, exclude_file, threshold, folds, as_json, quiet):
+def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, folds, as_json, quiet):
     """Train a model on labeled pages.
 
     CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
@@ -134,9 +152,10 @@ def train(corpus, output, alpha, epochs, context, word_weight, exclude_file, thr
       linesift predict -m my-model.npz page.txt
     """
     say = _progress(quiet)
-    pages = read_corpus(corpus, _read_exclude(exclude_file))
+    corpus_weights = _parse_weights(weights, corpus)
+    pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
     hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold)
-    info = {"training": describe(pages, corpus)}
+    info = {"training": {**describe(pages, corpus), "weights": corpus_weights}}
     if folds:
         report = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
         info["metrics"] = report
@@ -173,8 +192,8 @@ def train(corpus, output, alpha, epochs, context, word_weight, exclude_file, thr
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, exclude_file, threshold, baselines, as_json,
-             quiet):
+def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, weights, exclude_file, threshold, baselines,
+             as_json, quiet):
     """Precision, recall and F1 of `content` on labeled pages.
 
     Reports line-level scores, token-weighted scores (each line weighted by its
@@ -188,7 +207,7 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, exc
       linesift evaluate my-labels/ --cv 5              # train and test by site folds
     """
     say = _progress(quiet)
-    pages = read_corpus(corpus, _read_exclude(exclude_file))
+    pages = read_corpus(corpus, _read_exclude(exclude_file), _parse_weights(weights, corpus))
     if folds:
         if model_path:
             raise InputError(model_path, "--cv trains its own models; leave out -m", exit_code=2)

@@ -138,7 +138,8 @@ def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
         test = [i for i, f in enumerate(fold_of_page) if f == fold]
         say(f"fold {fold + 1}/{folds}: train on {len(train)} pages, test on {len(test)}")
         model = make_model()
-        model.fit([p.model_lines for p in train], [p.labels for p in train], groups=[p.site for p in train])
+        model.fit([p.model_lines for p in train], [p.labels for p in train], groups=[p.site for p in train],
+                  page_weights=[p.weight for p in train])
         for i, labels in zip(test, model.predict([pages[i].model_lines for i in test])):
             predictions[i] = labels
     return predictions

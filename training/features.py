@@ -51,8 +51,10 @@ _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _CAPITALISED = re.compile(r"\b[^\W\d_a-zß-ÿ]")  # a word's first letter, when it is not lower case
 # A photo credit or caption label: "(AP Photo/Jane Doe)", "Photo: ...", "Getty Images".
 _PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|foto)s?\s*(?:/|:|by\b|credit)|getty images|\bcredit:", re.I)
+_PHOTO_WORDS = ("phot", "imag", "pictur", "foto", "getty", "credit")
 _SENTENCE_END = tuple('.!?"\'”’»…')
 _SEPARATORS = re.compile(r"\s[|·•»›/-]\s")
+_SEPARATOR_CHARS = re.compile(r"[|·•»›/-]")
 _ASCII_PUNCT = bytes(range(33, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 127))
 _DIGITS = b"0123456789"
 
@@ -182,26 +184,30 @@ def _line_stats(line):
     is_dump_line = isinstance(line, str)
     parsed = parse_line(line) if is_dump_line else _parse_html_line(line)
     text = parsed.text
-    words = _WORD.findall(text.lower())
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
     n_chars = len(text)
     encoded = text.encode("utf-8", "surrogatepass")
     head = words[:KEYWORD_WORDS]
     chrome = sum(map(CHROME_WORDS.__contains__, head)) + text.count("©")
     chrome += sum(1 for a, b in zip(head, head[1:]) if a + " " + b in CHROME_WORDS)
+    digits = len(encoded) - len(encoded.translate(None, _DIGITS))
+    # The cheap `in` tests skip a regex that cannot match: most lines have no digits, no
+    # separator and no photo word, and these regexes are most of a line's cost.
     counts = (
         n_chars, len(words), parsed.link_chars, parsed.links, parsed.images, parsed.indent,
         parsed.is_list, parsed.heading > 0, parsed.is_quote, parsed.is_table,
         sum(map(STOPWORDS.__contains__, words)),
         chrome,
         len(_CAPITALISED.findall(text)),
-        len(encoded) - len(encoded.translate(None, _DIGITS)),
+        digits,
         len(encoded) - len(encoded.translate(None, _ASCII_PUNCT)),
         text.endswith(_SENTENCE_END),
         text.endswith(":"),
-        len(_SEPARATORS.findall(text)) if n_chars < 2000 else 0,
-        _YEAR.search(text) is not None,
-        ":" in text and _TIME.search(text) is not None,
-        _PHOTO_CREDIT.search(text) is not None,
+        len(_SEPARATORS.findall(text)) if n_chars < 2000 and _SEPARATOR_CHARS.search(text) else 0,
+        digits >= 4 and _YEAR.search(text) is not None,
+        digits >= 3 and ":" in text and _TIME.search(text) is not None,
+        any(word in lowered for word in _PHOTO_WORDS) and _PHOTO_CREDIT.search(text) is not None,
     )
     whole = _crc(" ".join(words)) if len(words) <= WHOLE_LINE_WORDS else None
     extra = [i ^ TAIL_SALT for i in _word_ids(words[-TAIL_WORDS:])] if len(words) > KEYWORD_WORDS else []

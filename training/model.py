@@ -100,9 +100,10 @@ class LineClassifier:
         self.random_state = random_state
 
     # -- training -------------------------------------------------------------------
-    def fit(self, pages, labels, groups=None, progress=None):
+    def fit(self, pages, labels, groups=None, page_weights=None, progress=None):
         """Fit on ``pages`` (lists of lines) with ``labels`` (lists of 1/0/UNLABELED per line).
-        ``groups`` (one per page, e.g. the site) keeps a site's pages in one context fold."""
+        ``groups`` (one per page, e.g. the site) keeps a site's pages in one context fold;
+        ``page_weights`` (one per page) scale how much each page's lines count."""
         say = progress or (lambda message: None)
         say(f"features of {len(pages)} pages")
         features = extract(pages, self.hash_bits)
@@ -111,6 +112,8 @@ class LineClassifier:
         if not keep.any() or len(np.unique(y[keep])) < 2:
             raise ValueError("training needs lines of both classes, content and chrome")
         weights = self._row_weights(features)
+        if page_weights is not None:
+            weights = weights * np.repeat(np.asarray(page_weights, dtype=np.float64), np.diff(features.page_offsets))
         self.dense_feature_names_ = dense_feature_names()
         self.scale_mean_ = features.dense.mean(axis=0)
         self.scale_std_ = features.dense.std(axis=0)
@@ -186,10 +189,11 @@ class LineClassifier:
 
     # -- prediction -----------------------------------------------------------------
     def _first_pass_logits(self, features):
-        dense = (features.dense - self.scale_mean_) / self.scale_std_
         keywords = np.bincount(features.hash_row, weights=self.coef_hash_[features.hash_bucket],
-                               minlength=len(dense))
-        return dense @ self.coef_dense_ + keywords + self.intercept_
+                               minlength=len(features.dense))
+        # ((dense - mean) / std) @ coef, with the scaling folded into the weights: no scaled copy.
+        weights = self.coef_dense_ / self.scale_std_
+        return features.dense @ weights + keywords + (self.intercept_ - self.scale_mean_ @ weights)
 
     def _context_inputs(self, logits, features, fit_scale=False):
         """Second-pass inputs: context features of the clipped logits beside the shape features, scaled."""
@@ -204,9 +208,17 @@ class LineClassifier:
     def row_logits(self, features):
         """Final logits of every classified line (row) of ``features``."""
         logits = self._first_pass_logits(features)
-        if len(self.context_coef_):
-            logits = self._context_inputs(logits, features) @ self.context_coef_ + self.context_intercept_
-        return logits
+        if not len(self.context_coef_):
+            return logits
+        # The same as _context_inputs(logits, features) @ context_coef_ + context_intercept_,
+        # with both scalings of the shape features folded into one weight per raw column.
+        contexts = context_features(np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP), features)
+        k = contexts.shape[1]
+        weights = self.context_coef_ / self.context_std_
+        shape_weights = weights[k:] / self.scale_std_
+        constant = (self.context_intercept_ - self.context_mean_ @ weights
+                    - (self.scale_mean_ / self.scale_std_) @ weights[k:])
+        return contexts @ weights[:k] + features.dense @ shape_weights + constant
 
     def predict_proba(self, pages, cache=None):
         """P(content) for every line of every page: one float array per page, NaN on the

@@ -44,6 +44,7 @@ class Page:
     labels: list = field(default=None)
     markup: list = field(default=None)
     gold: str = field(default=None)
+    weight: float = 1.0      # how much the page's lines count in training
 
     def __post_init__(self):
         if self.labels is None:

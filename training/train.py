@@ -8,9 +8,15 @@ from training.model import LineClassifier
 from training.reading import read_labeled_corpus
 
 
-def read_corpus(paths, exclude=()):
-    """Labeled pages under ``paths``, without the pages that have no text at all."""
-    pages = [page for page in read_labeled_corpus(paths, exclude) if any(line.strip() for line in page.lines)]
+def read_corpus(paths, exclude=(), weights=None):
+    """Labeled pages under ``paths``, without the pages that have no text at all.
+    ``weights`` maps a path (as given) to the training weight of its pages (default 1)."""
+    pages = []
+    for path in paths:
+        for page in read_labeled_corpus([path], exclude):
+            if any(line.strip() for line in page.lines):
+                page.weight = float((weights or {}).get(str(path), 1.0))
+                pages.append(page)
     if not pages:
         raise InputError(" ".join(map(str, paths)), "no labeled lines: every page is empty")
     return pages
@@ -41,7 +47,7 @@ def train_model(pages, hyperparameters, progress=None):
     """Fit a LineClassifier on labeled pages."""
     model = LineClassifier(**hyperparameters)
     return model.fit([p.model_lines for p in pages], [p.labels for p in pages],
-                     groups=[p.site for p in pages], progress=progress)
+                     groups=[p.site for p in pages], page_weights=[p.weight for p in pages], progress=progress)
 
 
 def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshold=None,

@@ -80,7 +80,24 @@ def resiliparse_main(html: bytes) -> str:
     return extract_plain_text(bytes_to_str(html, detect_encoding(html)), main_content=True) or ""
 
 
+_shipped = []
+
+
+def linesift_shipped(html: bytes) -> str:
+    """linesift with its shipped model, as `linesift predict page.html` runs it. The model
+    was trained on these corpora, so this row's scores are in-sample: read it for speed,
+    and tests/bench/measure_corpus.py's site-grouped cross-validation for accuracy."""
+    if not _shipped:
+        from training.model_file import load_model
+        _shipped.append(load_model())
+    model = _shipped[0]
+    markup = read_html(html)
+    (probabilities,) = model.predict_proba([markup])
+    return "\n".join(line.text for line, p in zip(markup, probabilities) if p >= model.threshold_)
+
+
 TOOLS = {
+    "linesift (shipped model: speed only)": linesift_shipped,
     "trafilatura": trafilatura_default,
     "trafilatura (favor_recall)": trafilatura_recall,
     "readability-lxml": readability,

@@ -26,19 +26,22 @@ def main():
     parser.add_argument("--exclude", help="file of labeled page paths to leave out")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--params", default="{}", help="LineClassifier hyperparameters as JSON")
+    parser.add_argument("--weight", action="append", default=[], metavar="CORPUS=W",
+                        help="training weight of a corpus's pages, as linesift train --weight")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     exclude = [line.strip() for line in open(args.exclude)] if args.exclude else []
     pages, corpus_of = [], []
+    weights = {path: float(w) for path, _, w in (item.rpartition("=") for item in args.weight)}
     for corpus in args.corpora:
-        found = read_corpus([corpus], exclude)
+        found = read_corpus([corpus], exclude, weights)
         pages += found
         corpus_of += [corpus] * len(found)
     started = time.time()
     params = json.loads(args.params)
     predictions = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds,
                                  progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
-    report = {"params": params, "folds": args.folds, "corpora": {}}
+    report = {"params": params, "weights": weights, "folds": args.folds, "corpora": {}}
     for corpus in args.corpora:
         chosen = [i for i, c in enumerate(corpus_of) if c == corpus]
         subset = [pages[i] for i in chosen]
@@ -49,7 +52,7 @@ def main():
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"site-grouped {args.folds}-fold CV over {len(pages)} pages; params {params}\n")
+    print(f"site-grouped {args.folds}-fold CV over {len(pages)} pages; params {params}; weights {weights}\n")
     print(table(report))
 
 
