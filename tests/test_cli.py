@@ -209,3 +209,25 @@ def test_html_corpus_page_without_gold_is_an_error(runner, tmp_path):
     (tmp_path / "p1" / "page.html").write_text(ARTICLE_HTML)
     result = runner.invoke(main, ["evaluate", str(tmp_path), "-q"])
     assert result.exit_code == 1 and "no gold.txt beside this page" in result.output
+
+
+def test_resume_skips_inputs_whose_output_is_complete(runner, small_model_file, tmp_path):
+    out = tmp_path / "out"
+    args = ["predict", "-m", str(small_model_file), "-f", "labeled", str(LABELED), "-o", str(out)]
+    assert runner.invoke(main, args).exit_code == 0
+    done = out / PAGE.relative_to(LABELED)
+    done.write_text("content\tkept from the first run\n")
+    missing = sorted(out.rglob("*.tsv"))[-1]
+    missing.unlink()
+    rerun = runner.invoke(main, args + ["--resume"])
+    assert rerun.exit_code == 0, rerun.output
+    assert done.read_text() == "content\tkept from the first run\n"   # skipped
+    assert missing.exists()                                             # redone
+    assert "already done, skipped" in rerun.stderr
+    again = runner.invoke(main, args)                                   # without --resume: everything redone
+    assert again.exit_code == 0 and done.read_text() != "content\tkept from the first run\n"
+
+
+def test_resume_needs_an_output_folder(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "--resume", str(dump_file)])
+    assert result.exit_code == 2 and "--resume needs -o FOLDER" in result.output

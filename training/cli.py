@@ -262,9 +262,12 @@ def _table(report):
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-", show_default=True,
               help="Output file, or folder for several inputs in text/labeled format (one file per "
                    "input, paths mirrored); '-' is stdout. Files are written atomically.")
+@click.option("--resume", is_flag=True,
+              help="With -o FOLDER: skip inputs whose output file is already there and not older than the "
+                   "input (outputs are written atomically, so one that exists is complete): rerun a killed job.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def predict(inputs, model_path, fmt, threshold, output, quiet):
+def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
     """Label the lines of page dumps with a model.
 
     INPUTS are dump files, folders (read recursively) or '-' for stdin (the default).
@@ -279,6 +282,7 @@ def predict(inputs, model_path, fmt, threshold, output, quiet):
       linesift predict --format labeled page.txt > page.tsv   # correct, then train
       linesift predict dumps/ --format jsonl -o scores.jsonl
       linesift predict dumps/ -o cleaned/             # one .txt per input
+      linesift predict dumps/ -o cleaned/ --resume    # rerun: only what is not done yet
     """
     inputs = inputs or ("-",)
     model = load_model(model_path)
@@ -287,15 +291,31 @@ def predict(inputs, model_path, fmt, threshold, output, quiet):
     several = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
     to_folder = output != "-" and fmt != "jsonl" and (several or Path(output).is_dir())
     pages = 0
+    if resume and not to_folder:
+        raise InputError(output, "--resume needs -o FOLDER (one output file per input)", exit_code=2)
     if to_folder:
         folder = Path(output)
         if folder.exists() and not folder.is_dir():
             raise InputError(output, "several inputs need -o to be a folder (or use --format jsonl)", exit_code=2)
-        for page in predict_files(inputs, model):
-            target = folder / Path(page.relative).with_suffix(SUFFIXES[fmt])
-            with atomic_writer(target) as handle:
+
+        def target_of(relative):
+            return folder / Path(relative).with_suffix(SUFFIXES[fmt])
+
+        skipped = []
+
+        def done(found):
+            target = target_of(found.relative)
+            if target.exists() and target.stat().st_mtime >= Path(found.path).stat().st_mtime:
+                skipped.append(found.path)
+                return True
+            return False
+
+        for page in predict_files(inputs, model, skip=done if resume else None):
+            with atomic_writer(target_of(page.relative)) as handle:
                 handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
             pages += 1
+        if resume:
+            say(f"{len(skipped)} input{'s' if len(skipped) != 1 else ''} already done, skipped")
     else:
         if several and fmt == "labeled":
             raise InputError(output, "several inputs in labeled format need -o FOLDER (one file per input)", exit_code=2)

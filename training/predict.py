@@ -16,11 +16,14 @@ class PagePrediction(NamedTuple):
     probabilities: np.ndarray
 
 
-def predict_files(inputs, model, batch_pages=BATCH_PAGES) -> Iterator[PagePrediction]:
-    """Classify every page of ``inputs`` (files, folders, ``-``), in input order."""
+def predict_files(inputs, model, batch_pages=BATCH_PAGES, skip=None) -> Iterator[PagePrediction]:
+    """Classify every page of ``inputs`` (files, folders, ``-``), in input order; a found
+    file for which ``skip(found)`` is true is passed over without being read."""
     cache = {}
     batch = []
     for found in find_files(inputs):
+        if skip is not None and skip(found):
+            continue
         batch.append((found, read_input_page(found.path, found.site)))
         if len(batch) >= batch_pages:
             yield from _classify(batch, model, cache)
