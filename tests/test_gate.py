@@ -14,13 +14,18 @@ from training.train import evaluate_pages, read_corpus
 
 from conftest import LABELED, SEED, SHARED, needs_shared
 
-# (corpus, token F1 per page floor, line F1 floor) of the shipped model
+# corpus: (token F1 per page floor, line F1 floor) of the shipped model. Measured at ship
+# time (model/README.md): labeled 0.946/0.853, dragnet text 0.873/0.760, md 0.861/0.775,
+# HTML 0.911/0.873, cleaneval text 0.942/0.868, md 0.934/0.846, HTML 0.951/0.907. These are
+# pages it trained on: the floors catch a broken model or feature code, not overfitting.
 SHIPPED_FLOORS = {
-    "labeled": (0.88, 0.72),
-    "dragnet/dumps/text": (0.80, 0.60),
-    "dragnet/dumps/md": (0.80, 0.60),
-    "cleaneval/dumps/text": (0.80, 0.70),
-    "cleaneval/dumps/md": (0.80, 0.70),
+    "labeled": (0.92, 0.82),
+    "dragnet/dumps/text": (0.85, 0.73),
+    "dragnet/dumps/md": (0.84, 0.75),
+    "dragnet/pages": (0.89, 0.85),
+    "cleaneval/dumps/text": (0.92, 0.84),
+    "cleaneval/dumps/md": (0.91, 0.82),
+    "cleaneval/pages": (0.93, 0.88),
 }
 # Cross-validation by site on labeled/ with the default recipe: out-of-sample, so it
 # catches a feature or model change that only looks good on pages it trained on.
@@ -42,7 +47,7 @@ def test_shipped_model_stays_above_its_floor(shipped, name):
     if name != "labeled" and not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout")
     pages = read_corpus([_corpus_path(name)])
-    m = score(pages, shipped.predict([p.lines for p in pages]))
+    m = score(pages, shipped.predict([p.model_lines for p in pages]))
     token_floor, line_floor = SHIPPED_FLOORS[name]
     assert m["tokens_per_page"]["f1"] >= token_floor
     assert m["content"]["f1"] >= line_floor
