@@ -1,3 +1,3 @@
 from training.cli import main
 
-main()
+main(prog_name="linesift")

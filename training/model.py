@@ -15,8 +15,6 @@ Two linear passes:
 """
 
 import numpy as np
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from training.features import HASH_BITS, dense_feature_names, extract
 from training.reading import UNLABELED
@@ -127,6 +125,8 @@ class LineClassifier:
             logits = self._out_of_fold_logits(features, y, weights, keep, groups, say)
             X = self._context_inputs(logits, features, fit_scale=True)
             say("context pass")
+            from sklearn.linear_model import LogisticRegression  # training only: keeps `predict` start-up short
+
             second = LogisticRegression(C=1.0, max_iter=self.max_iter)
             second.fit(X[keep], y[keep], sample_weight=weights[keep])
             self.context_coef_ = second.coef_[0]
@@ -152,6 +152,8 @@ class LineClassifier:
         raise ValueError(f"word_weight must be none, log or sqrt, not {self.word_weight!r}")
 
     def _design(self, features, rows=None):
+        from scipy import sparse
+
         dense = (features.dense - self.scale_mean_) / self.scale_std_
         hashed = sparse.csr_matrix(
             (np.ones(len(features.hash_row)), (features.hash_row, features.hash_bucket)),
@@ -160,6 +162,8 @@ class LineClassifier:
         return X if rows is None else X[rows]
 
     def _fit_first_pass(self, features, y, weights, rows):
+        from sklearn.linear_model import SGDClassifier
+
         first = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None,
                               average=True, random_state=self.random_state)
         first.fit(self._design(features, rows), y[rows], sample_weight=weights[rows])
