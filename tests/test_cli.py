@@ -1,4 +1,7 @@
 import json
+import os
+
+import numpy as np
 
 import pytest
 from click.testing import CliRunner
@@ -231,3 +234,74 @@ def test_resume_skips_inputs_whose_output_is_complete(runner, small_model_file, 
 def test_resume_needs_an_output_folder(runner, small_model_file, dump_file):
     result = runner.invoke(main, ["predict", "-m", str(small_model_file), "--resume", str(dump_file)])
     assert result.exit_code == 2 and "--resume needs -o FOLDER" in result.output
+
+
+def test_folder_output_never_overwrites_an_input_or_another_output(runner, small_model_file, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("Home\nA sentence of text that is long enough to matter here.\n")
+    (pages / "a.md").write_text("# Title\nAnother sentence of text for the page.\n")
+    same = runner.invoke(main, ["predict", "-m", str(small_model_file), str(pages), "-o", str(pages)])
+    assert same.exit_code == 2 and "would overwrite an input" in same.output
+    assert (pages / "a.txt").read_text().startswith("Home")
+    out = tmp_path / "out"
+    apart = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", str(pages), "-o", str(out)])
+    assert apart.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.md.tsv", "a.txt.tsv"]
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    (tmp_path / "x" / "p.txt").write_text("one\n")
+    (tmp_path / "y" / "p.txt").write_text("two\n")
+    clash = runner.invoke(main, ["predict", "-m", str(small_model_file), str(tmp_path / "x" / "p.txt"),
+                                 str(tmp_path / "y" / "p.txt"), "-o", str(tmp_path / "two")])
+    assert clash.exit_code == 2 and "two inputs" in clash.output
+
+
+def test_output_named_with_a_trailing_slash_is_a_folder(runner, small_model_file, dump_file, tmp_path):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), str(dump_file), "-o", f"{tmp_path}/new/"])
+    assert result.exit_code == 0
+    assert (tmp_path / "new" / "page.txt").is_file()
+
+
+def test_unwritable_output_is_one_line_exit_2(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), str(dump_file), "-o", f"{dump_file}/x.txt"])
+    assert result.exit_code == 2 and "cannot write here" in result.output and "Traceback" not in result.output
+
+
+def test_resume_redoes_an_input_newer_than_its_output(runner, small_model_file, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    page = pages / "p.txt"
+    page.write_text("Home\nA sentence of text that is long enough to matter here.\n")
+    out = tmp_path / "out"
+    args = ["predict", "-m", str(small_model_file), "-f", "labeled", str(pages), "-o", str(out), "--resume"]
+    assert runner.invoke(main, args).exit_code == 0
+    target = out / "p.txt.tsv"
+    target.write_text("stale\n")
+    os.utime(page, (target.stat().st_mtime + 10, target.stat().st_mtime + 10))
+    assert runner.invoke(main, args).exit_code == 0
+    assert target.read_text() != "stale\n"
+
+
+def test_nan_threshold_is_refused(runner, small_model_file, dump_file):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-t", "nan", str(dump_file)])
+    assert result.exit_code == 2 and "nan" in result.output
+
+
+def test_a_dump_that_mentions_tags_stays_a_dump(runner, small_model_file):
+    dump = b"Home | News\n\nWrap each paragraph in a <p> tag and each block in a <div> to style it.\nShare\n"
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", "-"], input=dump)
+    assert [row.split(b"\t", 1)[1] if row else b"" for row in result.stdout_bytes.splitlines()] == dump.splitlines()
+
+
+def test_weight_makes_a_corpus_count_more(runner, tmp_path):
+    light, heavy = tmp_path / "light.npz", tmp_path / "heavy.npz"
+    base = ["train", str(LABELED), "--epochs", "2", "--no-context", "-q"]
+    assert runner.invoke(main, base + ["-o", str(light)]).exit_code == 0
+    assert runner.invoke(main, base + ["-o", str(heavy), "--weight", f"{LABELED}=5"]).exit_code == 0
+    from training.model_file import load_model
+
+    assert load_model(heavy).info_["training"]["weights"] == {str(LABELED): 5.0}
+    assert not np.allclose(load_model(light).coef_dense_, load_model(heavy).coef_dense_)
+    bad = runner.invoke(main, base + ["-o", str(heavy), "--weight", "elsewhere=5"])
+    assert bad.exit_code == 2 and "not among the CORPUS" in bad.output

@@ -120,7 +120,8 @@ def test_lines_are_html_lines():
     (b"<!DOCTYPE html><html><body>x", True),
     (b"\xef\xbb\xbf  \n<!doctype HTML>", True),
     (b"<!-- saved page -->\n<HTML lang=en>", True),
-    (b"Some text first\n<div class=x>hello</div>", True),
+    (b"Some text first\n<div class=x>hello</div>", False),   # a dump that mentions a tag
+    (b"  \n<div class=x>hello</div>", True),
     (b"<p>para</p>", True),
     (b"<BODY>", True),
     ("\ufeff<html>".encode("utf-16-le"), True),
@@ -131,6 +132,7 @@ def test_lines_are_html_lines():
     (b"", False),
 ])
 def test_is_html_detects_by_content(data, expected):
+    # only how the bytes start counts: a dump may quote tags in its text
     assert is_html(data) is expected
     assert is_html(gzip.compress(data)) is expected
 
@@ -226,3 +228,9 @@ def test_html_lines_aligned_to_gold_hold_the_gold_text():
         content = "\n".join(line.text for line, label in zip(lines, labels) if label == CONTENT)
         scores.append(shingle_scores(content, gold))
     assert average_scores(scores)["recall"] >= 0.9
+
+
+def test_a_declared_non_text_codec_is_ignored():
+    for codec in ("hex", "base64", "rot13", "zlib", "idna"):
+        page = f'<meta charset="{codec}"><p>caf\xe9</p>'.encode("latin-1")
+        assert read_html(page)[0].text == "café"

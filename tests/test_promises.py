@@ -421,7 +421,7 @@ def test_a_killed_predict_to_a_folder_leaves_only_complete_files(model_file, big
     for path in out.rglob("*"):
         if path.name.startswith(".") and path.name.endswith(".tmp"):
             continue   # a temporary file the kill left behind: not an output
-        source = pages / path.relative_to(out).with_suffix(".txt")
+        source = pages / str(path.relative_to(out)).removesuffix(".tsv")   # p001.txt -> p001.txt.tsv
         assert cut_labels(path.read_bytes()) == expected_lines(source.read_bytes()), path
         complete += 1
     assert 0 < complete < PAGES_IN_FOLDER

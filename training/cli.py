@@ -15,7 +15,7 @@ from training.errors import InputError
 from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import FORMATS, SUFFIXES, atomic_writer, render
 from training.predict import predict_files
-from training.reading import decode_lines, read_bytes
+from training.reading import decode_lines, find_files, read_bytes
 from training.train import describe, evaluate_pages, read_corpus, train_model
 
 
@@ -35,6 +35,12 @@ def _user_errors(command):
             sys.exit(0)
 
     return wrapper
+
+
+def _not_nan(ctx, param, value):
+    if value is not None and value != value:
+        raise click.BadParameter("must be a number from 0 to 1, not nan")
+    return value
 
 
 def _progress(quiet):
@@ -133,7 +139,7 @@ def main():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Model file to write (.npz; written atomically).")
 @_model_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True, callback=_not_nan,
               help="P(content) at or above which a line is content; stored in the model.")
 @click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
               help="Before training, measure K-fold cross-validation by site and store it in the model.")
@@ -156,12 +162,11 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
     pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
     hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold)
     info = {"training": {**describe(pages, corpus), "weights": corpus_weights}}
-    if folds:
-        report = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
-        info["metrics"] = report
     try:
+        if folds:
+            info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
         model = train_model(pages, hyperparameters, progress=say)
-    except ValueError as error:
+    except ValueError as error:   # too few sites for the folds, a corpus of one class
         raise InputError(" ".join(corpus), str(error)) from None
     save_model(model, output, info)
     say(f"wrote {output}")
@@ -185,7 +190,7 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
               help="Instead of a model file: K-fold cross-validation split by site; each fold trains a new "
                    "model on the other folds' sites (the model options below apply).")
 @_model_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
               help="P(content) threshold [default: the model's own].")
 @click.option("--baselines/--no-baselines", default=True, show_default=True,
               help="Also score 'every line is content' and C4's line rule on the same pages.")
@@ -224,6 +229,25 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
         click.echo(_table(report))
 
 
+def _target_of(folder, relative, fmt):
+    """Output path of an input: its path below the root given, with the format's suffix
+    added (kept as it is when it already ends so): `a.md` and `a.txt` stay apart."""
+    name = relative if relative.endswith(SUFFIXES[fmt]) else relative + SUFFIXES[fmt]
+    return folder / name
+
+
+def _refuse_overwrites(found, targets):
+    """Before any work: no output may be an input, and no two inputs may share an output."""
+    inputs = {Path(f.path).resolve() for f in found if f.path != "-"}
+    seen = {}
+    for entry, target in zip(found, targets):
+        if target.resolve() in inputs:
+            raise InputError(target, "output would overwrite an input; choose another -o folder", exit_code=2)
+        if target in seen:
+            raise InputError(target, f"two inputs ({seen[target]}, {entry.path}) would write this output", exit_code=2)
+        seen[target] = entry.path
+
+
 def _table(report):
     m = report["linesift"]
     rows = [f"{m['pages']} pages, {m['lines']} lines ({report['setup']['mode']})", "",
@@ -257,14 +281,15 @@ def _table(report):
               help="text: the content lines. labeled: every line as content<TAB>text / chrome<TAB>text "
                    "(correct it and train on it). jsonl: one JSON object per page with each line's "
                    "number, label, probability and text.")
-@click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None,
+@click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
               help="P(content) at or above which a line is content [default: the model's own].")
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-", show_default=True,
               help="Output file, or folder for several inputs in text/labeled format (one file per "
                    "input, paths mirrored); '-' is stdout. Files are written atomically.")
 @click.option("--resume", is_flag=True,
               help="With -o FOLDER: skip inputs whose output file is already there and not older than the "
-                   "input (outputs are written atomically, so one that exists is complete): rerun a killed job.")
+                   "input (outputs are written atomically, so one that exists is complete): rerun a killed job "
+                   "with the same model and threshold.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
 def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
@@ -285,11 +310,15 @@ def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
       linesift predict dumps/ -o cleaned/ --resume    # rerun: only what is not done yet
     """
     inputs = inputs or ("-",)
+    if list(inputs).count("-") > 1:
+        raise InputError("-", "stdin can be read only once", exit_code=2)
+    found = find_files(inputs)
     model = load_model(model_path)
     cut = model.threshold_ if threshold is None else threshold
     say = _progress(quiet)
-    several = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
-    to_folder = output != "-" and fmt != "jsonl" and (several or Path(output).is_dir())
+    several = len(found) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
+    names_folder = output.endswith(("/", os.sep)) or Path(output).is_dir()
+    to_folder = output != "-" and fmt != "jsonl" and (several or names_folder)
     pages = 0
     if resume and not to_folder:
         raise InputError(output, "--resume needs -o FOLDER (one output file per input)", exit_code=2)
@@ -297,21 +326,20 @@ def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
         folder = Path(output)
         if folder.exists() and not folder.is_dir():
             raise InputError(output, "several inputs need -o to be a folder (or use --format jsonl)", exit_code=2)
-
-        def target_of(relative):
-            return folder / Path(relative).with_suffix(SUFFIXES[fmt])
-
+        targets = [_target_of(folder, f.relative, fmt) for f in found]
+        _refuse_overwrites(found, targets)
+        target_of = dict(zip((f.path for f in found), targets))
         skipped = []
 
-        def done(found):
-            target = target_of(found.relative)
-            if target.exists() and target.stat().st_mtime >= Path(found.path).stat().st_mtime:
-                skipped.append(found.path)
+        def done(entry):
+            target = target_of[entry.path]
+            if entry.path != "-" and target.exists() and target.stat().st_mtime >= Path(entry.path).stat().st_mtime:
+                skipped.append(entry.path)
                 return True
             return False
 
-        for page in predict_files(inputs, model, skip=done if resume else None):
-            with atomic_writer(target_of(page.relative)) as handle:
+        for page in predict_files(found, model, skip=done if resume else None):
+            with atomic_writer(target_of[page.source]) as handle:
                 handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
             pages += 1
         if resume:
@@ -319,8 +347,10 @@ def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
     else:
         if several and fmt == "labeled":
             raise InputError(output, "several inputs in labeled format need -o FOLDER (one file per input)", exit_code=2)
+        if names_folder:
+            raise InputError(output, "is a folder: --format jsonl writes one file; name a file", exit_code=2)
         with atomic_writer(output) as handle:
-            for page in predict_files(inputs, model):
+            for page in predict_files(found, model):
                 if several and fmt == "text":
                     handle.write(f"==> {page.source} <==\n")
                 handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))

@@ -89,7 +89,7 @@ FALLBACK_CHARSET = "cp1252"
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
-_HTML_TAG = re.compile(rb"<(?:head|body|div|p)[\s>/]", re.IGNORECASE)
+_HTML_TAG = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:head|body|div|p|meta|title|link)[\s>/]", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"(?:display|visibility)\s*:\s*(?:none|hidden)", re.IGNORECASE)
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -129,7 +129,8 @@ def is_html(data: bytes) -> bool:
         if head.startswith(bom):
             head = head[len(bom):].decode(charset, "replace").encode("ascii", "replace")
             break
-    return bool(_HTML_START.match(head) or _HTML_TAG.search(head))
+    # Only the start counts: a dump that mentions "<p>" in its text is still a dump.
+    return bool(_HTML_START.match(head) or _HTML_TAG.match(head))
 
 
 def _declared_charset(data: bytes):
@@ -139,9 +140,12 @@ def _declared_charset(data: bytes):
     name = (match.group(1) or match.group(2)).decode("ascii", "replace").lower()
     name = {"x-sjis": "shift_jis", "x-gbk": "gbk", "windows-31j": "cp932"}.get(name, name)
     try:
-        codec = codecs.lookup(name).name.replace("-", "_")
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True):   # "hex", "base64", "zlib": not a charset
+        return None
+    codec = info.name.replace("-", "_")
     return CHARSET_SUBSTITUTES.get(codec, codec)
 
 
@@ -157,7 +161,10 @@ def decode_html(data: bytes) -> str:
         pass
     declared = _declared_charset(data)
     if declared and declared != "utf_8":
-        return data.decode(declared, "replace")
+        try:
+            return data.decode(declared, "replace")
+        except (LookupError, UnicodeError):   # a codec that takes no error handler (idna)
+            declared = None
     text = data.decode("utf-8", "replace")
     if declared == "utf_8":
         return text

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from training.errors import InputError
 from training.model import labels_from_probabilities
 from training.reading import LABEL_NAMES, format_labeled
 
@@ -37,8 +38,11 @@ def atomic_writer(path, binary=False):
             handle.detach()  # leave sys.stdout's buffer open for whoever writes next
         return
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
     try:
         mode = "wb" if binary else "w"
         options = {} if binary else {"encoding": "utf-8", "errors": "surrogateescape", "newline": "\n"}
@@ -47,7 +51,10 @@ def atomic_writer(path, binary=False):
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; give it a new file's mode
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except OSError as error:
+            raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
     except BaseException:
         try:
             os.unlink(temporary)

@@ -4,7 +4,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from training.reading import find_files, read_input_page
+from training.reading import read_input_page
 
 BATCH_PAGES = 64   # pages classified together: numpy works on the whole batch at once
 
@@ -16,12 +16,12 @@ class PagePrediction(NamedTuple):
     probabilities: np.ndarray
 
 
-def predict_files(inputs, model, batch_pages=BATCH_PAGES, skip=None) -> Iterator[PagePrediction]:
-    """Classify every page of ``inputs`` (files, folders, ``-``), in input order; a found
+def predict_files(found_files, model, batch_pages=BATCH_PAGES, skip=None) -> Iterator[PagePrediction]:
+    """Classify every page of ``found_files`` (from ``reading.find_files``), in order; a
     file for which ``skip(found)`` is true is passed over without being read."""
     cache = {}
     batch = []
-    for found in find_files(inputs):
+    for found in found_files:
         if skip is not None and skip(found):
             continue
         batch.append((found, read_input_page(found.path, found.site)))

@@ -121,6 +121,12 @@ class FoundFile(NamedTuple):
     relative: str   # path below the root that was given (the file name for a file given directly)
 
 
+def _has_suffix(name, wanted):
+    """``name`` ends with one of ``wanted`` (``.tsv``); a file name there (``page.html``) must match whole."""
+    return any(name.endswith(w) if w.startswith(".") else name == w
+               for w in ((wanted,) if isinstance(wanted, str) else wanted))
+
+
 def find_files(paths, suffix=None):
     """Expand files and folders (recursively, sorted, hidden entries skipped) into
     FoundFile entries. The site of a file found under a folder is the first folder
@@ -133,14 +139,14 @@ def find_files(paths, suffix=None):
             found.append(FoundFile("-", "stdin", "stdin"))
             continue
         root = Path(given)
-        if root.is_file():
+        if root.exists() and not root.is_dir():   # a file, or a pipe such as <(cmd) or /dev/stdin
             found.append(FoundFile(str(root), root.resolve().parent.name, root.name))
         elif root.is_dir():
             matches = []
             for folder, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
-                    if name.startswith(".") or (suffix and not name.endswith(suffix)):
+                    if name.startswith(".") or (suffix and not _has_suffix(name, suffix)):
                         continue
                     path = Path(folder) / name
                     parts = path.relative_to(root).parts
@@ -193,7 +199,7 @@ def read_labeled_corpus(paths, exclude=()):
     for path, site, _ in find_files(paths, suffix=(LABELED_SUFFIX,) + HTML_CORPUS_PAGES):
         if os.path.normpath(path) in excluded or os.path.normpath(str(Path(path).parent)) in excluded:
             continue
-        if path.endswith(LABELED_SUFFIX):
+        if Path(path).name not in HTML_CORPUS_PAGES:
             pages.append(parse_labeled(path, read_bytes(path), site))
         else:
             pages.append(read_gold_page(path, site))
