@@ -298,9 +298,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
      stop, chrome, title, digits, punct, ends_sentence, ends_colon, separators, has_year,
      has_time, photo_credit) = r.T
     sizes = np.diff(offsets)
-    page_of_row = np.repeat(np.arange(len(sizes)), sizes)
-    start = offsets[:-1][page_of_row]
-    end = offsets[1:][page_of_row]
+    page_of_row, start, end = page_bounds(offsets)
     position = (np.arange(n) - start) / np.maximum(end - start - 1, 1)
     cumulative = np.cumsum(chars)
     before = cumulative - chars - np.concatenate([[0.0], cumulative])[start]
@@ -355,10 +353,10 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
         source = np.arange(n) + offset
         inside = (source >= start) & (source < end)
         for name in NEIGHBOUR_FEATURES:
-            columns.append(_shift(own[name], offset, start, end, source, inside))
+            columns.append(shift(own[name], offset, start, end, source=source, inside=inside))
     for width in WINDOWS:
         for name in WINDOW_FEATURES:
-            columns.append(_window_mean(own[name], width, start, end))
+            columns.append(window_mean(own[name], width, start, end))
     region = _region_features(own["log_words"] * own["stopword_density"], page_of_row, start, end)
     columns += region
     cross_rows, cross_ids = shape_crosses(own, region[2], start, end)
@@ -413,14 +411,8 @@ def shape_crosses(own, region_around, start, end):
     ends = own["ends_sentence"].astype(np.int64)
     listed = own["is_list"].astype(np.int64) + 2 * own["is_heading"].astype(np.int64)
     edge = 10  # the bin of "no line there", past the page's edge
-    prev_words = _shift(words + 1.0, -1, start, end).astype(np.int64) - 1
-    next_words = _shift(words + 1.0, 1, start, end).astype(np.int64) - 1
-    prev_links = _shift(links + 1.0, -1, start, end).astype(np.int64) - 1
-    next_links = _shift(links + 1.0, 1, start, end).astype(np.int64) - 1
-    prev_words[prev_words < 0] = edge
-    next_words[next_words < 0] = edge
-    prev_links[prev_links < 0] = edge
-    next_links[next_links < 0] = edge
+    prev_words, next_words = (shift(words, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
+    prev_links, next_links = (shift(links, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
     crosses = [
         words * 16 + links, words * 16 + stop, words * 16 + ends, words * 16 + position,
         stop * 16 + links, around * 16 + words, (words * 16 + ends) * 16 + listed,
@@ -433,17 +425,24 @@ def shape_crosses(own, region_around, start, end):
     return rows, ids
 
 
-def _shift(values, offset, start, end, source=None, inside=None):
-    """``values`` of the line ``offset`` away in the same page (0 past either end)."""
+def page_bounds(page_offsets):
+    """For each row: its page, and the first row and one past the last row of that page."""
+    sizes = np.diff(page_offsets)
+    page_of_row = np.repeat(np.arange(len(sizes)), sizes)
+    return page_of_row, page_offsets[:-1][page_of_row], page_offsets[1:][page_of_row]
+
+
+def shift(values, offset, start, end, fill=0.0, source=None, inside=None):
+    """``values`` of the row ``offset`` away in the same page (``fill`` past either end)."""
     if source is None:
         source = np.arange(len(values)) + offset
         inside = (source >= start) & (source < end)
-    out = np.zeros_like(values)
+    out = np.full(len(values), fill, dtype=np.float64)
     out[inside] = values[source[inside]]
     return out
 
 
-def _window_mean(values, width, start, end):
+def window_mean(values, width, start, end):
     """Mean of ``values`` over the lines of the same page within ``width`` of each line."""
     padded = np.concatenate([[0.0], np.cumsum(values)])
     index = np.arange(len(values))

@@ -16,7 +16,7 @@ Two linear passes:
 
 import numpy as np
 
-from training.features import HASH_BITS, dense_feature_names, extract
+from training.features import HASH_BITS, dense_feature_names, extract, page_bounds, shift, window_mean
 from training.reading import UNLABELED
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -34,29 +34,16 @@ def context_feature_names():
     return names + dense_feature_names()
 
 
-def _page_rows(features):
-    sizes = np.diff(features.page_offsets)
-    page_of_row = np.repeat(np.arange(len(sizes)), sizes)
-    return page_of_row, features.page_offsets[:-1][page_of_row], features.page_offsets[1:][page_of_row]
+EDGE_LOGIT = -4.0   # a neighbour past the page's edge counts as a confident chrome line
 
 
 def context_features(logits, features):
     """Second-pass inputs for each row, from first-pass logits of the same page."""
     n = len(logits)
-    page_of_row, start, end = _page_rows(features)
-    index = np.arange(n)
+    page_of_row, start, end = page_bounds(features.page_offsets)
     columns = [logits]
-    for offset in CONTEXT_OFFSETS:
-        source = index + offset
-        inside = (source >= start) & (source < end)
-        shifted = np.full(n, -4.0)  # past the page's edge: as if a confident chrome line
-        shifted[inside] = logits[source[inside]]
-        columns.append(shifted)
-    cumulative = np.concatenate([[0.0], np.cumsum(logits)])
-    for width in CONTEXT_WINDOWS:
-        low = np.maximum(index - width, start)
-        high = np.minimum(index + width + 1, end)
-        columns.append((cumulative[high] - cumulative[low]) / (high - low))
+    columns += [shift(logits, offset, start, end, fill=EDGE_LOGIT) for offset in CONTEXT_OFFSETS]
+    columns += [window_mean(logits, width, start, end) for width in CONTEXT_WINDOWS]
     pages = len(features.page_offsets) - 1
     sizes = np.maximum(np.diff(features.page_offsets), 1)
     page_mean = np.bincount(page_of_row, weights=logits, minlength=pages) / sizes
@@ -172,7 +159,7 @@ class LineClassifier:
         return coef[:d].copy(), coef[d:].astype(np.float32), float(first.intercept_[0])
 
     def _out_of_fold_logits(self, features, y, weights, keep, groups, say):
-        page_of_row, _, _ = _page_rows(features)
+        page_of_row, _, _ = page_bounds(features.page_offsets)
         pages = len(features.page_offsets) - 1
         groups = np.asarray(groups if groups is not None else np.arange(pages))
         names, group_of_page = np.unique(groups, return_inverse=True)
