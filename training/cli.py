@@ -15,7 +15,7 @@ from training.errors import InputError
 from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import FORMATS, SUFFIXES, atomic_writer, render
 from training.predict import predict_files
-from training.reading import decode_lines, find_files, read_bytes
+from training.reading import find_files, read_path_list
 from training.train import describe, evaluate_pages, read_corpus, train_model
 
 
@@ -48,9 +48,7 @@ def _progress(quiet):
 
 
 def _read_exclude(path):
-    if path is None:
-        return []
-    return [line.strip() for line in decode_lines(read_bytes(path)) if line.strip() and not line.startswith("#")]
+    return [] if path is None else read_path_list(path)
 
 
 def _model_options(command):

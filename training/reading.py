@@ -80,6 +80,11 @@ def read_bytes(path) -> bytes:
         raise InputError(path, error.strerror or str(error), exit_code=2) from None
 
 
+def read_path_list(path):
+    """A list of paths, one per line (blank lines and ``#`` comments skipped): --exclude files."""
+    return [line.strip() for line in decode_lines(read_bytes(path)) if line.strip() and not line.startswith("#")]
+
+
 def parse_labeled(source, data: bytes, site: str) -> Page:
     """Parse one labeled page (``content<TAB>text`` / ``chrome<TAB>text`` / empty line)."""
     if b"\x00" in data:

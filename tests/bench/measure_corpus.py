@@ -17,6 +17,7 @@ import time
 
 from training.evaluation import BASELINES, cross_validate, score
 from training.model import LineClassifier
+from training.reading import read_path_list
 from training.train import read_corpus
 
 
@@ -30,7 +31,7 @@ def main():
                         help="training weight of a corpus's pages, as linesift train --weight")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    exclude = [line.strip() for line in open(args.exclude)] if args.exclude else []
+    exclude = read_path_list(args.exclude) if args.exclude else []
     pages, corpus_of = [], []
     weights = {path: float(w) for path, _, w in (item.rpartition("=") for item in args.weight)}
     for corpus in args.corpora:
