@@ -137,8 +137,8 @@ def test_keyword_cues_are_the_same_in_every_process():
 
 def test_keyword_cues_cover_head_words_pairs_and_short_lines_whole():
     features = extract([["See all"]])
-    # 2 words + 1 pair + the whole line + 10 binned shape crosses
-    assert len(features.hash_bucket) == 2 + 1 + 1 + 10
+    # 2 words + 1 pair + the whole line + 11 binned shape crosses
+    assert len(features.hash_bucket) == 2 + 1 + 1 + 11
     assert features.hash_bucket.min() >= 0 and features.hash_bucket.max() < 2 ** 18
     assert np.all(features.hash_row == 0)
 
@@ -154,3 +154,13 @@ def test_long_lines_hash_their_last_words_too():
     short = extract([["one two three four five six seven eight"]])
     long = extract([["one two three four five six seven eight nine ten"]])
     assert len(long.hash_bucket) - len(short.hash_bucket) == 3
+
+
+def test_lines_to_and_since_prose():
+    page = ["Home", "Headline here", PROSE, "Share", PROSE, "Footer", "Copyright"]
+    assert value(page, "lines_to_next_prose", 1) == pytest.approx(math.log1p(1))
+    assert value(page, "lines_to_next_prose", 0) == pytest.approx(math.log1p(2))
+    assert value(page, "lines_since_prose", 6) == pytest.approx(math.log1p(2))
+    assert value(page, "lines_since_prose", 0) == pytest.approx(math.log1p(30))      # none before: the cap
+    assert value(page, "lines_to_next_prose", 4) == pytest.approx(math.log1p(30))    # none after
+    assert value(page, "lines_since_prose", 3) == pytest.approx(math.log1p(1))

@@ -33,7 +33,7 @@ import numpy as np
 
 from training.lines import ParsedLine, parse_line
 
-FEATURE_SET_VERSION = 2
+FEATURE_SET_VERSION = 3
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
@@ -108,7 +108,11 @@ WINDOW_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_densi
 # Where a line stands relative to the page's running text (prose = log(1 + words) x
 # stopword density): an article is one stretch of prose with chrome around it, and a
 # line with prose on both sides of it is most likely inside that stretch.
+PROSE_LINE_WORDS = 12     # a line this long that ends a sentence is "a line of prose"
+PROSE_DISTANCE_CAP = 30   # distances in lines are capped here; the cap also means "none"
 REGION_FEATURES = [
+    ("lines_to_next_prose", "log(1 + lines until the next line of prose), capped: a headline is just above the text"),
+    ("lines_since_prose", "log(1 + lines since the previous line of prose), capped: a footer is long after it"),
     ("prose_before", "share of the page's prose that comes before this line"),
     ("prose_after", "share of the page's prose that comes after this line"),
     ("prose_around", "2 x min(prose_before, prose_after): high inside the main text"),
@@ -357,9 +361,10 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     for width in WINDOWS:
         for name in WINDOW_FEATURES:
             columns.append(window_mean(own[name], width, start, end))
-    region = _region_features(own["log_words"] * own["stopword_density"], page_of_row, start, end)
+    is_prose = (words >= PROSE_LINE_WORDS) & (ends_sentence > 0)
+    region = _region_features(own["log_words"] * own["stopword_density"], is_prose, page_of_row, start, end)
     columns += region
-    cross_rows, cross_ids = shape_crosses(own, region[2], start, end)
+    cross_rows, cross_ids = shape_crosses(own, region[4], region[0], region[1], start, end)
     hash_row = np.concatenate([hash_row, cross_rows])
     hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
     lines_per_page = np.maximum(sizes, 1)
@@ -375,7 +380,21 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     return Features(offsets, index, dense, hash_row, hash_bucket)
 
 
-def _region_features(prose, page_of_row, start, end):
+def _prose_distances(is_prose, start, end):
+    """Lines from each row to the next and since the previous prose row of its page (capped)."""
+    n = len(is_prose)
+    index = np.arange(n)
+    big = n + PROSE_DISTANCE_CAP + 1
+    at_or_after = np.minimum.accumulate(np.where(is_prose, index, big)[::-1])[::-1]
+    next_prose = np.concatenate([at_or_after[1:], [big]])
+    to_next = np.where(next_prose < end, next_prose - index, PROSE_DISTANCE_CAP)
+    at_or_before = np.maximum.accumulate(np.where(is_prose, index, -big))
+    previous_prose = np.concatenate([[-big], at_or_before[:-1]])
+    since = np.where(previous_prose >= start, index - previous_prose, PROSE_DISTANCE_CAP)
+    return np.minimum(to_next, PROSE_DISTANCE_CAP), np.minimum(since, PROSE_DISTANCE_CAP)
+
+
+def _region_features(prose, is_prose, page_of_row, start, end):
     """REGION_FEATURES, in order, from each row's prose score."""
     n = len(prose)
     cumulative = np.concatenate([[0.0], np.cumsum(prose)])
@@ -388,7 +407,8 @@ def _region_features(prose, page_of_row, start, end):
     last_of_page = np.searchsorted(page_of_row[order], np.arange(pages), side="right") - 1
     peak = order[last_of_page][page_of_row]
     from_peak = (np.arange(n) - peak) / np.maximum(end - start, 1)
-    return [before, after, 2 * np.minimum(before, after), from_peak, np.abs(from_peak)]
+    to_next, since = _prose_distances(is_prose, start, end)
+    return [np.log1p(to_next), np.log1p(since), before, after, 2 * np.minimum(before, after), from_peak, np.abs(from_peak)]
 
 
 # Binned shape features and their crosses, added to the hashed cues: they let the linear
@@ -398,9 +418,10 @@ WORD_BINS = np.array([1, 2, 3, 4, 6, 10, 20, 40])      # words: 0, 1, 2, 3, 4-5,
 DENSITY_BINS = np.array([1e-9, 0.25, 0.5, 0.75])        # link density: 0, (0, .25), ...
 STOPWORD_BINS = np.array([1e-9, 0.1, 0.2, 0.3, 0.4])
 FRACTION_BINS = np.linspace(0.1, 0.9, 9)                # deciles of position / prose_around
+DISTANCE_BINS = np.array([2, 3, 4, 6, 10, 30])         # lines to / since prose: 1, 2, 3, 4-5, 6-9, 10-29, none
 
 
-def shape_crosses(own, region_around, start, end):
+def shape_crosses(own, region_around, log_to_next_prose, log_since_prose, start, end):
     """(row, id) pairs of the binned shape crosses of each row (see the comment above)."""
     n = len(own["log_words"])
     words = np.digitize(np.expm1(own["log_words"]).round(), WORD_BINS)
@@ -413,7 +434,10 @@ def shape_crosses(own, region_around, start, end):
     edge = 10  # the bin of "no line there", past the page's edge
     prev_words, next_words = (shift(words, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
     prev_links, next_links = (shift(links, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
+    to_next = np.digitize(np.expm1(log_to_next_prose).round(), DISTANCE_BINS)
+    since = np.digitize(np.expm1(log_since_prose).round(), DISTANCE_BINS)
     crosses = [
+        ((to_next * 16 + since) * 16 + words) * 4 + listed,
         words * 16 + links, words * 16 + stop, words * 16 + ends, words * 16 + position,
         stop * 16 + links, around * 16 + words, (words * 16 + ends) * 16 + listed,
         (prev_words * 16 + words) * 16 + next_words,
