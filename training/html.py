@@ -291,15 +291,12 @@ class _LineBuilder:
             return
         text, link_chars = _joined(self.pieces)
         frames = self.frames
-        if len(frames) == 1:
-            tags, classes = frames[0].tags, frames[0].classes
-        else:
-            tags, classes = frames[0].tags, frames[0].classes
-            for frame in frames[1:]:
-                if frame.tags != tags:
-                    tags = tuple(dict.fromkeys(tags + frame.tags))
-                if frame.classes != classes:
-                    classes = tuple(dict.fromkeys(classes + frame.classes))
+        tags, classes = frames[0].tags, frames[0].classes
+        for frame in frames[1:]:
+            if frame.tags != tags:
+                tags = tuple(dict.fromkeys(tags + frame.tags))
+            if frame.classes != classes:
+                classes = tuple(dict.fromkeys(classes + frame.classes))
         self.lines.append(HtmlLine(text, link_chars, tags, classes[-MAX_CLASS_WORDS:]))
         self.pieces.clear()
         self.frames.clear()

@@ -85,10 +85,6 @@ def render_text(lines, labels) -> str:
     return "".join(out)
 
 
-def render_labeled(lines, labels) -> str:
-    return format_labeled(lines, labels)
-
-
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -125,5 +121,5 @@ def render(fmt, source, lines, probabilities, threshold) -> str:
     if fmt == "text":
         return render_text(lines, labels)
     if fmt == "labeled":
-        return render_labeled(lines, labels)
+        return format_labeled(lines, labels)
     return render_jsonl(source, lines, labels, probabilities)
