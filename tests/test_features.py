@@ -164,3 +164,11 @@ def test_lines_to_and_since_prose():
     assert value(page, "lines_since_prose", 0) == pytest.approx(math.log1p(30))      # none before: the cap
     assert value(page, "lines_to_next_prose", 4) == pytest.approx(math.log1p(30))    # none after
     assert value(page, "lines_since_prose", 3) == pytest.approx(math.log1p(1))
+
+
+def test_title_heading_is_the_first_heading_of_the_top_level():
+    page = ["## Menu", "# The title", "Text", "# Another top heading", "### Small"]
+    assert value(page, "is_title_heading", 1) == 1.0
+    assert value(page, "is_title_heading", 0) == 0.0 and value(page, "is_title_heading", 3) == 0.0
+    assert value(["## Only second level", "## Again"], "is_title_heading", 0) == 1.0
+    assert value(["No headings here"], "is_title_heading", 0) == 0.0

@@ -22,7 +22,6 @@ Bump FEATURE_SET_VERSION whenever a feature changes meaning: models of another v
 are refused, since their weights would be read against the wrong columns.
 """
 
-import math
 import re
 import zlib
 from collections import Counter
@@ -33,7 +32,7 @@ import numpy as np
 
 from training.lines import ParsedLine, parse_line
 
-FEATURE_SET_VERSION = 3
+FEATURE_SET_VERSION = 4
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
@@ -79,6 +78,7 @@ OWN_FEATURES = [
     ("log_indent", "log(1 + leading spaces): nesting of list-shaped menus"),
     ("is_list", "starts with a list marker (*, -, +, •, 1.)"),
     ("is_heading", "a markdown heading (#)"),
+    ("is_title_heading", "the first heading of the page's highest level (the page's # or <h1>): most often its title"),
     ("is_quote", "a markdown quote (>)"),
     ("is_table", "a markdown table row (|...|)"),
     ("stopword_density", "function words / words: high in running text (jusText)"),
@@ -200,7 +200,7 @@ def _line_stats(line):
     # separator and no photo word, and these regexes are most of a line's cost.
     counts = (
         n_chars, len(words), parsed.link_chars, parsed.links, parsed.images, parsed.indent,
-        parsed.is_list, parsed.heading > 0, parsed.is_quote, parsed.is_table,
+        parsed.is_list, parsed.heading, parsed.is_quote, parsed.is_table,
         sum(map(STOPWORDS.__contains__, words)),
         chrome,
         len(_CAPITALISED.findall(text)),
@@ -298,7 +298,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
         return Features(offsets, np.zeros(0, np.int64), np.zeros((0, len(names))), hash_row, hash_bucket)
 
     r = np.array(unique_counts, dtype=np.float64)[row_unique]
-    (chars, words, link_chars, links, images, indent, is_list, is_heading, is_quote, is_table,
+    (chars, words, link_chars, links, images, indent, is_list, heading_level, is_quote, is_table,
      stop, chrome, title, digits, punct, ends_sentence, ends_colon, separators, has_year,
      has_time, photo_credit) = r.T
     sizes = np.diff(offsets)
@@ -328,7 +328,8 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
         "has_image": (images > 0).astype(np.float64),
         "log_indent": np.log1p(indent),
         "is_list": is_list,
-        "is_heading": is_heading,
+        "is_heading": (heading_level > 0).astype(np.float64),
+        "is_title_heading": _title_heading(heading_level, page_of_row, len(sizes)),
         "is_quote": is_quote,
         "is_table": is_table,
         "stopword_density": stop / safe_words,
@@ -392,6 +393,19 @@ def _prose_distances(is_prose, start, end):
     previous_prose = np.concatenate([[-big], at_or_before[:-1]])
     since = np.where(previous_prose >= start, index - previous_prose, PROSE_DISTANCE_CAP)
     return np.minimum(to_next, PROSE_DISTANCE_CAP), np.minimum(since, PROSE_DISTANCE_CAP)
+
+
+def _title_heading(level, page_of_row, pages):
+    """1 on the first row of each page whose heading level is the page's highest (lowest number)."""
+    ranked = np.where(level > 0, level, 99)
+    top = np.full(pages, 99.0)
+    np.minimum.at(top, page_of_row, ranked)
+    candidates = np.flatnonzero((ranked == top[page_of_row]) & (ranked < 99))
+    out = np.zeros(len(level))
+    if len(candidates):
+        _, first = np.unique(page_of_row[candidates], return_index=True)
+        out[candidates[first]] = 1.0
+    return out
 
 
 def _region_features(prose, is_prose, page_of_row, start, end):
