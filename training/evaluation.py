@@ -83,14 +83,12 @@ def _shingle_report(pages, predictions):
 
 
 def _per_page_prf(truth, guess, weight, page_of, pages):
+    """Per-page weighted counts, averaged over pages by the same rule as the shingle measure."""
     tp = np.bincount(page_of, weight * (truth & guess), pages)
     fp = np.bincount(page_of, weight * (~truth & guess), pages)
     fn = np.bincount(page_of, weight * (truth & ~guess), pages)
-    predicted, relevant = tp + fp > 0, tp + fn > 0
-    precision = float(np.mean(tp[predicted] / (tp + fp)[predicted])) if predicted.any() else 0.0
-    recall = float(np.mean(tp[relevant] / (tp + fn)[relevant])) if relevant.any() else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
+    averaged = average_scores(zip(tp.tolist(), fp.tolist(), fn.tolist()))
+    return {key: averaged[key] for key in ("precision", "recall", "f1")}
 
 
 def every_line_content(page):

@@ -362,10 +362,10 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     for width in WINDOWS:
         for name in WINDOW_FEATURES:
             columns.append(window_mean(own[name], width, start, end))
-    is_prose = (words >= PROSE_LINE_WORDS) & (ends_sentence > 0)
-    region = _region_features(own["log_words"] * own["stopword_density"], is_prose, page_of_row, start, end)
+    to_next, since = _prose_distances((words >= PROSE_LINE_WORDS) & (ends_sentence > 0), start, end)
+    region = _region_features(own["log_words"] * own["stopword_density"], to_next, since, page_of_row, start, end)
     columns += region
-    cross_rows, cross_ids = shape_crosses(own, region[4], region[0], region[1], start, end)
+    cross_rows, cross_ids = shape_crosses(own, words, region[4], to_next, since, start, end)
     hash_row = np.concatenate([hash_row, cross_rows])
     hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
     lines_per_page = np.maximum(sizes, 1)
@@ -408,8 +408,8 @@ def _title_heading(level, page_of_row, pages):
     return out
 
 
-def _region_features(prose, is_prose, page_of_row, start, end):
-    """REGION_FEATURES, in order, from each row's prose score."""
+def _region_features(prose, to_next, since, page_of_row, start, end):
+    """REGION_FEATURES, in order, from each row's prose score and its distances to prose lines."""
     n = len(prose)
     cumulative = np.concatenate([[0.0], np.cumsum(prose)])
     total = np.maximum(cumulative[end] - cumulative[start], 1e-9)
@@ -421,7 +421,6 @@ def _region_features(prose, is_prose, page_of_row, start, end):
     last_of_page = np.searchsorted(page_of_row[order], np.arange(pages), side="right") - 1
     peak = order[last_of_page][page_of_row]
     from_peak = (np.arange(n) - peak) / np.maximum(end - start, 1)
-    to_next, since = _prose_distances(is_prose, start, end)
     return [np.log1p(to_next), np.log1p(since), before, after, 2 * np.minimum(before, after), from_peak, np.abs(from_peak)]
 
 
@@ -435,10 +434,10 @@ FRACTION_BINS = np.linspace(0.1, 0.9, 9)                # deciles of position / 
 DISTANCE_BINS = np.array([2, 3, 4, 6, 10, 30])         # lines to / since prose: 1, 2, 3, 4-5, 6-9, 10-29, none
 
 
-def shape_crosses(own, region_around, log_to_next_prose, log_since_prose, start, end):
+def shape_crosses(own, word_counts, region_around, to_next_prose, since_prose, start, end):
     """(row, id) pairs of the binned shape crosses of each row (see the comment above)."""
-    n = len(own["log_words"])
-    words = np.digitize(np.expm1(own["log_words"]).round(), WORD_BINS)
+    n = len(word_counts)
+    words = np.digitize(word_counts, WORD_BINS)
     links = np.digitize(own["link_density"], DENSITY_BINS)
     stop = np.digitize(own["stopword_density"], STOPWORD_BINS)
     position = np.digitize(own["position_from_top"], FRACTION_BINS)
@@ -448,8 +447,8 @@ def shape_crosses(own, region_around, log_to_next_prose, log_since_prose, start,
     edge = 10  # the bin of "no line there", past the page's edge
     prev_words, next_words = (shift(words, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
     prev_links, next_links = (shift(links, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
-    to_next = np.digitize(np.expm1(log_to_next_prose).round(), DISTANCE_BINS)
-    since = np.digitize(np.expm1(log_since_prose).round(), DISTANCE_BINS)
+    to_next = np.digitize(to_next_prose, DISTANCE_BINS)
+    since = np.digitize(since_prose, DISTANCE_BINS)
     crosses = [
         ((to_next * 16 + since) * 16 + words) * 4 + listed,
         words * 16 + links, words * 16 + stop, words * 16 + ends, words * 16 + position,
