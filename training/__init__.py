@@ -13,9 +13,15 @@ Library use::
     from training import load_model, classify_lines
     model = load_model()                      # the shipped default model
     labels, probabilities = classify_lines(model, ["Home", "", "A sentence of the article."])
+    clean_texts(model, [dump, ...])           # batched: the cleaned text of each page
+    content_spans(classify_texts(model, [dump])[0])   # [[start, end, P(content)], ...]
+
+See training/api.py: load the model once per process, then call these on many pages.
 """
 
-from training.api import classify_lines, classify_pages, load_model
+from training.api import (PageResult, classify_html, classify_lines, classify_pages, classify_texts, clean_texts,
+                          cleaned_text, content_spans, load_model)
 
-__all__ = ["classify_lines", "classify_pages", "load_model"]
+__all__ = ["PageResult", "classify_html", "classify_lines", "classify_pages", "classify_texts", "clean_texts",
+           "cleaned_text", "content_spans", "load_model"]
 __version__ = "0.1.0"

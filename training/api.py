@@ -1,14 +1,90 @@
-"""The library API: load a model once, then classify pages (lists of lines)."""
+"""The library API: load a model once per process, then classify pages.
 
-from training.model_file import load_model
+Every function here is pure given the model: the same page gives the same result in any
+process, so an engine (joblib, Spark, datatrove, ...) can load the model once per worker
+and call these on its share of the pages::
+
+    model = load_model()                                  # the shipped model, or a path
+    results = classify_texts(model, ["Home\\nAn article ...", ...])
+    cleaned_text(results[0], model.threshold_)             # the content lines
+    content_spans(results[0])                              # [[start, end, p], ...]
+
+``classify_texts`` takes dumps (one block per line); ``classify_html`` takes HTML
+documents and classifies the block lines linesift takes out of them.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
 from training.model import labels_from_probabilities
+from training.model_file import load_model
+from training.output import render_text
+from training.reading import split_lines
 
-__all__ = ["load_model", "classify_lines", "classify_pages"]
+__all__ = ["load_model", "PageResult", "classify_texts", "classify_html", "cleaned_text", "content_spans",
+           "clean_texts", "classify_lines", "classify_pages"]
+
+SPAN_DIGITS = 4   # probabilities in spans are rounded: a threshold needs no more
+
+
+class PageResult(NamedTuple):
+    """One classified page: ``text`` split into ``lines`` starting at ``starts`` (character
+    offsets into ``text``), and P(content) per line (NaN for blank lines)."""
+    text: str
+    lines: list
+    starts: list
+    probabilities: np.ndarray
+
+    def labels(self, threshold):
+        """1 content / 0 chrome per line, -1 for blank lines."""
+        return labels_from_probabilities(self.probabilities, threshold)
+
+
+def classify_texts(model, texts, cache=None):
+    """A PageResult per page dump in ``texts`` (str), in order. Pass the same dict as
+    ``cache`` across calls to reuse the work on lines repeated between pages (menus)."""
+    split = [split_lines(text) for text in texts]
+    probabilities = model.predict_proba([lines for lines, _ in split], cache)
+    return [PageResult(text, lines, starts, p) for text, (lines, starts), p in zip(texts, split, probabilities)]
+
+
+def classify_html(model, documents, cache=None):
+    """A PageResult per HTML document (bytes, or str), in order. The result's ``text`` is
+    the document's block lines joined by newlines: spans point into that text."""
+    from training.html import read_html
+
+    markups = [read_html(d if isinstance(d, bytes) else d.encode("utf-8", "replace")) for d in documents]
+    probabilities = model.predict_proba(markups, cache)
+    results = []
+    for markup, page_probabilities in zip(markups, probabilities):
+        lines = [line.text for line in markup]
+        text = "\n".join(lines)
+        results.append(PageResult(text, lines, split_lines(text)[1] if lines else [], page_probabilities))
+    return results
+
+
+def cleaned_text(result, threshold):
+    """The page's content lines, in order, with a paragraph break kept where the page had
+    one between two content lines (``output.render_text``); no final line break."""
+    return render_text(result.lines, result.labels(threshold)).removesuffix("\n")
+
+
+def content_spans(result, digits=SPAN_DIGITS):
+    """``[[start, end, p], ...]`` for every classified line: its character span in the
+    page's text and its P(content), so a threshold can be chosen later without the model."""
+    return [[start, start + len(line), round(float(p), digits)]
+            for line, start, p in zip(result.lines, result.starts, result.probabilities) if not np.isnan(p)]
+
+
+def clean_texts(model, texts, threshold=None, cache=None):
+    """The cleaned text of each page dump in ``texts``, with the model's threshold unless given."""
+    cut = model.threshold_ if threshold is None else threshold
+    return [cleaned_text(result, cut) for result in classify_texts(model, texts, cache)]
 
 
 def classify_pages(model, pages, cache=None):
-    """P(content) per line for each page (a list of lines); NaN for blank lines.
-    Pass the same dict as ``cache`` across calls to reuse the work on repeated lines."""
+    """P(content) per line for each page (a list of lines); NaN for blank lines."""
     return model.predict_proba(pages, cache)
 
 

@@ -56,17 +56,26 @@ class Page:
         return self.markup if self.markup is not None else self.lines
 
 
+def split_lines(text: str):
+    """(lines, starts): ``text`` split by this module's line policy, and the character
+    offset in ``text`` where each line starts (spans of records point into their text)."""
+    lines, starts, start = [], [], 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(text[start:match.start()])
+        starts.append(start)
+        start = match.end()
+    if start < len(text):     # a final line break does not start another, empty line
+        lines.append(text[start:])
+        starts.append(start)
+    return lines, starts
+
+
 def decode_lines(data: bytes) -> list:
     """Split file bytes into page lines by the policy in this module's docstring."""
     text = data.decode("utf-8", errors="surrogateescape")
     if text.startswith(BOM):
         text = text[1:]
-    if not text:
-        return []
-    lines = _LINE_BREAK.split(text)
-    if lines[-1] == "":
-        lines.pop()
-    return lines
+    return split_lines(text)[0]
 
 
 def read_bytes(path) -> bytes:
