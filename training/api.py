@@ -19,14 +19,11 @@ import numpy as np
 
 from training.model import labels_from_probabilities
 from training.model_file import load_model
-from training.output import render_text
+from training.output import cleaned_text, content_spans
 from training.reading import split_lines
 
 __all__ = ["load_model", "PageResult", "classify_texts", "classify_html", "cleaned_text", "content_spans",
            "clean_texts", "classify_lines", "classify_pages"]
-
-SPAN_DIGITS = 4   # probabilities in spans are rounded: a threshold needs no more
-
 
 class PageResult(NamedTuple):
     """One classified page: ``text`` split into ``lines`` starting at ``starts`` (character
@@ -62,19 +59,6 @@ def classify_html(model, documents, cache=None):
         text = "\n".join(lines)
         results.append(PageResult(text, lines, split_lines(text)[1] if lines else [], page_probabilities))
     return results
-
-
-def cleaned_text(result, threshold):
-    """The page's content lines, in order, with a paragraph break kept where the page had
-    one between two content lines (``output.render_text``); no final line break."""
-    return render_text(result.lines, result.labels(threshold)).removesuffix("\n")
-
-
-def content_spans(result, digits=SPAN_DIGITS):
-    """``[[start, end, p], ...]`` for every classified line: its character span in the
-    page's text and its P(content), so a threshold can be chosen later without the model."""
-    return [[start, start + len(line), round(float(p), digits)]
-            for line, start, p in zip(result.lines, result.starts, result.probabilities) if not np.isnan(p)]
 
 
 def clean_texts(model, texts, threshold=None, cache=None):

@@ -13,9 +13,12 @@ import click
 
 from training.errors import InputError
 from training.model_file import SHIPPED_MODEL, load_model, save_model
-from training.output import FORMATS, SUFFIXES, atomic_writer, render
-from training.predict import predict_files
+from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer
+from training.parallel import available_cores
+from training.predict import RecordTally, predict_files, predict_records, use_model
+from training.progress import Progress
 from training.reading import find_files, read_path_list
+from training.records import TEXT_FIELD, compressed_stream, record_format
 from training.train import describe, evaluate_pages, read_corpus, train_model
 
 
@@ -275,45 +278,107 @@ def _table(report):
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
               help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: the content lines. labeled: every line as content<TAB>text / chrome<TAB>text "
-                   "(correct it and train on it). jsonl: one JSON object per page with each line's "
-                   "number, label, probability and text.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="For pages [default: text]. text: the content lines. labeled: every line as "
+                   "content<TAB>text / chrome<TAB>text (correct it and train on it). jsonl: one JSON object "
+                   "per page with each line's number, label, probability and text.")
+@click.option("--emit", type=click.Choice(EMITS), default=None,
+              help="For record files (JSON lines, WARC/WET) [default: text]: one JSON object per page with "
+                   "text: the cleaned text in the text field; labels: the text and a label per line "
+                   f"({LABELS_FIELD}); spans: Dolma attributes, {{\"id\", \"attributes\": "
+                   f"{{\"{SPANS_ATTRIBUTE}\": [[start, end, p], ...]}}}}, a character span and P(content) per "
+                   "line, to choose a threshold later.")
+@click.option("--text-field", default=TEXT_FIELD, show_default=True,
+              help="JSON lines: the field holding the page's text (a dump); the cleaned text goes back there.")
+@click.option("--html-field", default=None,
+              help="JSON lines: a field holding the page's HTML, used when the text field is absent.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first record that cannot be used (not JSON, no text, not HTML) instead of "
+                   "skipping and counting it.")
 @click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
               help="P(content) at or above which a line is content [default: the model's own].")
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-", show_default=True,
               help="Output file, or folder for several inputs in text/labeled format (one file per "
-                   "input, paths mirrored); '-' is stdout. Files are written atomically.")
+                   "input, paths mirrored); '-' is stdout. Record output is compressed by the file's "
+                   "extension (.gz, .zst). Files are written atomically.")
 @click.option("--resume", is_flag=True,
               help="With -o FOLDER: skip inputs whose output file is already there and not older than the "
                    "input (outputs are written atomically, so one that exists is complete): rerun a killed job "
                    "with the same model and threshold.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Processes to classify pages with [default: 0, all cores]. Output order is input order.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_user_errors
-def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
-    """Label the lines of page dumps with a model.
+def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, threshold, output, resume, jobs, quiet):
+    """Label the lines of pages with a model.
 
-    INPUTS are dump files, folders (read recursively) or '-' for stdin (the default).
-    A .tsv input is read as a labeled page and its labels are ignored. No input line
-    is ever dropped, reordered or changed: text output is a subsequence of the page's
-    lines, labeled output is the page's lines with labels in front.
+    INPUTS are page files (dumps, .tsv labeled pages whose labels are ignored, HTML),
+    folders of them (read recursively), '-' for stdin (the default), or record files
+    holding many pages: JSON lines (.jsonl, .jsonl.gz, .jsonl.zst; datatrove/Dolma style,
+    every field passed through) and Common Crawl WARC/WET (.warc.gz, .warc.wet.gz). No
+    input line is ever dropped, reordered or changed: text output is a subsequence of the
+    page's lines, labeled output is the page's lines with labels in front.
 
     \b
     Examples:
       linesift predict page.txt                       # the content lines
       cat page.txt | linesift predict -               # same, from stdin
       linesift predict --format labeled page.txt > page.tsv   # correct, then train
-      linesift predict dumps/ --format jsonl -o scores.jsonl
       linesift predict dumps/ -o cleaned/             # one .txt per input
       linesift predict dumps/ -o cleaned/ --resume    # rerun: only what is not done yet
+      linesift predict crawl.warc.wet.gz -o pages.jsonl.gz
+      linesift predict shard.jsonl.zst --emit spans -o attributes.jsonl.gz
     """
     inputs = inputs or ("-",)
     if list(inputs).count("-") > 1:
         raise InputError("-", "stdin can be read only once", exit_code=2)
     found = find_files(inputs)
+    records = [f.path for f in found if record_format(f.path)]
+    if records and len(records) != len(found):
+        page = next(f.path for f in found if not record_format(f.path))
+        raise InputError(page, "record files (JSON lines, WARC) and single pages cannot be mixed in one run",
+                         exit_code=2)
     model = load_model(model_path)
-    cut = model.threshold_ if threshold is None else threshold
+    model_path = model_path or SHIPPED_MODEL
+    use_model(model_path, model)
+    jobs = jobs or available_cores()
+    if records:
+        if fmt is not None or resume:
+            raise InputError(records[0], f"{'--format' if fmt else '--resume'} is for pages; record files write "
+                                         "JSON lines: choose what they carry with --emit", exit_code=2)
+        _predict_records(records, model_path, emit or "text", threshold, text_field, html_field, strict, output,
+                         jobs, quiet)
+    else:
+        if emit is not None:
+            raise InputError(found[0].path, "--emit is for record files (JSON lines, WARC); use --format for pages",
+                             exit_code=2)
+        _predict_pages(inputs, found, model_path, fmt or "text", threshold, output, resume, jobs, quiet)
+
+
+def _predict_records(paths, model_path, emit, threshold, text_field, html_field, strict, output, jobs, quiet):
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        raise InputError(output, "is a folder: record files write one JSON lines file; name a file", exit_code=2)
+    sizes = [Path(p).stat().st_size for p in paths]
+    total = sum(sizes) or 1
+    position, done_bytes = [0], 0
+    tally = RecordTally()
+    progress = Progress(enabled=not quiet)
+    with atomic_writer(output, binary=True) as raw, compressed_stream(raw, output, "wb") as handle:
+        for path, size in zip(paths, sizes):
+            position[0] = 0
+            for line in predict_records([path], model_path, emit, threshold, text_field, html_field, jobs, strict,
+                                        tally, position):
+                handle.write(line.encode("utf-8"))
+                progress.update(tally.written, (done_bytes + position[0]) / total)
+            done_bytes += size
+    progress.close()
+    if not quiet:
+        click.echo(f"linesift: {tally.summary()}", err=True)
+
+
+def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jobs, quiet):
     say = _progress(quiet)
+    progress = Progress(enabled=not quiet)
     several = len(found) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
     names_folder = output.endswith(("/", os.sep)) or Path(output).is_dir()
     to_folder = output != "-" and fmt != "jsonl" and (several or names_folder)
@@ -336,10 +401,12 @@ def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
                 return True
             return False
 
-        for page in predict_files(found, model, skip=done if resume else None):
-            with atomic_writer(target_of[page.source]) as handle:
-                handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
+        for page in predict_files(found, model_path, fmt, threshold, jobs, skip=done if resume else None):
+            with atomic_writer(target_of[page.found.path]) as handle:
+                handle.write(page.text)
             pages += 1
+            progress.update(pages, (pages + len(skipped)) / len(found))
+        progress.close()
         if resume:
             say(f"{len(skipped)} input{'s' if len(skipped) != 1 else ''} already done, skipped")
     else:
@@ -348,10 +415,12 @@ def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
         if names_folder:
             raise InputError(output, "is a folder: --format jsonl writes one file; name a file", exit_code=2)
         with atomic_writer(output) as handle:
-            for page in predict_files(found, model):
+            for page in predict_files(found, model_path, fmt, threshold, jobs):
                 if several and fmt == "text":
-                    handle.write(f"==> {page.source} <==\n")
-                handle.write(render(fmt, page.source, page.lines, page.probabilities, cut))
+                    handle.write(f"==> {page.found.path} <==\n")
+                handle.write(page.text)
                 pages += 1
+                progress.update(pages, pages / len(found))
+        progress.close()
     if pages != 1:
         say(f"{pages} pages done")

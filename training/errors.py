@@ -12,6 +12,10 @@ class InputError(Exception):
         self.exit_code = exit_code
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Rebuilt from its fields when it crosses from a worker process to the main one.
+        return (InputError, (self.source, self.message, self.line, self.exit_code))
+
     def __str__(self):
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         return f"{where}: {self.message}"

@@ -17,6 +17,10 @@ from training.reading import LABEL_NAMES, format_labeled
 
 FORMATS = ("text", "labeled", "jsonl")
 SUFFIXES = {"text": ".txt", "labeled": ".tsv", "jsonl": ".jsonl"}
+EMITS = ("text", "labels", "spans")          # what a record output carries (--emit)
+SPANS_ATTRIBUTE = "linesift__content"        # Dolma's attribute naming: <tagger>__<attribute>
+LABELS_FIELD = "linesift_labels"
+SPAN_DIGITS = 4                              # probabilities in spans are rounded: a threshold needs no more
 
 
 @contextmanager
@@ -114,6 +118,42 @@ def render_jsonl(source, lines, labels, probabilities) -> str:
             "text": line,
         })
     return _escape_surrogates(json.dumps({"source": source, "lines": records}, ensure_ascii=False)) + "\n"
+
+
+def cleaned_text(result, threshold):
+    """A classified page's (``api.PageResult``) content lines, in order, with a paragraph
+    break kept where the page had one between two content lines; no final line break."""
+    return render_text(result.lines, labels_from_probabilities(result.probabilities, threshold)).removesuffix("\n")
+
+
+def content_spans(result, digits=SPAN_DIGITS):
+    """``[[start, end, p], ...]`` for every classified line of a page (``api.PageResult``):
+    its character span in the page's text and its P(content), so a threshold can be chosen
+    later without the model."""
+    return [[start, start + len(line), round(float(p), digits)]
+            for line, start, p in zip(result.lines, result.starts, result.probabilities) if not np.isnan(p)]
+
+
+def render_record(record, result, emit, threshold) -> str:
+    """One JSON line for a record (``records.Record``) and its classified page.
+
+    text: the record's fields with the cleaned text in its text field. labels: the fields
+    with the page's text and ``linesift_labels``, a label per line (null for blank lines).
+    spans: Dolma attributes, ``{"id", "attributes": {"linesift__content": spans}}``, plus
+    the page's ``text`` when it was taken out of HTML (the spans point into it)."""
+    if emit == "spans":
+        out = {"id": record.id, "attributes": {SPANS_ATTRIBUTE: content_spans(result)}}
+        if record.text is None:
+            out["text"] = result.text
+    else:
+        out = dict(record.fields)
+        if emit == "text":
+            out[record.text_field] = cleaned_text(result, threshold)
+        else:
+            out[record.text_field] = result.text
+            labels = labels_from_probabilities(result.probabilities, threshold)
+            out[LABELS_FIELD] = [LABEL_NAMES.get(int(label)) for label in labels]
+    return _escape_surrogates(json.dumps(out, ensure_ascii=False)) + "\n"
 
 
 def render(fmt, source, lines, probabilities, threshold) -> str:

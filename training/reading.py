@@ -222,12 +222,13 @@ def read_labeled_corpus(paths, exclude=()):
     return pages
 
 
-def read_input_page(path, site) -> Page:
+def read_input_page(path, site, data=None) -> Page:
     """A page to predict: a labeled page (``.tsv``, labels kept), an HTML page (by its
-    name, or by its content: stdin and unnamed files are sniffed), or a dump as it is."""
+    name, or by its content: stdin and unnamed files are sniffed), or a dump as it is.
+    ``data``, when given, is the file's bytes, already read."""
     from training.html import is_html
 
-    data = read_bytes(path)
+    data = read_bytes(path) if data is None else data
     name = str(path).lower()
     if name.endswith(LABELED_SUFFIX):
         return parse_labeled(path, data, site)

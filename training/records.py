@@ -1,0 +1,194 @@
+"""Read stage for corpora of many pages in one file: JSON lines shards and WARC/WET files.
+
+A record file is streamed: one record at a time is read, so memory does not grow with the
+file. Each page becomes a ``Record``: what to classify (a dump's ``text`` or an ``html``
+document) and ``fields``, the JSON object to write back with the result.
+
+- JSON lines (``.jsonl``, ``.ndjson``, ``.json``; ``.gz``/``.zst`` by extension), as
+  datatrove and Dolma write them: one object per line with ``id``, ``text``, ``metadata``.
+  Every field passes through untouched; the text field (``text``, or another named) is
+  the dump; when it is absent and an HTML field is named, that field's HTML is used.
+- WARC (``.warc``, ``.wet``, gzipped or not; read with FastWARC, which
+  tests/bench/bench_warc_readers.py measured against warcio): WET ``conversion`` records
+  are dumps, ``response`` records with an HTML content type are HTML. A record becomes
+  ``{"id": WARC-Record-ID, "url": WARC-Target-URI, "text": ..., "metadata": {other WARC
+  headers}}``.
+
+A record that cannot be used (a line that is not a JSON object, no text, a response that
+is not HTML) is yielded as ``Skipped`` with the reason, so the caller counts it or stops.
+"""
+
+import gzip
+import json
+from pathlib import Path
+from typing import NamedTuple, Optional, Union
+
+from training.errors import InputError
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+WARC_SUFFIXES = (".warc", ".wet", ".arc")
+COMPRESSION_SUFFIXES = ("", ".gz", ".zst", ".zstd")
+TEXT_FIELD = "text"
+HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
+WARC_PROMOTED = {"WARC-Record-ID": "id", "WARC-Target-URI": "url"}
+WARC_DROPPED = ("Content-Length",)   # describes the record's bytes, not the page
+
+
+class Record(NamedTuple):
+    source: str            # file it came from
+    number: int            # JSON lines: line number; WARC: record number (from 1)
+    id: str
+    text: Optional[str]    # a dump, or None when the page is HTML
+    html: Optional[Union[bytes, str]]
+    fields: dict           # the object written back, with the result in ``text_field``
+    text_field: str
+
+
+class Skipped(NamedTuple):
+    source: str
+    number: int
+    reason: str            # short and fixed per kind of problem: the summary counts by it
+    detail: str = ""       # what exactly, for --strict's error line
+
+
+def record_format(path):
+    """"jsonl" or "warc" when ``path``'s name says it is a record file, else None."""
+    name = str(path).lower()
+    for compression in COMPRESSION_SUFFIXES:
+        if any(name.endswith(suffix + compression) for suffix in JSONL_SUFFIXES):
+            return "jsonl"
+        if any(name.endswith(suffix + compression) for suffix in WARC_SUFFIXES):
+            return "warc"
+    return None
+
+
+def compressed_stream(raw, name, mode="rb"):
+    """``raw`` (a binary file object) read or written through gzip or zstd, as ``name``'s
+    extension says. Closing the stream leaves ``raw`` open: its owner closes it."""
+    name = str(name).lower()
+    if name.endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw, mode=mode)
+    if name.endswith((".zst", ".zstd")):
+        import io
+
+        import zstandard
+
+        if "r" in mode:
+            return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=False))
+        return zstandard.ZstdCompressor().stream_writer(raw, closefd=False)
+    return _Unclosed(raw)
+
+
+class _Unclosed:
+    """``raw`` as it is, except that closing it is left to its owner."""
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def close(self):
+        pass
+
+
+def _open_raw(path):
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise InputError(path, error.strerror or str(error), exit_code=2) from None
+
+
+def read_records(path, text_field=TEXT_FIELD, html_field=None, position=None):
+    """Records (and Skipped) of one record file, in file order. ``position``, a list,
+    gets the byte offset read so far in the file on disk at [0] (for progress)."""
+    fmt = record_format(path)
+    if fmt == "jsonl":
+        yield from _read_jsonl(path, text_field, html_field, position)
+    elif fmt == "warc":
+        yield from _read_warc(path, position)
+    else:
+        raise InputError(path, "not a record file (.jsonl[.gz|.zst], .warc[.gz], .wet[.gz])", exit_code=2)
+
+
+def _read_jsonl(path, text_field, html_field, position):
+    with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):
+                if position is not None and number % 64 == 0:
+                    position[0] = raw.tell()
+                if not line.strip():
+                    continue
+                yield _jsonl_record(path, number, line, text_field, html_field)
+        except (OSError, EOFError) as error:   # a damaged or truncated gzip/zstd stream
+            raise InputError(path, f"cannot read on: {error}", number + 1) from None
+        except Exception as error:  # noqa: BLE001 - zstandard.ZstdError has no common base with the above
+            if type(error).__name__ != "ZstdError":
+                raise
+            raise InputError(path, f"cannot read on: {error}", number + 1) from None
+        if position is not None:
+            position[0] = raw.tell()
+
+
+def _jsonl_record(path, number, line, text_field, html_field):
+    try:
+        fields = json.loads(line)
+    except ValueError as error:
+        return Skipped(str(path), number, "not JSON", str(error))
+    if not isinstance(fields, dict):
+        return Skipped(str(path), number, "not a JSON object", f"a JSON {type(fields).__name__}")
+    record_id = str(fields.get("id", f"{Path(path).name}:{number}"))
+    text = fields.get(text_field)
+    if text is None and html_field is not None and fields.get(html_field) is not None:
+        html = fields[html_field]
+        if not isinstance(html, str):
+            return Skipped(str(path), number, f"{html_field!r} is not a string", type(html).__name__)
+        return Record(str(path), number, record_id, None, html, fields, text_field)
+    if text is None:
+        named = f"no {text_field!r} field" + (f" and no {html_field!r} field" if html_field else "")
+        return Skipped(str(path), number, named)
+    if not isinstance(text, str):
+        return Skipped(str(path), number, f"{text_field!r} is not a string", type(text).__name__)
+    return Record(str(path), number, record_id, text, None, fields, text_field)
+
+
+def _read_warc(path, position):
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    with _open_raw(path) as handle:
+        records = ArchiveIterator(handle, record_types=WarcRecordType.conversion | WarcRecordType.response,
+                                  parse_http=True)
+        for number, record in enumerate(records, start=1):
+            if position is not None:
+                position[0] = handle.tell()
+            yield _warc_record(path, number, record)
+        if position is not None:
+            position[0] = handle.tell()
+
+
+def _warc_record(path, number, record):
+    fields = {"id": None, "url": None, TEXT_FIELD: None, "metadata": {}}
+    for name, value in record.headers.items():
+        if name in WARC_PROMOTED:
+            fields[WARC_PROMOTED[name]] = value
+        elif name not in WARC_DROPPED:
+            fields["metadata"][name] = value
+    record_id = fields["id"] or f"{Path(path).name}#{number}"
+    body = record.reader.read()
+    if record.record_type == record.record_type.conversion:
+        return Record(str(path), number, record_id, body.decode("utf-8", "surrogateescape"), None, fields,
+                      TEXT_FIELD)
+    content_type = (record.http_content_type or "").lower()
+    if not content_type.startswith(HTML_CONTENT_TYPES):
+        return Skipped(str(path), number, "response is not HTML", content_type or "no content type")
+    return Record(str(path), number, record_id, None, body, fields, TEXT_FIELD)
