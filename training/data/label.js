@@ -49,7 +49,7 @@ async function flush() {
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error || response.statusText);
     state.pages[index].saved = true;
-    if (queue.size === 0) setStatus(`saved to ${answer.saved}`, "saved");
+    if (queue.size === 0) showSaved();
     refreshPageList();
   } catch (error) {
     queue.set(index, queue.get(index) || labels);   // keep it: retried with the next change
@@ -58,6 +58,13 @@ async function flush() {
     saving = false;
     if (queue.size && $("status").className !== "error") flush();
   }
+}
+
+// The status line speaks of the page shown, whichever page a finished save was for.
+function showSaved() {
+  if (state.index === null || !state.page) return;
+  if (state.pages[state.index].saved) setStatus(`saved to ${state.page.target}`, "saved");
+  else setStatus("not saved yet (a change or n saves it)");
 }
 
 window.addEventListener("beforeunload", (event) => {
@@ -136,10 +143,7 @@ async function showPage(index) {
   $("source").textContent = `${state.page.source} → ${state.page.target}`;
   const unsure = state.page.lines.filter((line) => line.uncertain).length;
   $("counts").textContent = `${state.page.lines.length} lines, ${unsure} marked unsure`;
-  if (!queue.size && !saving) {
-    setStatus(state.pages[index].saved ? `saved to ${state.page.target}` : "not saved yet (n saves it as it is)",
-              state.pages[index].saved ? "saved" : "");
-  }
+  if (!queue.size && !saving) showSaved();
   if (location.hash !== `#${index}`) history.replaceState(null, "", `#${index}`);
   refreshPageList();
   window.scrollTo(0, 0);
