@@ -26,14 +26,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
+from training.api import classify_pages
 from training.errors import InputError
 from training.model import labels_from_probabilities
 from training.output import atomic_writer
-from training.predict import predict_files
 from training.reading import (HTML_SUFFIXES, LABEL_IDS, LABEL_NAMES, LABELED_SUFFIX, UNLABELED, format_labeled,
-                              parse_labeled, read_bytes)
+                              parse_labeled, read_bytes, read_input_page)
 
 ORDERS = ("uncertain", "given")
+BATCH_PAGES = 64   # pages scored together at start-up: numpy works on a whole batch at once
 # A line whose P(content) is this close to the threshold is marked as one to check; a
 # page's uncertainty is the share of its lines so marked (see ``_uncertainty``).
 UNCERTAIN_MARGIN = 0.15
@@ -78,6 +79,18 @@ def _labelable(text):
     return bool(text.strip())
 
 
+def _scored(found_files, model):
+    """(found, page, P(content) per line) for every input, in order. Pages are kept with
+    their scores (the labeling page shows both), so this reads them itself rather than
+    through ``predict``'s jobs, which hand back rendered text."""
+    cache = {}   # line statistics shared across batches: menus repeat from page to page
+    for start in range(0, len(found_files), BATCH_PAGES):
+        batch = [(found, read_input_page(found.path, found.site)) for found in found_files[start:start + BATCH_PAGES]]
+        scores = classify_pages(model, [page.model_lines for _, page in batch], cache)
+        for (found, page), probabilities in zip(batch, scores):
+            yield found, page, probabilities
+
+
 def _uncertainty(probabilities, threshold):
     """How unsure the model is of a page: (share of its lines within UNCERTAIN_MARGIN of
     the threshold, mean closeness to the threshold). Sorted descending, the pages where a
@@ -105,18 +118,19 @@ class LabelSession:
         self._lock = threading.Lock()
         targets = {}
         pages = []
-        for entry, prediction in zip(found_files, predict_files(found_files, model)):
+        for entry in found_files:   # before any page is read: a clash is a usage mistake
             target = self.labeled_dir / entry.site / page_name(entry.relative, entry.site)
             if target in targets:
                 raise InputError(target, f"two inputs ({targets[target]}, {entry.path}) would be saved here; "
                                          "rename one or label them separately", exit_code=2)
             targets[target] = entry.path
-            probabilities = [float(p) for p in prediction.probabilities]
+        for (target, _), (entry, page, scores) in zip(targets.items(), _scored(list(found_files), model)):
+            probabilities = [float(p) for p in scores]
             model_labels = [int(label) if _labelable(text) else UNLABELED for text, label in
-                            zip(prediction.lines, labels_from_probabilities(prediction.probabilities, self.threshold))]
-            labels, saved = self._resume(target, entry.site, prediction.lines, model_labels)
+                            zip(page.lines, labels_from_probabilities(scores, self.threshold))]
+            labels, saved = self._resume(target, entry.site, page.lines, model_labels)
             pages.append({
-                "source": entry.path, "site": entry.site, "target": target, "lines": prediction.lines,
+                "source": entry.path, "site": entry.site, "target": target, "lines": page.lines,
                 "probabilities": probabilities, "labels": labels, "saved": saved, "resumed": saved,
                 "uncertainty": _uncertainty(probabilities, self.threshold),
             })
