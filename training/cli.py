@@ -7,11 +7,13 @@ import functools
 import json
 import os
 import sys
+import webbrowser
 from pathlib import Path
 
 import click
 
 from training.errors import InputError
+from training.labeling import ORDERS, LabelSession, make_server
 from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer
 from training.parallel import available_cores
@@ -424,3 +426,47 @@ def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jo
         progress.close()
     if pages != 1:
         say(f"{pages} pages done")
+
+
+@main.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "labeled_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder of labeled pages to write: LABELED_DIR/<site>/<page>.tsv, one per input, saved "
+                   "on every change; pages already there are resumed.")
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help=f"Model that pre-labels the lines [default: the shipped model, {SHIPPED_MODEL.name}].")
+@click.option("--order", type=click.Choice(ORDERS), default="uncertain", show_default=True,
+              help="uncertain: the pages with the most lines the model is unsure of first; given: as listed.")
+@click.option("--no-browser", is_flag=True, help="Only print the URL; do not open a browser.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port on 127.0.0.1 [default: a free one].")
+@_user_errors
+def label(pages, labeled_dir, model_path, order, no_browser, port):
+    """Correct the model's labels of your pages in a local web page.
+
+    PAGES are dumps, labeled pages (.tsv) or HTML pages, files or folders, as predict
+    takes them. Each is shown with its lines pre-labeled by the model (or with the labels
+    already saved in LABELED_DIR), the lines the model is unsure of marked; click or use
+    the keys listed on the page to fix them. Every change is written at once to
+    LABELED_DIR/<site>/<page>.tsv (the input's path below its site folder, suffix
+    replaced by .tsv), ready for `linesift train`. The server listens on 127.0.0.1 only
+    and runs until Ctrl-C.
+
+    \b
+    Examples:
+      linesift label my-dumps/ -o my-labels/                 # opens the browser
+      linesift label page.html -o my-labels/ --no-browser --port 8765
+      linesift train my-labels/ labeled/ -o my-model.npz     # then train on them
+    """
+    session = LabelSession(find_files(pages), labeled_dir, load_model(model_path), order)
+    server = make_server(session, port)
+    click.echo(f"linesift: labeling {len(session)} page{'s' if len(session) != 1 else ''} at {server.url} "
+               "(Ctrl-C to stop)", err=True)
+    if not no_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass   # Ctrl-C is how the tool is meant to stop; every label is already on disk
+    finally:
+        server.server_close()
