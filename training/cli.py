@@ -12,11 +12,13 @@ from pathlib import Path
 import click
 
 from training.errors import InputError
+from training.model import DEFAULT_THRESHOLD
 from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import FORMATS, SUFFIXES, atomic_writer, render
 from training.predict import predict_files
 from training.reading import find_files, read_path_list
-from training.train import describe, evaluate_pages, read_corpus, train_model
+from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
+                            threshold_by_target, train_model)
 
 
 def _user_errors(command):
@@ -137,14 +139,22 @@ def main():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Model file to write (.npz; written atomically).")
 @_model_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True, callback=_not_nan,
-              help="P(content) at or above which a line is content; stored in the model.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
+              help=f"P(content) at or above which a line is content; stored in the model [default: {DEFAULT_THRESHOLD}].")
+@click.option("--target-precision", type=click.FloatRange(0, 1, min_open=True), default=None, callback=_not_nan,
+              help="Instead of --threshold: the lowest threshold whose out-of-fold precision of content "
+                   "(lines, site-grouped cross-validation) reaches this.")
+@click.option("--target-recall", type=click.FloatRange(0, 1, min_open=True), default=None, callback=_not_nan,
+              help="Instead of --threshold: the highest threshold whose out-of-fold recall of content reaches this.")
 @click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
-              help="Before training, measure K-fold cross-validation by site and store it in the model.")
+              help="Before training, measure K-fold cross-validation by site and store it in the model; "
+                   f"with --target-*, the folds the threshold is chosen on [default: {DEFAULT_TARGET_FOLDS}, "
+                   "or the number of sites if fewer].")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, folds, as_json, quiet):
+def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, target_precision,
+          target_recall, folds, as_json, quiet):
     """Train a model on labeled pages.
 
     CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
@@ -153,15 +163,31 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
     \b
     Example:
       linesift train labeled/ ../my-labels/ -o my-model.npz --cv 5
+      linesift train labeled/ -o precise.npz --target-precision 0.95
       linesift predict -m my-model.npz page.txt
     """
     say = _progress(quiet)
+    targeted = target_precision is not None or target_recall is not None
+    if target_precision is not None and target_recall is not None:
+        raise InputError("train", "--target-precision and --target-recall exclude each other; give one", exit_code=2)
+    if targeted and threshold is not None:
+        raise InputError("train", "--threshold and --target-* exclude each other: a target chooses the threshold",
+                         exit_code=2)
     corpus_weights = _parse_weights(weights, corpus)
     pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
     hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold)
-    info = {"training": {**describe(pages, corpus), "weights": corpus_weights}}
+    info = {"training": {**describe(pages, corpus), "weights": corpus_weights},
+            "threshold_selection": {"method": "default" if threshold is None else "given (--threshold)",
+                                    "threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
     try:
-        if folds:
+        if targeted:
+            selection, probabilities, setup = threshold_by_target(pages, hyperparameters, target_precision,
+                                                                  target_recall, folds, progress=say)
+            info["threshold_selection"] = selection
+            hyperparameters["threshold"] = selection["threshold"]
+            if folds:   # the same folds' scores, at the chosen threshold (chosen on them: optimistic)
+                info["metrics"] = score_report(pages, probabilities, selection["threshold"], setup)
+        elif folds:
             info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
         model = train_model(pages, hyperparameters, progress=say)
     except ValueError as error:   # too few sites for the folds, a corpus of one class
@@ -177,6 +203,7 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
                    f"{t['content_lines']} content")
         if folds:
             click.echo(_table(info["metrics"]))
+        click.echo(_threshold_line(info["threshold_selection"]))
         click.echo(f"model written to {output}")
 
 
@@ -225,6 +252,14 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(_table(report))
+
+
+def _threshold_line(selection):
+    line = f"threshold {selection['threshold']:.4f} ({selection['method']})"
+    if "target" in selection:
+        line += (f": out-of-fold precision {selection['precision']:.4f}, recall {selection['recall']:.4f} "
+                 f"of content at it")
+    return line
 
 
 def _target_of(folder, relative, fmt):
