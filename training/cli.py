@@ -17,6 +17,7 @@ from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import FORMATS, SUFFIXES, atomic_writer, render
 from training.predict import predict_files
 from training.reading import find_files, read_path_list
+from training.report import render_report
 from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
                             threshold_by_target, train_model)
 
@@ -220,10 +221,13 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
 @click.option("--baselines/--no-baselines", default=True, show_default=True,
               help="Also score 'every line is content' and C4's line rule on the same pages.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write an HTML report: metrics, precision-recall curve, sites worst first, and every "
+                   "page with errors, its lines coloured by truth and prediction (one self-contained file).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
 def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, weights, exclude_file, threshold, baselines,
-             as_json, quiet):
+             as_json, report_path, quiet):
     """Precision, recall and F1 of `content` on labeled pages.
 
     Reports line-level scores, token-weighted scores (each line weighted by its
@@ -235,6 +239,7 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
       linesift evaluate labeled/                       # the shipped model
       linesift evaluate my-labels/ -m my-model.npz --json
       linesift evaluate my-labels/ --cv 5              # train and test by site folds
+      linesift evaluate my-labels/ --report report.html   # where the model goes wrong
     """
     say = _progress(quiet)
     pages = read_corpus(corpus, _read_exclude(exclude_file), _parse_weights(weights, corpus))
@@ -242,12 +247,19 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
         if model_path:
             raise InputError(model_path, "--cv trains its own models; leave out -m", exit_code=2)
         try:
-            report = evaluate_pages(pages, folds=folds, hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold),
-                                    baselines=baselines, progress=say)
+            report, probabilities = evaluate_pages(
+                pages, folds=folds, hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold),
+                baselines=baselines, progress=say, keep_probabilities=True)
         except ValueError as error:
             raise InputError(" ".join(corpus), str(error)) from None
     else:
-        report = evaluate_pages(pages, model=load_model(model_path), threshold=threshold, baselines=baselines)
+        report, probabilities = evaluate_pages(pages, model=load_model(model_path), threshold=threshold,
+                                               baselines=baselines, keep_probabilities=True)
+    if report_path:
+        with atomic_writer(report_path) as handle:
+            handle.write(render_report(pages, probabilities, report["setup"]["threshold"], report,
+                                       title=f"linesift evaluation: {' '.join(corpus)}"))
+        say(f"wrote {report_path}")
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

@@ -60,7 +60,7 @@ def page_probabilities(pages, model=None, folds=None, hyperparameters=None, thre
         probabilities = cross_validate(pages, lambda: LineClassifier(**hyperparameters),
                                        folds=folds, seed=seed, progress=progress)
         cut = hyperparameters.get("threshold", DEFAULT_THRESHOLD)
-        setup = {"mode": f"{folds}-fold cross-validation by site", "hyperparameters": hyperparameters}
+        setup = {"mode": f"{folds}-fold cross-validation by site", "hyperparameters": hyperparameters, "threshold": cut}
     else:
         probabilities = model.predict_proba([p.model_lines for p in pages])
         cut = model.threshold_ if threshold is None else threshold
