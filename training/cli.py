@@ -12,11 +12,12 @@ from pathlib import Path
 import click
 
 from training.errors import InputError
+from training.explain import explain_line
 from training.model import DEFAULT_THRESHOLD
 from training.model_file import SHIPPED_MODEL, load_model, save_model
-from training.output import FORMATS, SUFFIXES, atomic_writer, render
+from training.output import FORMATS, SUFFIXES, _escape_surrogates, atomic_writer, render
 from training.predict import predict_files
-from training.reading import find_files, read_path_list
+from training.reading import find_files, read_input_page, read_path_list
 from training.report import render_report
 from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
                             threshold_by_target, train_model)
@@ -44,6 +45,10 @@ def _not_nan(ctx, param, value):
     if value is not None and value != value:
         raise click.BadParameter("must be a number from 0 to 1, not nan")
     return value
+
+
+EXPLAIN_TOP = 12           # terms `explain` lists before summing the rest
+EXPLAIN_TEXT_CHARS = 200   # of the explained line's text, shown under its verdict
 
 
 def _progress(quiet):
@@ -402,3 +407,51 @@ def predict(inputs, model_path, fmt, threshold, output, resume, quiet):
                 pages += 1
     if pages != 1:
         say(f"{pages} pages done")
+
+
+@main.command()
+@click.argument("page", type=click.Path(allow_dash=True))
+@click.option("-n", "--line", "number", type=click.IntRange(min=1), required=True,
+              help="Line to explain, from 1, counting every line as `predict --format labeled` shows them.")
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
+@click.option("--top", type=click.IntRange(min=1), default=EXPLAIN_TOP, show_default=True,
+              help="Terms to list; the rest are summed on one line.")
+@click.option("--json", "as_json", is_flag=True, help="Every term as JSON.")
+@_user_errors
+def explain(page, number, model_path, top, as_json):
+    """Why a line got its label: its P(content) and the terms of the model's score.
+
+    Each term is a feature of the line (or of its neighbours, or a word cue) times the
+    model's weight for it; the terms plus the baseline add up to the score (the logit:
+    P(content) = 1 / (1 + exp(-score))). Positive terms push toward content.
+
+    \b
+    Examples:
+      linesift explain page.txt --line 12
+      linesift explain page.html --line 3 --top 20 -m my-model.npz
+    """
+    found = find_files([page])
+    if len(found) != 1:
+        raise InputError(page, "explain takes one page, not a folder", exit_code=2)
+    read = read_input_page(found[0].path, found[0].site)
+    model = load_model(model_path)
+    try:
+        explained = explain_line(model, read.model_lines, number - 1)
+    except ValueError as error:
+        raise InputError(page, str(error), line=number) from None
+    explained["source"] = found[0].path
+    explained["text"] = read.lines[number - 1]
+    if as_json:
+        click.echo(_escape_surrogates(json.dumps(explained, indent=2, ensure_ascii=False)))
+        return
+    click.echo(f"{found[0].path}:{number}: {explained['label']}, P(content) {explained['probability']:.3f} "
+               f"(score {explained['logit']:+.3f}; content from P {explained['threshold']:g})")
+    click.echo(f"  {explained['text'].strip()[:EXPLAIN_TEXT_CHARS]}")
+    shown, rest = explained["terms"][:top], explained["terms"][top:]
+    for term in shown:
+        click.echo(f"  {term['contribution']:+8.3f}  {term['name']}")
+    if rest:
+        click.echo(f"  {sum(term['contribution'] for term in rest):+8.3f}  {len(rest)} other terms")
+    click.echo(f"  {explained['baseline']:+8.3f}  baseline (the model's intercepts)")
+    click.echo(f"  {explained['logit']:+8.3f}  score")
