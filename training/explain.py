@@ -18,8 +18,8 @@ The constants (intercepts, and the centring of the own-logit column) are one
 
 import numpy as np
 
-from training.features import NEIGHBOUR_OFFSETS, WINDOWS, extract
-from training.model import CONTEXT_OFFSETS, CONTEXT_WINDOWS, LOGIT_CLIP, _sigmoid, context_feature_names
+from training.features import extract
+from training.model import LOGIT_CLIP, _sigmoid, context_feature_names
 
 # A phrase per dense feature family, for a reader: (kind, text). Kinds: "count" shows
 # exp(value) - 1 of a log(1 + n) feature, "flag" a yes/no ("text" when 1, "not text" when 0
@@ -76,8 +76,9 @@ WINDOW_PHRASES = {
     "ends_sentence": "share ending a sentence {:.2f}",
     "stopword_density": "mean function-word density {:.2f}",
 }
-NEIGHBOUR_NAMES = {-2: "line 2 above", -1: "previous line", 1: "next line", 2: "line 2 below"}
-CONTEXT_NEIGHBOUR_NAMES = {-3: "line 3 above", **NEIGHBOUR_NAMES, 3: "line 3 below"}
+# Neighbours as features.py (±2) and the context pass (±3) name them.
+NEIGHBOUR_NAMES = {"prev3": "line 3 above", "prev2": "line 2 above", "prev1": "previous line",
+                   "next1": "next line", "next2": "line 2 below", "next3": "line 3 below"}
 
 
 def _looks(logit, verb="looks"):
@@ -97,29 +98,24 @@ def describe_feature(name, value):
     """A dense feature and its value in words: 'link density 0.92', 'previous line: 3 words'."""
     if name in FEATURE_PHRASES:
         return _phrase(name, value)
-    family, _, base = name.partition("_")
-    for offset, who in NEIGHBOUR_NAMES.items():
-        if family == f"{'prev' if offset < 0 else 'next'}{abs(offset)}":
-            return f"{who}: {_phrase(base, value)}"
-    for width in WINDOWS:
-        if family == f"window{width}":
-            return f"lines within ±{width}: {WINDOW_PHRASES[base].format(value)}"
-    return f"{name} {value:.3g}"
+    prefix, _, base = name.partition("_")          # "prev1_log_words", "window3_link_density"
+    if prefix.startswith("window"):
+        return f"lines within ±{prefix[len('window'):]}: {WINDOW_PHRASES[base].format(value)}"
+    return f"{NEIGHBOUR_NAMES[prefix]}: {_phrase(base, value)}"
 
 
 def describe_context(name, value):
     """A context-pass column (a first-pass logit, or a statistic of them) in words."""
-    for offset, who in CONTEXT_NEIGHBOUR_NAMES.items():
-        if name == f"logit_{'prev' if offset < 0 else 'next'}{abs(offset)}":
-            return f"{who} {_looks(value)}"
-    for width in CONTEXT_WINDOWS:
-        if name == f"logit_window{width}":
-            return f"lines within ±{width} on average {_looks(value, 'look')}"
+    key = name[len("logit_"):]                     # "logit_prev1", "logit_window5", "logit_page_mean"
+    if key in NEIGHBOUR_NAMES:
+        return f"{NEIGHBOUR_NAMES[key]} {_looks(value)}"
+    if key.startswith("window"):
+        return f"lines within ±{key[len('window'):]} on average {_looks(value, 'look')}"
     return {
-        "logit_page_mean": f"the page's lines on average {_looks(value, 'look')}",
-        "logit_page_max": f"the page's most content-like line (p={float(_sigmoid(value)):.2f})",
-        "logit_below_page_max": f"this line scores {value:.1f} below the page's most content-like line",
-    }[name]
+        "page_mean": f"the page's lines on average {_looks(value, 'look')}",
+        "page_max": f"the page's most content-like line (p={float(_sigmoid(value)):.2f})",
+        "below_page_max": f"this line scores {value:.1f} below the page's most content-like line",
+    }[key]
 
 
 def explain_line(model, lines, index):
