@@ -37,7 +37,7 @@ def is_subsequence(part, whole):
 
 
 def test_every_command_has_help_with_an_example(runner):
-    for command in ([], ["train"], ["evaluate"], ["predict"]):
+    for command in ([], ["train"], ["evaluate"], ["predict"], ["explain"]):
         result = runner.invoke(main, command + ["--help"])
         assert result.exit_code == 0
         assert "Example" in result.output

@@ -3,7 +3,6 @@ browser; bad inputs through the CLI. The browser itself is in test_label_browser
 
 import http.client
 import json
-import os
 import signal
 import subprocess
 import sys

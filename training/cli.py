@@ -13,15 +13,19 @@ from pathlib import Path
 import click
 
 from training.errors import InputError
+from training.explain import explain_line
 from training.labeling import ORDERS, LabelSession, make_server
+from training.model import DEFAULT_THRESHOLD
 from training.model_file import SHIPPED_MODEL, load_model, save_model
-from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer
+from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, _escape_surrogates, atomic_writer
 from training.parallel import available_cores
 from training.predict import RecordTally, predict_files, predict_records, use_model
 from training.progress import Progress
-from training.reading import find_files, read_path_list
+from training.reading import find_files, read_input_page, read_path_list
 from training.records import TEXT_FIELD, compressed_stream, record_format
-from training.train import describe, evaluate_pages, read_corpus, train_model
+from training.report import render_report
+from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
+                            threshold_by_target, train_model)
 
 
 def _user_errors(command):
@@ -46,6 +50,10 @@ def _not_nan(ctx, param, value):
     if value is not None and value != value:
         raise click.BadParameter("must be a number from 0 to 1, not nan")
     return value
+
+
+EXPLAIN_TOP = 12           # terms `explain` lists before summing the rest
+EXPLAIN_TEXT_CHARS = 200   # of the explained line's text, shown under its verdict
 
 
 def _progress(quiet):
@@ -142,14 +150,22 @@ def main():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Model file to write (.npz; written atomically).")
 @_model_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True, callback=_not_nan,
-              help="P(content) at or above which a line is content; stored in the model.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
+              help=f"P(content) at or above which a line is content; stored in the model [default: {DEFAULT_THRESHOLD}].")
+@click.option("--target-precision", type=click.FloatRange(0, 1, min_open=True), default=None, callback=_not_nan,
+              help="Instead of --threshold: the lowest threshold whose out-of-fold precision of content "
+                   "(lines, site-grouped cross-validation) reaches this.")
+@click.option("--target-recall", type=click.FloatRange(0, 1, min_open=True), default=None, callback=_not_nan,
+              help="Instead of --threshold: the highest threshold whose out-of-fold recall of content reaches this.")
 @click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
-              help="Before training, measure K-fold cross-validation by site and store it in the model.")
+              help="Before training, measure K-fold cross-validation by site and store it in the model; "
+                   f"with --target-*, the folds the threshold is chosen on [default: {DEFAULT_TARGET_FOLDS}, "
+                   "or the number of sites if fewer].")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
-def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, folds, as_json, quiet):
+def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, target_precision,
+          target_recall, folds, as_json, quiet):
     """Train a model on labeled pages.
 
     CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
@@ -158,15 +174,31 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
     \b
     Example:
       linesift train labeled/ ../my-labels/ -o my-model.npz --cv 5
+      linesift train labeled/ -o precise.npz --target-precision 0.95
       linesift predict -m my-model.npz page.txt
     """
     say = _progress(quiet)
+    targeted = target_precision is not None or target_recall is not None
+    if target_precision is not None and target_recall is not None:
+        raise InputError("train", "--target-precision and --target-recall exclude each other; give one", exit_code=2)
+    if targeted and threshold is not None:
+        raise InputError("train", "--threshold and --target-* exclude each other: a target chooses the threshold",
+                         exit_code=2)
     corpus_weights = _parse_weights(weights, corpus)
     pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
     hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold)
-    info = {"training": {**describe(pages, corpus), "weights": corpus_weights}}
+    info = {"training": {**describe(pages, corpus), "weights": corpus_weights},
+            "threshold_selection": {"method": "default" if threshold is None else "given (--threshold)",
+                                    "threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
     try:
-        if folds:
+        if targeted:
+            selection, probabilities, setup = threshold_by_target(pages, hyperparameters, target_precision,
+                                                                  target_recall, folds, progress=say)
+            info["threshold_selection"] = selection
+            hyperparameters["threshold"] = selection["threshold"]
+            if folds:   # the same folds' scores, at the chosen threshold (chosen on them: optimistic)
+                info["metrics"] = score_report(pages, probabilities, selection["threshold"], setup)
+        elif folds:
             info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
         model = train_model(pages, hyperparameters, progress=say)
     except ValueError as error:   # too few sites for the folds, a corpus of one class
@@ -182,6 +214,7 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
                    f"{t['content_lines']} content")
         if folds:
             click.echo(_table(info["metrics"]))
+        click.echo(_threshold_line(info["threshold_selection"]))
         click.echo(f"model written to {output}")
 
 
@@ -198,10 +231,13 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
 @click.option("--baselines/--no-baselines", default=True, show_default=True,
               help="Also score 'every line is content' and C4's line rule on the same pages.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write an HTML report: metrics, precision-recall curve, sites worst first, and every "
+                   "page with errors, its lines coloured by truth and prediction (one self-contained file).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
 def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, weights, exclude_file, threshold, baselines,
-             as_json, quiet):
+             as_json, report_path, quiet):
     """Precision, recall and F1 of `content` on labeled pages.
 
     Reports line-level scores, token-weighted scores (each line weighted by its
@@ -213,6 +249,7 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
       linesift evaluate labeled/                       # the shipped model
       linesift evaluate my-labels/ -m my-model.npz --json
       linesift evaluate my-labels/ --cv 5              # train and test by site folds
+      linesift evaluate my-labels/ --report report.html   # where the model goes wrong
     """
     say = _progress(quiet)
     pages = read_corpus(corpus, _read_exclude(exclude_file), _parse_weights(weights, corpus))
@@ -220,16 +257,31 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
         if model_path:
             raise InputError(model_path, "--cv trains its own models; leave out -m", exit_code=2)
         try:
-            report = evaluate_pages(pages, folds=folds, hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold),
-                                    baselines=baselines, progress=say)
+            report, probabilities = evaluate_pages(
+                pages, folds=folds, hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold),
+                baselines=baselines, progress=say, keep_probabilities=True)
         except ValueError as error:
             raise InputError(" ".join(corpus), str(error)) from None
     else:
-        report = evaluate_pages(pages, model=load_model(model_path), threshold=threshold, baselines=baselines)
+        report, probabilities = evaluate_pages(pages, model=load_model(model_path), threshold=threshold,
+                                               baselines=baselines, keep_probabilities=True)
+    if report_path:
+        with atomic_writer(report_path) as handle:
+            handle.write(render_report(pages, probabilities, report["setup"]["threshold"], report,
+                                       title=f"linesift evaluation: {' '.join(corpus)}"))
+        say(f"wrote {report_path}")
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(_table(report))
+
+
+def _threshold_line(selection):
+    line = f"threshold {selection['threshold']:.4f} ({selection['method']})"
+    if "target" in selection:
+        line += (f": out-of-fold precision {selection['precision']:.4f}, recall {selection['recall']:.4f} "
+                 f"of content at it")
+    return line
 
 
 def _target_of(folder, relative, fmt):
@@ -470,3 +522,51 @@ def label(pages, labeled_dir, model_path, order, no_browser, port):
         pass   # Ctrl-C is how the tool is meant to stop; every label is already on disk
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("page", type=click.Path(allow_dash=True))
+@click.option("-n", "--line", "number", type=click.IntRange(min=1), required=True,
+              help="Line to explain, from 1, counting every line as `predict --format labeled` shows them.")
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
+@click.option("--top", type=click.IntRange(min=1), default=EXPLAIN_TOP, show_default=True,
+              help="Terms to list; the rest are summed on one line.")
+@click.option("--json", "as_json", is_flag=True, help="Every term as JSON.")
+@_user_errors
+def explain(page, number, model_path, top, as_json):
+    """Why a line got its label: its P(content) and the terms of the model's score.
+
+    Each term is a feature of the line (or of its neighbours, or a word cue) times the
+    model's weight for it; the terms plus the baseline add up to the score (the logit:
+    P(content) = 1 / (1 + exp(-score))). Positive terms push toward content.
+
+    \b
+    Examples:
+      linesift explain page.txt --line 12
+      linesift explain page.html --line 3 --top 20 -m my-model.npz
+    """
+    found = find_files([page])
+    if len(found) != 1:
+        raise InputError(page, "explain takes one page, not a folder", exit_code=2)
+    read = read_input_page(found[0].path, found[0].site)
+    model = load_model(model_path)
+    try:
+        explained = explain_line(model, read.model_lines, number - 1)
+    except ValueError as error:
+        raise InputError(page, str(error), line=number) from None
+    explained["source"] = found[0].path
+    explained["text"] = read.lines[number - 1]
+    if as_json:
+        click.echo(_escape_surrogates(json.dumps(explained, indent=2, ensure_ascii=False)))
+        return
+    click.echo(f"{found[0].path}:{number}: {explained['label']}, P(content) {explained['probability']:.3f} "
+               f"(score {explained['logit']:+.3f}; content from P {explained['threshold']:g})")
+    click.echo(f"  {explained['text'].strip()[:EXPLAIN_TEXT_CHARS]}")
+    shown, rest = explained["terms"][:top], explained["terms"][top:]
+    for term in shown:
+        click.echo(f"  {term['contribution']:+8.3f}  {term['name']}")
+    if rest:
+        click.echo(f"  {sum(term['contribution'] for term in rest):+8.3f}  {len(rest)} other terms")
+    click.echo(f"  {explained['baseline']:+8.3f}  baseline (the model's intercepts)")
+    click.echo(f"  {explained['logit']:+8.3f}  score")

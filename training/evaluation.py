@@ -126,11 +126,12 @@ def site_folds(pages, folds, seed=0):
 
 
 def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
-    """Train ``make_model()`` on all folds but one, predict that one, for every fold;
-    returns the labels predicted for every page, each by a model that saw none of its site."""
+    """Train ``make_model()`` on all folds but one, score that one, for every fold;
+    returns P(content) per line of every page (NaN on blank lines), each page scored by
+    a model that saw none of its site. ``labels_from_probabilities`` turns them into labels."""
     say = progress or (lambda message: None)
     fold_of_page = site_folds(pages, folds, seed)
-    predictions = [None] * len(pages)
+    probabilities = [None] * len(pages)
     for fold in range(folds):
         train = [p for p, f in zip(pages, fold_of_page) if f != fold]
         test = [i for i, f in enumerate(fold_of_page) if f == fold]
@@ -138,6 +139,6 @@ def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
         model = make_model()
         model.fit([p.model_lines for p in train], [p.labels for p in train], groups=[p.site for p in train],
                   page_weights=[p.weight for p in train])
-        for i, labels in zip(test, model.predict([pages[i].model_lines for i in test])):
-            predictions[i] = labels
-    return predictions
+        for i, page_probabilities in zip(test, model.predict_proba([pages[i].model_lines for i in test])):
+            probabilities[i] = page_probabilities
+    return probabilities

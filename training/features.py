@@ -144,6 +144,7 @@ class Features(NamedTuple):
     dense: np.ndarray         # (rows, len(dense_feature_names())) float64
     hash_row: np.ndarray      # for each keyword cue: its row
     hash_bucket: np.ndarray   # for each keyword cue: its bucket in [0, 2**hash_bits)
+    hash_name: np.ndarray = None  # for each keyword cue, with extract(cue_names=True): what it is, in words
 
 
 def _crc(text):
@@ -178,13 +179,19 @@ def _parse_html_line(line):
                       heading, "blockquote" in tags, bool(tags & {"td", "th"}))
 
 
-def _markup_ids(line):
-    return ([_crc(tag) ^ TAG_SALT for tag in line.tags]
-            + [_crc(word) ^ CLASS_SALT for word in line.classes])
+# What each salted cue is, for explanations (``extract(..., cue_names=True)``).
+CUE_KINDS = {TAIL_SALT: "last word '{}'", TAG_SALT: "HTML tag <{}>", CLASS_SALT: "class/id word '{}'"}
 
 
-def _line_stats(line):
-    """What a line's features need from its own text, independent of the page around it."""
+def _markup_cues(line):
+    """(text, salt) of the markup cues of an HtmlLine: the tags on its path, the class/id words along it."""
+    return [(tag, TAG_SALT) for tag in line.tags] + [(word, CLASS_SALT) for word in line.classes]
+
+
+def _line_stats(line, names=False):
+    """What a line's features need from its own text, independent of the page around it.
+    With ``names``, also the texts its cues hash: (head words, extra cues as (text, salt),
+    the whole line or None), for explanations."""
     is_dump_line = isinstance(line, str)
     parsed = parse_line(line) if is_dump_line else _parse_html_line(line)
     text = parsed.text
@@ -213,18 +220,25 @@ def _line_stats(line):
         digits >= 3 and ":" in text and _TIME.search(text) is not None,
         any(word in lowered for word in _PHOTO_WORDS) and _PHOTO_CREDIT.search(text) is not None,
     )
-    whole = _crc(" ".join(words)) if len(words) <= WHOLE_LINE_WORDS else None
-    extra = [i ^ TAIL_SALT for i in _word_ids(words[-TAIL_WORDS:])] if len(words) > KEYWORD_WORDS else []
-    if not is_dump_line:
-        extra += _markup_ids(line)
-    return counts, _word_ids(head), extra, whole, " ".join(words[:DUPLICATE_KEY_WORDS])
+    whole_text = " ".join(words) if len(words) <= WHOLE_LINE_WORDS else None
+    whole = _crc(whole_text) if whole_text is not None else None
+    tail = words[-TAIL_WORDS:] if len(words) > KEYWORD_WORDS else []
+    extra = [i ^ TAIL_SALT for i in _word_ids(tail)]
+    markup = [] if is_dump_line else _markup_cues(line)
+    extra += [_crc(text) ^ salt for text, salt in markup]
+    stats = counts, _word_ids(head), extra, whole, " ".join(words[:DUPLICATE_KEY_WORDS])
+    if names:
+        return stats, (head, [(word, TAIL_SALT) for word in tail] + markup, whole_text)
+    return stats
 
 
-def keyword_buckets(hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits):
+def keyword_buckets(hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits, names=None):
     """Hashed keyword cues: each head word, each pair of adjacent head words, the extra
     cues (tail words, HTML tags and class words, already salted) and each short line
     whole. Returns (row, bucket) arrays; pairs are mixed from the word ids with numpy
-    rather than hashed as strings, which keeps the per-line Python small."""
+    rather than hashed as strings, which keeps the per-line Python small.
+    ``names`` (head words, extra cue names, whole lines; parallel to the ids) adds a
+    third array: what each cue is, in words."""
     size = 1 << hash_bits
     rows = np.asarray(hash_row, dtype=np.int64)
     ids = np.array(word_ids, dtype=np.int64)
@@ -235,18 +249,27 @@ def keyword_buckets(hash_row, word_ids, extra_row, extra_ids, whole_row, whole_i
                               (np.array(whole_ids, dtype=np.int64) ^ 0x5BD1E995) % size])
     rows = np.concatenate([rows, rows[1:][pair], np.asarray(extra_row, dtype=np.int64),
                            np.array(whole_row, dtype=np.int64)])
-    return rows, buckets
+    if names is None:
+        return rows, buckets
+    head, extra, whole = names
+    first, second = np.array(head[:-1], dtype=object)[pair], np.array(head[1:], dtype=object)[pair]
+    described = ([f"word '{word}'" for word in head] + [f"words '{a} {b}'" for a, b in zip(first, second)]
+                 + list(extra) + [f"whole line '{text}'" if text else "whole line: no words" for text in whole])
+    return rows, buckets, np.array(described, dtype=object)
 
 
-def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
+def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features:
     """Features of every non-blank line of each page in ``pages`` (lists of lines).
 
     Each distinct line's own statistics are computed once in Python (``cache``, a dict,
     keeps them across calls: a crawl repeats its chrome lines on every page of a site);
     everything that depends on the page around a line is numpy over the whole batch.
+    ``cue_names`` also fills ``Features.hash_name``: what each hashed cue is, in words
+    (slower: for explaining a line, not for batches).
     """
     if cache is None:
         cache = {}
+    head_names, extra_names, whole_names = [], [], []
     # Each distinct line of the batch is one row of ``unique_counts``; a page row points at it.
     batch_unique, unique_counts, row_unique = {}, [], []
     line_index, page_sizes, head_lengths = [], [], []
@@ -260,7 +283,12 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
             if not text or text.isspace():
                 continue
             stats = cache.get(line)
-            if stats is None:
+            if cue_names:
+                stats, (head, extra_cues, whole_text) = _line_stats(line, names=True)
+                head_names += head
+                extra_names += [CUE_KINDS[salt].format(text) for text, salt in extra_cues]
+                whole_names += [] if whole_text is None else [whole_text]
+            elif stats is None:
                 if len(cache) > 200_000:
                     cache.clear()
                 stats = cache[line] = _line_stats(line)
@@ -289,13 +317,16 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
         page_sizes.append(len(lines))
     hash_row = np.repeat(np.arange(row), head_lengths)
     extra_row = np.repeat(np.arange(row), extra_lengths)
-    hash_row, hash_bucket = keyword_buckets(hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits)
+    hash_row, hash_bucket, *hash_name = keyword_buckets(
+        hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits,
+        (head_names, extra_names, whole_names) if cue_names else None)
+    hash_name = hash_name[0] if cue_names else None
 
     names = dense_feature_names()
     offsets = np.array(page_offsets, dtype=np.int64)
     n = row
     if n == 0:
-        return Features(offsets, np.zeros(0, np.int64), np.zeros((0, len(names))), hash_row, hash_bucket)
+        return Features(offsets, np.zeros(0, np.int64), np.zeros((0, len(names))), hash_row, hash_bucket, hash_name)
 
     r = np.array(unique_counts, dtype=np.float64)[row_unique]
     (chars, words, link_chars, links, images, indent, is_list, heading_level, is_quote, is_table,
@@ -365,9 +396,11 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     to_next, since = _prose_distances((words >= PROSE_LINE_WORDS) & (ends_sentence > 0), start, end)
     region = _region_features(own["log_words"] * own["stopword_density"], to_next, since, page_of_row, start, end)
     columns += region
-    cross_rows, cross_ids = shape_crosses(own, words, region[4], to_next, since, start, end)
+    cross_rows, cross_ids, *cross_names = shape_crosses(own, words, region[4], to_next, since, start, end, cue_names)
     hash_row = np.concatenate([hash_row, cross_rows])
     hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
+    if cue_names:
+        hash_name = np.concatenate([hash_name, cross_names[0]])
     lines_per_page = np.maximum(sizes, 1)
     page_values = [
         np.log1p(sizes),
@@ -378,7 +411,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None) -> Features:
     dense = np.empty((n, len(columns)))
     for column, values in enumerate(columns):
         dense[:, column] = values
-    return Features(offsets, index, dense, hash_row, hash_bucket)
+    return Features(offsets, index, dense, hash_row, hash_bucket, hash_name)
 
 
 def _prose_distances(is_prose, start, end):
@@ -434,32 +467,79 @@ FRACTION_BINS = np.linspace(0.1, 0.9, 9)                # deciles of position / 
 DISTANCE_BINS = np.array([2, 3, 4, 6, 10, 30])         # lines to / since prose: 1, 2, 3, 4-5, 6-9, 10-29, none
 
 
-def shape_crosses(own, word_counts, region_around, to_next_prose, since_prose, start, end):
-    """(row, id) pairs of the binned shape crosses of each row (see the comment above)."""
+EDGE_BIN = 10   # the bin of "no line there", past the page's edge
+# What each bin means, for explanations (index = bin number).
+WORD_LABELS = ("0", "1", "2", "3", "4-5", "6-9", "10-19", "20-39", "40+")
+DENSITY_LABELS = ("0", "under 0.25", "0.25-0.5", "0.5-0.75", "0.75+")
+STOPWORD_LABELS = ("0", "under 0.1", "0.1-0.2", "0.2-0.3", "0.3-0.4", "0.4+")
+FRACTION_LABELS = tuple(f"{low / 10:.1f}-{(low + 1) / 10:.1f}" for low in range(9)) + ("0.9+",)
+DISTANCE_LABELS = ("1", "2", "3", "4-5", "6-9", "10-29", "none within 30")
+# The parts a cross is made of: (what it is, bin labels).
+CROSS_PARTS = {
+    "words": ("words", WORD_LABELS),
+    "links": ("link density", DENSITY_LABELS),
+    "stop": ("stopword density", STOPWORD_LABELS),
+    "position": ("position down the page", FRACTION_LABELS),
+    "around": ("prose around", FRACTION_LABELS),
+    "ends": ("", ("no sentence end", "ends a sentence")),
+    "listed": ("", ("plain line", "list item", "heading", "list heading")),
+    "prev_words": ("previous line words", WORD_LABELS),
+    "next_words": ("next line words", WORD_LABELS),
+    "prev_links": ("previous line link density", DENSITY_LABELS),
+    "next_links": ("next line link density", DENSITY_LABELS),
+    "to_next": ("lines to next prose", DISTANCE_LABELS),
+    "since": ("lines since prose", DISTANCE_LABELS),
+}
+# Each cross: its parts with the radix each is mixed in with (id = id * radix + bin).
+SHAPE_CROSSES = (
+    (("to_next", 1), ("since", 16), ("words", 16), ("listed", 4)),
+    (("words", 1), ("links", 16)), (("words", 1), ("stop", 16)), (("words", 1), ("ends", 16)),
+    (("words", 1), ("position", 16)), (("stop", 1), ("links", 16)), (("around", 1), ("words", 16)),
+    (("words", 1), ("ends", 16), ("listed", 16)),
+    (("prev_words", 1), ("words", 16), ("next_words", 16)),
+    (("prev_links", 1), ("links", 16), ("next_links", 16)),
+    (("prev_words", 1), ("words", 16), ("next_words", 16), ("links", 16)),
+)
+
+
+def shape_crosses(own, word_counts, region_around, to_next_prose, since_prose, start, end, names=False):
+    """(row, id) pairs of the binned shape crosses of each row (see the comment above);
+    with ``names``, a third array: each cross in words ("shape: words 4-5 x link density 0")."""
     n = len(word_counts)
-    words = np.digitize(word_counts, WORD_BINS)
-    links = np.digitize(own["link_density"], DENSITY_BINS)
-    stop = np.digitize(own["stopword_density"], STOPWORD_BINS)
-    position = np.digitize(own["position_from_top"], FRACTION_BINS)
-    around = np.digitize(region_around, FRACTION_BINS)
-    ends = own["ends_sentence"].astype(np.int64)
-    listed = own["is_list"].astype(np.int64) + 2 * own["is_heading"].astype(np.int64)
-    edge = 10  # the bin of "no line there", past the page's edge
-    prev_words, next_words = (shift(words, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
-    prev_links, next_links = (shift(links, o, start, end, fill=edge).astype(np.int64) for o in (-1, 1))
-    to_next = np.digitize(to_next_prose, DISTANCE_BINS)
-    since = np.digitize(since_prose, DISTANCE_BINS)
-    crosses = [
-        ((to_next * 16 + since) * 16 + words) * 4 + listed,
-        words * 16 + links, words * 16 + stop, words * 16 + ends, words * 16 + position,
-        stop * 16 + links, around * 16 + words, (words * 16 + ends) * 16 + listed,
-        (prev_words * 16 + words) * 16 + next_words,
-        (prev_links * 16 + links) * 16 + next_links,
-        ((prev_words * 16 + words) * 16 + next_words) * 16 + links,
-    ]
+    bins = {
+        "words": np.digitize(word_counts, WORD_BINS),
+        "links": np.digitize(own["link_density"], DENSITY_BINS),
+        "stop": np.digitize(own["stopword_density"], STOPWORD_BINS),
+        "position": np.digitize(own["position_from_top"], FRACTION_BINS),
+        "around": np.digitize(region_around, FRACTION_BINS),
+        "ends": own["ends_sentence"].astype(np.int64),
+        "listed": own["is_list"].astype(np.int64) + 2 * own["is_heading"].astype(np.int64),
+        "to_next": np.digitize(to_next_prose, DISTANCE_BINS),
+        "since": np.digitize(since_prose, DISTANCE_BINS),
+    }
+    for side, offset in (("prev", -1), ("next", 1)):
+        for part in ("words", "links"):
+            bins[f"{side}_{part}"] = shift(bins[part], offset, start, end, fill=EDGE_BIN).astype(np.int64)
+    crosses = []
+    for cross in SHAPE_CROSSES:
+        mixed = 0
+        for part, radix in cross:
+            mixed = mixed * radix + bins[part]
+        crosses.append(mixed)
     rows = np.tile(np.arange(n), len(crosses))
     ids = np.concatenate([cross * 64 + kind for kind, cross in enumerate(crosses)])
-    return rows, ids
+    if not names:
+        return rows, ids
+
+    def label(part, row):
+        what, labels = CROSS_PARTS[part]
+        value = int(bins[part][row])
+        shown = "none (page edge)" if value == EDGE_BIN else labels[value]
+        return f"{what} {shown}".strip()
+
+    described = [f"shape: {' x '.join(label(part, row) for part, _ in cross)}" for cross in SHAPE_CROSSES
+                 for row in range(n)]
+    return rows, ids, np.array(described, dtype=object)
 
 
 def page_bounds(page_offsets):

@@ -4,8 +4,9 @@ import hashlib
 
 from training.errors import InputError
 from training.evaluation import BASELINES, cross_validate, score
-from training.model import LineClassifier
+from training.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
 from training.reading import read_labeled_corpus
+from training.threshold import choose_threshold, labeled_scores, pr_curve
 
 
 def read_corpus(paths, exclude=(), weights=None):
@@ -50,18 +51,65 @@ def train_model(pages, hyperparameters, progress=None):
                      groups=[p.site for p in pages], page_weights=[p.weight for p in pages], progress=progress)
 
 
-def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshold=None,
-                   baselines=True, seed=0, progress=None):
-    """Score ``model`` on ``pages``, or (``folds``) cross-validate a new model split by site.
-    Returns {"linesift": metrics, "baselines": {name: metrics}, "setup": ...}."""
+def page_probabilities(pages, model=None, folds=None, hyperparameters=None, threshold=None, seed=0, progress=None):
+    """P(content) per line of each page (NaN on blank lines), from ``model`` or (``folds``)
+    out of fold from a new model per site fold; with the threshold that labels them and
+    a description of the setup. Returns (probabilities, threshold, setup)."""
     if folds:
-        predictions = cross_validate(pages, lambda: LineClassifier(**(hyperparameters or {})),
-                                     folds=folds, seed=seed, progress=progress)
-        setup = {"mode": f"{folds}-fold cross-validation by site", "hyperparameters": hyperparameters or {}}
+        hyperparameters = hyperparameters or {}
+        probabilities = cross_validate(pages, lambda: LineClassifier(**hyperparameters),
+                                       folds=folds, seed=seed, progress=progress)
+        cut = hyperparameters.get("threshold", DEFAULT_THRESHOLD)
+        setup = {"mode": f"{folds}-fold cross-validation by site", "hyperparameters": hyperparameters, "threshold": cut}
     else:
-        predictions = model.predict([p.model_lines for p in pages], threshold)
-        setup = {"mode": "fixed model", "threshold": model.threshold_ if threshold is None else threshold}
-    report = {"setup": setup, "linesift": score(pages, predictions)}
+        probabilities = model.predict_proba([p.model_lines for p in pages])
+        cut = model.threshold_ if threshold is None else threshold
+        setup = {"mode": "fixed model", "threshold": cut}
+    return probabilities, cut, setup
+
+
+def score_report(pages, probabilities, threshold, setup, baselines=True):
+    """The evaluation report of probabilities labeled at ``threshold``:
+    {"setup": ..., "linesift": metrics, "baselines": {name: metrics}}."""
+    report = {"setup": setup, "linesift": score(pages, [labels_from_probabilities(p, threshold) for p in probabilities])}
     if baselines:
         report["baselines"] = {name: score(pages, [rule(p) for p in pages]) for name, rule in BASELINES.items()}
     return report
+
+
+def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshold=None,
+                   baselines=True, seed=0, progress=None, keep_probabilities=False):
+    """Score ``model`` on ``pages``, or (``folds``) cross-validate a new model split by site.
+    Returns {"linesift": metrics, "baselines": {name: metrics}, "setup": ...}; with
+    ``keep_probabilities``, (that report, P(content) per line of each page) for
+    ``training.report``."""
+    probabilities, cut, setup = page_probabilities(pages, model, folds, hyperparameters, threshold, seed, progress)
+    report = score_report(pages, probabilities, cut, setup, baselines)
+    return (report, probabilities) if keep_probabilities else report
+
+
+DEFAULT_TARGET_FOLDS = 5   # folds for --target-*: fewer when the corpus has fewer sites
+
+
+def threshold_by_target(pages, hyperparameters, target_precision=None, target_recall=None, folds=None,
+                        seed=0, progress=None):
+    """Pick the threshold that reaches a target precision or recall of content on
+    out-of-fold scores (site-grouped cross-validation of ``hyperparameters``).
+    Returns (selection: what the model file records, probabilities, setup)."""
+    sites = len({page.site for page in pages})
+    if sites < 2:
+        raise ValueError("choosing a threshold on held-out folds needs pages from at least 2 sites")
+    folds = folds or min(DEFAULT_TARGET_FOLDS, sites)
+    probabilities, _, setup = page_probabilities(pages, folds=folds, hyperparameters=hyperparameters,
+                                                 seed=seed, progress=progress)
+    choice = choose_threshold(pr_curve(*labeled_scores(pages, probabilities)), target_precision, target_recall)
+    selection = {
+        "method": f"target {'precision' if target_precision is not None else 'recall'} of content on "
+                  f"out-of-fold scores ({folds}-fold cross-validation by site), line level",
+        "target": {"precision": target_precision} if target_precision is not None else {"recall": target_recall},
+        "folds": folds,
+        "threshold": choice.threshold,
+        "precision": choice.precision,
+        "recall": choice.recall,
+    }
+    return selection, probabilities, setup

@@ -16,7 +16,7 @@ import sys
 import time
 
 from training.evaluation import BASELINES, cross_validate, score
-from training.model import LineClassifier
+from training.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
 from training.reading import read_path_list
 from training.train import read_corpus
 
@@ -40,8 +40,10 @@ def main():
         corpus_of += [corpus] * len(found)
     started = time.time()
     params = json.loads(args.params)
-    predictions = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds,
-                                 progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
+    probabilities = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds,
+                                   progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
+    cut = params.get("threshold", DEFAULT_THRESHOLD)
+    predictions = [labels_from_probabilities(p, cut) for p in probabilities]
     report = {"params": params, "weights": weights, "folds": args.folds, "corpora": {}}
     for corpus in args.corpora:
         chosen = [i for i, c in enumerate(corpus_of) if c == corpus]
