@@ -1,0 +1,135 @@
+"""Benchmark: `linesift predict` on record files at corpus scale (issue 4).
+
+Builds synthetic shards from the ../shared/corpus dumps (labels cut off; pages repeated
+until there are enough records) as JSON lines (.jsonl.gz) and as Common Crawl WET
+(.warc.wet.gz, a gzip member per record), in a temporary folder (never in the project),
+then runs the real command line on them and prints:
+
+- pages/s at --jobs 1 and --jobs 2 (and the speed-up), for JSON lines and for WET;
+- peak RSS of the whole process tree (main process + workers, summed, polled every 50 ms)
+  at two sizes, to show memory does not grow with the input.
+
+    python tests/bench/bench_records.py [--speed-records 10000] [--sizes 5000 50000] [--json]
+"""
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def corpus_dumps():
+    dumps = []
+    for path in sorted(CORPUS.glob("*/dumps/text/*/*.tsv")):
+        lines = [line.partition("\t")[2] for line in path.read_text(encoding="utf-8").split("\n")]
+        dumps.append((path.stem, "\n".join(lines).strip("\n")))
+    if not dumps:
+        sys.exit(f"no dumps under {CORPUS}: this benchmark needs ../shared")
+    return dumps
+
+
+def write_jsonl(path, dumps, count):
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as handle:
+        for number in range(count):
+            name, text = dumps[number % len(dumps)]
+            handle.write(json.dumps({"id": f"{name}-{number}", "text": text, "metadata": {"n": number}}) + "\n")
+
+
+def write_wet(path, dumps, count):
+    with open(path, "wb") as handle:
+        for number in range(count):
+            name, text = dumps[number % len(dumps)]
+            block = text.encode("utf-8")
+            head = (f"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+                    f"WARC-Target-URI: http://{name}.example/{number}\r\nWARC-Date: 2026-11-27T00:00:00Z\r\n"
+                    f"Content-Type: text/plain\r\nContent-Length: {len(block)}\r\n\r\n")
+            handle.write(gzip.compress(head.encode() + block + b"\r\n\r\n", compresslevel=1))
+
+
+def _tree_rss(pid):
+    """RSS in bytes of ``pid`` and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def run_predict(shard, jobs, output):
+    """(seconds, peak tree RSS in bytes) of one `linesift predict` run."""
+    command = [sys.executable, "-m", "training", "predict", str(shard), "-j", str(jobs), "-q", "-o", str(output)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        sys.exit(f"linesift predict failed ({process.returncode}): {' '.join(command)}")
+    return seconds, peak
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--speed-records", type=int, default=10_000)
+    parser.add_argument("--sizes", type=int, nargs=2, default=[5_000, 50_000])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    dumps = corpus_dumps()
+    report = {"dumps": len(dumps), "cores": os.cpu_count(), "speed": {}, "memory": {}}
+    with tempfile.TemporaryDirectory(prefix="linesift-bench-") as folder:
+        folder = Path(folder)
+        for kind, writer, suffix in (("jsonl", write_jsonl, ".jsonl.gz"), ("wet", write_wet, ".warc.wet.gz")):
+            shard = folder / f"speed{suffix}"
+            writer(shard, dumps, args.speed_records)
+            speeds = {}
+            for jobs in (1, 2):
+                seconds, _ = run_predict(shard, jobs, folder / "out.jsonl.gz")
+                speeds[jobs] = args.speed_records / seconds
+                print(f"{kind:6} {args.speed_records:>7,} records  --jobs {jobs}: {speeds[jobs]:7.0f} pages/s",
+                      file=sys.stderr)
+            report["speed"][kind] = {"records": args.speed_records, "pages_per_s_jobs1": round(speeds[1]),
+                                     "pages_per_s_jobs2": round(speeds[2]), "speedup": round(speeds[2] / speeds[1], 2)}
+            for size in args.sizes:
+                shard = folder / f"size{size}{suffix}"
+                writer(shard, dumps, size)
+                seconds, peak = run_predict(shard, 2, folder / "out.jsonl.gz")
+                report["memory"].setdefault(kind, {})[size] = {"peak_rss_mb": round(peak / 2**20, 1),
+                                                               "pages_per_s": round(size / seconds)}
+                print(f"{kind:6} {size:>7,} records  --jobs 2: peak RSS {peak / 2**20:6.1f} MB "
+                      f"({size / seconds:.0f} pages/s)", file=sys.stderr)
+                shard.unlink()
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"\n{'input':8}{'jobs 1':>10}{'jobs 2':>10}{'speed-up':>10}   pages/s, {args.speed_records:,} records")
+    for kind, s in report["speed"].items():
+        print(f"{kind:8}{s['pages_per_s_jobs1']:>10}{s['pages_per_s_jobs2']:>10}{s['speedup']:>9.2f}x")
+    small, large = args.sizes
+    print(f"\n{'input':8}{f'{small:,}':>12}{f'{large:,}':>12}{'growth':>10}   peak RSS (MB), --jobs 2")
+    for kind, m in report["memory"].items():
+        a, b = m[small]["peak_rss_mb"], m[large]["peak_rss_mb"]
+        print(f"{kind:8}{a:>12.1f}{b:>12.1f}{(b / a - 1):>+10.1%}")
+
+
+if __name__ == "__main__":
+    main()
