@@ -417,12 +417,14 @@ def _predict_records(paths, model_path, emit, threshold, text_field, html_field,
     position, done_bytes = [0], 0
     tally = RecordTally()
     progress = Progress(enabled=not quiet)
-    with atomic_writer(output, binary=True) as raw, compressed_stream(raw, output, "wb") as handle:
+    gzipped = output != "-" and output.lower().endswith(".gz")   # compressed by the workers, batch by batch
+    with atomic_writer(output, binary=True) as raw, \
+            compressed_stream(raw, "-" if gzipped else output, "wb") as handle:
         for path, size in zip(paths, sizes):
             position[0] = 0
-            for line in predict_records([path], model_path, emit, threshold, text_field, html_field, jobs, strict,
-                                        tally, position):
-                handle.write(line.encode("utf-8"))
+            for chunk in predict_records([path], model_path, emit, threshold, text_field, html_field, jobs, strict,
+                                         tally, position, compress="gzip" if gzipped else None):
+                handle.write(chunk)
                 progress.update(tally.written, (done_bytes + position[0]) / total)
             done_bytes += size
     progress.close()

@@ -6,6 +6,7 @@ between processes. Each process loads the model once (``_model``) and keeps one 
 line statistics (menus repeat from page to page).
 """
 
+import gzip
 from collections import Counter
 from itertools import islice
 from typing import NamedTuple
@@ -16,9 +17,10 @@ from training.model_file import load_model
 from training.output import render, render_record
 from training.parallel import ordered_map
 from training.reading import read_input_page
-from training.records import Skipped, read_records
+from training.records import Skipped, parse_record, read_records
 
 BATCH_PAGES = 64   # pages classified together: numpy works on the whole batch at once
+GZIP_LEVEL = 6     # zlib's default: level 9 costs a third more time for about 1% less
 
 _MODELS = {}       # model path -> model, in this process
 _LINE_CACHE = {}   # line statistics shared by every batch of this process (bounded in features.extract)
@@ -83,42 +85,48 @@ class RecordTally:
 
 
 def predict_records(paths, model_path, emit, threshold, text_field, html_field, jobs=1, strict=False,
-                    tally=None, position=None, batch_pages=BATCH_PAGES):
-    """One JSON line (str) per usable record of the record files ``paths``, in order.
-    An unusable record is counted in ``tally.skipped`` by reason, or, with ``strict``,
+                    tally=None, position=None, compress=None, batch_pages=BATCH_PAGES):
+    """The output of the record files ``paths``, in order, as chunks of bytes: one JSON
+    line per usable record, UTF-8, gzip-compressed when ``compress`` is "gzip". A record
+    that cannot be used is counted in ``tally.skipped`` by reason, or, with ``strict``,
     stops the run with an InputError naming its file and line (record)."""
     tally = tally if tally is not None else RecordTally()
-
-    def usable():
-        for path in paths:
-            for record in read_records(path, text_field, html_field, position):
-                if isinstance(record, Skipped):
-                    if strict:
-                        detail = f": {record.detail}" if record.detail else ""
-                        raise InputError(record.source, f"{record.reason}{detail}", record.number)
-                    tally.skipped[record.reason] += 1
-                    continue
-                tally.read += 1
-                yield record
-
-    for lines in ordered_map(_render_records, _batches(usable(), batch_pages), jobs, model_path, emit, threshold):
-        tally.written += len(lines)
-        yield from lines
+    items = (item for path in paths for item in read_records(path, position))
+    for chunk, read, skipped in ordered_map(_render_records, _batches(items, batch_pages), jobs,
+                                            model_path, emit, threshold, text_field, html_field, strict, compress):
+        tally.read += read
+        tally.written += read
+        tally.skipped.update(skipped)
+        yield chunk
 
 
-def _render_records(model_path, emit, threshold, batch):
+def _render_records(model_path, emit, threshold, text_field, html_field, strict, compress, batch):
+    """(output bytes, pages read, skipped reasons) of a batch of record items."""
     model = _model(model_path)
     cut = model.threshold_ if threshold is None else threshold
-    results = [None] * len(batch)
+    records, skipped = [], Counter()
+    for item in batch:
+        record = parse_record(item, text_field, html_field)
+        if isinstance(record, Skipped):
+            if strict:
+                detail = f": {record.detail}" if record.detail else ""
+                raise InputError(record.source, f"{record.reason}{detail}", record.number)
+            skipped[record.reason] += 1
+        else:
+            records.append(record)
+    results = [None] * len(records)
     for is_html in (False, True):
-        chosen = [i for i, record in enumerate(batch) if (record.text is None) == is_html]
-        if not chosen:
-            continue
-        classify = classify_html if is_html else classify_texts
-        pages = [batch[i].html if is_html else batch[i].text for i in chosen]
-        for i, result in zip(chosen, classify(model, pages, _LINE_CACHE)):
-            results[i] = result
-    return [render_record(record, result, emit, cut) for record, result in zip(batch, results)]
+        chosen = [i for i, record in enumerate(records) if (record.text is None) == is_html]
+        if chosen:
+            classify = classify_html if is_html else classify_texts
+            pages = [records[i].html if is_html else records[i].text for i in chosen]
+            for i, result in zip(chosen, classify(model, pages, _LINE_CACHE)):
+                results[i] = result
+    data = "".join(render_record(record, result, emit, cut) for record, result in zip(records, results)).encode()
+    # gzip members may follow one another in one file (Common Crawl's files are made so):
+    # each batch is compressed here, on the worker's core, not in the process that writes.
+    return (gzip.compress(data, compresslevel=GZIP_LEVEL) if compress == "gzip" and data else data,
+            len(records), skipped)
 
 
 def _batches(items, size):

@@ -15,7 +15,9 @@ document) and ``fields``, the JSON object to write back with the result.
   headers}}``.
 
 A record that cannot be used (a line that is not a JSON object, no text, a response that
-is not HTML) is yielded as ``Skipped`` with the reason, so the caller counts it or stops.
+is not HTML) becomes ``Skipped`` with the reason, so the caller counts it or stops. JSON
+lines are parsed by ``parse_record`` where the page is classified (a worker process): the
+process that reads the file only splits it into lines.
 """
 
 import gzip
@@ -108,28 +110,42 @@ def _open_raw(path):
         raise InputError(path, error.strerror or str(error), exit_code=2) from None
 
 
-def read_records(path, text_field=TEXT_FIELD, html_field=None, position=None):
-    """Records (and Skipped) of one record file, in file order. ``position``, a list,
-    gets the byte offset read so far in the file on disk at [0] (for progress)."""
+class RawLine(NamedTuple):
+    """A JSON line not parsed yet: parsing is left to whichever process classifies it."""
+    source: str
+    number: int
+    line: bytes
+
+
+def read_records(path, position=None):
+    """The records of one record file, in file order: RawLine for JSON lines (turned into
+    Record or Skipped by ``parse_record``), Record or Skipped for WARC. ``position``, a
+    list, gets the byte offset read so far in the file on disk at [0] (for progress)."""
     fmt = record_format(path)
     if fmt == "jsonl":
-        yield from _read_jsonl(path, text_field, html_field, position)
+        yield from _read_jsonl(path, position)
     elif fmt == "warc":
         yield from _read_warc(path, position)
     else:
         raise InputError(path, "not a record file (.jsonl[.gz|.zst], .warc[.gz], .wet[.gz])", exit_code=2)
 
 
-def _read_jsonl(path, text_field, html_field, position):
+def parse_record(item, text_field=TEXT_FIELD, html_field=None):
+    """A Record, or Skipped with the reason, for an item of ``read_records``."""
+    if isinstance(item, RawLine):
+        return _jsonl_record(item.source, item.number, item.line, text_field, html_field)
+    return item
+
+
+def _read_jsonl(path, position):
     with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
         number = 0
         try:
             for number, line in enumerate(handle, start=1):
                 if position is not None and number % 64 == 0:
                     position[0] = raw.tell()
-                if not line.strip():
-                    continue
-                yield _jsonl_record(path, number, line, text_field, html_field)
+                if line.strip():
+                    yield RawLine(str(path), number, line)
         except (OSError, EOFError) as error:   # a damaged or truncated gzip/zstd stream
             raise InputError(path, f"cannot read on: {error}", number + 1) from None
         except Exception as error:  # noqa: BLE001 - zstandard.ZstdError has no common base with the above
