@@ -35,8 +35,8 @@ def spark(tmp_path_factory):
     from pyspark.sql import SparkSession
 
     # Workers must run this interpreter (it has linesift); Spark stays on the loopback address.
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    saved = {name: os.environ.get(name) for name in ("PYSPARK_PYTHON", "SPARK_LOCAL_IP")}
+    os.environ.update(PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
     session = (SparkSession.builder.master("local[2]").appName("linesift-test")
                .config("spark.ui.enabled", "false").config("spark.driver.memory", "512m")
                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
@@ -47,6 +47,11 @@ def spark(tmp_path_factory):
     session.sparkContext.addFile(str(shipped_copy))
     yield session
     session.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="module")
