@@ -19,13 +19,14 @@ from training.model import DEFAULT_THRESHOLD
 from training.model_file import SHIPPED_MODEL, load_model, save_model
 from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, _escape_surrogates, atomic_writer
 from training.parallel import available_cores
-from training.predict import RecordTally, predict_files, predict_records, use_model
+from training.predict import RecordTally, predict_files, predict_records
 from training.progress import Progress
 from training.reading import find_files, read_input_page, read_path_list
 from training.records import TEXT_FIELD, compressed_stream, record_format
 from training.report import render_report
 from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
                             threshold_by_target, train_model)
+from training.workers import process_model
 
 
 def _user_errors(command):
@@ -392,9 +393,7 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
         page = next(f.path for f in found if not record_format(f.path))
         raise InputError(page, "record files (JSON lines, WARC) and single pages cannot be mixed in one run",
                          exit_code=2)
-    model = load_model(model_path)
-    model_path = model_path or SHIPPED_MODEL
-    use_model(model_path, model)
+    process_model(model_path)   # loaded here first: a bad model file stops the run before any work
     jobs = jobs or available_cores()
     if records:
         if fmt is not None or resume:

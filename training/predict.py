@@ -2,40 +2,23 @@
 ``jobs`` > 1), handed back in input order for the caller to write.
 
 A batch is classified and rendered where it runs, so only bytes in and text out cross
-between processes. Each process loads the model once (``_model``) and keeps one cache of
-line statistics (menus repeat from page to page).
+between processes. Each process loads the model once (``workers.process_model``), with
+one cache of line statistics (menus repeat from page to page).
 """
 
 import gzip
 from collections import Counter
-from itertools import islice
 from typing import NamedTuple
 
 from training.api import classify_html, classify_texts
 from training.errors import InputError
-from training.model_file import load_model
 from training.output import render, render_record
 from training.parallel import ordered_map
 from training.reading import read_input_page
 from training.records import Skipped, parse_record, read_records
+from training.workers import BATCH_PAGES, batches, process_model
 
-BATCH_PAGES = 64   # pages classified together: numpy works on the whole batch at once
 GZIP_LEVEL = 6     # zlib's default: level 9 costs a third more time for about 1% less
-
-_MODELS = {}       # model path -> model, in this process
-_LINE_CACHE = {}   # line statistics shared by every batch of this process (bounded in features.extract)
-
-
-def _model(model_path):
-    key = str(model_path)
-    if key not in _MODELS:
-        _MODELS[key] = load_model(model_path)
-    return _MODELS[key]
-
-
-def use_model(model_path, model):
-    """Let this process use ``model``, already loaded, for ``model_path``."""
-    _MODELS[str(model_path)] = model
 
 
 class RenderedPage(NamedTuple):
@@ -47,8 +30,8 @@ def predict_files(found_files, model_path, fmt, threshold, jobs=1, skip=None, ba
     """RenderedPage for every file of ``found_files`` (from ``reading.find_files``), in
     order; a file for which ``skip(found)`` is true is passed over without being read."""
     wanted = (found for found in found_files if skip is None or not skip(found))
-    batches = _batches(((found, _stdin_bytes(found)) for found in wanted), batch_pages)
-    for rendered in ordered_map(_render_files, batches, jobs, model_path, fmt, threshold):
+    work = batches(((found, _stdin_bytes(found)) for found in wanted), batch_pages)
+    for rendered in ordered_map(_render_files, work, jobs, model_path, fmt, threshold):
         yield from rendered
 
 
@@ -62,9 +45,9 @@ def _stdin_bytes(found):
 
 
 def _render_files(model_path, fmt, threshold, batch):
-    model = _model(model_path)
+    model, line_cache = process_model(model_path)
     pages = [read_input_page(found.path, found.site, data) for found, data in batch]
-    probabilities = model.predict_proba([page.model_lines for page in pages], _LINE_CACHE)
+    probabilities = model.predict_proba([page.model_lines for page in pages], line_cache)
     cut = model.threshold_ if threshold is None else threshold
     return [RenderedPage(found, render(fmt, found.path, page.lines, page_probabilities, cut))
             for (found, _), page, page_probabilities in zip(batch, pages, probabilities)]
@@ -92,7 +75,7 @@ def predict_records(paths, model_path, emit, threshold, text_field, html_field, 
     stops the run with an InputError naming its file and line (record)."""
     tally = tally if tally is not None else RecordTally()
     items = (item for path in paths for item in read_records(path, position))
-    for chunk, read, skipped in ordered_map(_render_records, _batches(items, batch_pages), jobs,
+    for chunk, read, skipped in ordered_map(_render_records, batches(items, batch_pages), jobs,
                                             model_path, emit, threshold, text_field, html_field, strict, compress):
         tally.read += read
         tally.written += read
@@ -102,7 +85,7 @@ def predict_records(paths, model_path, emit, threshold, text_field, html_field, 
 
 def _render_records(model_path, emit, threshold, text_field, html_field, strict, compress, batch):
     """(output bytes, pages read, skipped reasons) of a batch of record items."""
-    model = _model(model_path)
+    model, line_cache = process_model(model_path)
     cut = model.threshold_ if threshold is None else threshold
     records, skipped = [], Counter()
     for item in batch:
@@ -120,16 +103,10 @@ def _render_records(model_path, emit, threshold, text_field, html_field, strict,
         if chosen:
             classify = classify_html if is_html else classify_texts
             pages = [records[i].html if is_html else records[i].text for i in chosen]
-            for i, result in zip(chosen, classify(model, pages, _LINE_CACHE)):
+            for i, result in zip(chosen, classify(model, pages, line_cache)):
                 results[i] = result
     data = "".join(render_record(record, result, emit, cut) for record, result in zip(records, results)).encode()
     # gzip members may follow one another in one file (Common Crawl's files are made so):
     # each batch is compressed here, on the worker's core, not in the process that writes.
     return (gzip.compress(data, compresslevel=GZIP_LEVEL) if compress == "gzip" and data else data,
             len(records), skipped)
-
-
-def _batches(items, size):
-    items = iter(items)
-    while batch := list(islice(items, size)):
-        yield batch

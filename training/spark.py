@@ -1,0 +1,146 @@
+"""Apache Spark adapter: add linesift's cleaned text and/or spans to a DataFrame of pages.
+
+::
+
+    from training.spark import with_linesift
+    spark.sparkContext.addFile("/path/to/linesift.npz")         # ships the model to every executor
+    cleaned = with_linesift(df, "linesift.npz", text_column="text", emit=("text", "spans"))
+
+or, with the two pieces ``with_linesift`` is made of::
+
+    fn = linesift_udf("linesift.npz", text_column="text", emit=("text", "spans"))
+    cleaned = df.mapInPandas(fn, output_schema(df.schema, emit=("text", "spans")))
+
+Every input column passes through unchanged; the new columns are (``emit`` picks them):
+
+- ``linesift_text`` (string): the content lines, as ``training.api.cleaned_text`` gives them;
+- ``linesift_spans`` (array<array<double>>): ``[start, end, P(content)]`` per classified line,
+  as ``training.api.content_spans`` gives them; start and end are character offsets into the
+  page's text, held as doubles (whole numbers, exact) so the column is a plain nested array
+  every Spark version since 3.4 converts through Arrow;
+- ``linesift_page_text`` (string): the text the spans point into: the input text itself for
+  a dump, the block lines linesift read out of the document for HTML.
+
+A null (or non-text) input gives null in every new column. The model is a path on each
+executor: an existing path is used as it is (the shipped model when None, for an editable
+install); otherwise it is looked up by its file name among the files shipped with
+``SparkContext.addFile`` (``SparkFiles.get``). pyspark is imported only inside the functions
+that need it: ``import training`` never loads it.
+"""
+
+import functools
+from pathlib import Path
+
+from training.api import classify_html, classify_texts, cleaned_text, content_spans
+from training.errors import InputError
+from training.workers import BATCH_PAGES, batches, process_model
+
+# emit name -> output column; the column types are in _column_types (they need pyspark).
+COLUMNS = {"text": "linesift_text", "spans": "linesift_spans", "page_text": "linesift_page_text"}
+
+
+def linesift_udf(model_path=None, text_column="text", html_column=None, emit=("text",), threshold=None):
+    """A function for ``DataFrame.mapInPandas``: pandas batches in, the same batches out with
+    the ``emit`` columns added. Pages are read from ``text_column`` (dumps, one block per line)
+    or, when given, from ``html_column`` (HTML, string or binary). ``threshold`` defaults to the
+    model's own. The model path is checked here, on the driver, so a wrong one fails at once."""
+    emit = _checked_emit(emit)
+    resolve_model_path(model_path)
+    # A partial of a module-level function pickles by reference: each worker imports this
+    # module and so shares its process-wide model cache (a closure would be pickled by value).
+    return functools.partial(_classify_batches, model_path, html_column or text_column, html_column is not None,
+                             emit, threshold)
+
+
+def output_schema(input_schema, emit=("text",)):
+    """The schema ``mapInPandas`` needs: ``input_schema`` plus the ``emit`` columns."""
+    from pyspark.sql.types import StructField, StructType
+
+    emit = _checked_emit(emit)
+    types = _column_types()
+    for name in emit:
+        if COLUMNS[name] in input_schema.fieldNames():
+            raise ValueError(f"the DataFrame already has a column {COLUMNS[name]!r}: rename or drop it first")
+    return StructType(list(input_schema.fields) + [StructField(COLUMNS[name], types[name], True) for name in emit])
+
+
+def with_linesift(df, model_path=None, text_column="text", html_column=None, emit=("text",), threshold=None):
+    """``df`` with the ``emit`` columns added (``linesift_udf`` + ``output_schema``); checks on
+    the driver that the page column exists."""
+    column = html_column or text_column
+    if column not in df.columns:
+        raise ValueError(f"no column {column!r} in the DataFrame (its columns: {', '.join(df.columns)})")
+    function = linesift_udf(model_path, text_column, html_column, emit, threshold)
+    return df.mapInPandas(function, output_schema(df.schema, emit))
+
+
+def resolve_model_path(model_path):
+    """The local path of the model: ``model_path`` itself when it exists (None: the shipped
+    model), else the file of that name shipped with ``SparkContext.addFile``."""
+    if model_path is None or Path(model_path).exists():
+        return None if model_path is None else str(model_path)
+    shipped = _spark_file(Path(model_path).name)
+    if shipped is None:
+        raise InputError(model_path, "no such model file here, nor among the files shipped with SparkContext.addFile",
+                         exit_code=2)
+    return shipped
+
+
+def _spark_file(name):
+    try:
+        from pyspark import SparkFiles
+
+        path = SparkFiles.get(name)
+    except Exception:   # no pyspark, or no SparkContext on the driver: nothing was shipped
+        return None
+    return path if Path(path).exists() else None
+
+
+def _checked_emit(emit):
+    emit = (emit,) if isinstance(emit, str) else tuple(emit)
+    unknown = [name for name in emit if name not in COLUMNS]
+    if unknown or not emit:
+        raise ValueError(f"emit takes one or more of {', '.join(COLUMNS)}; got {', '.join(map(str, emit)) or 'none'}")
+    return emit
+
+
+def _column_types():
+    from pyspark.sql.types import ArrayType, DoubleType, StringType
+
+    return {"text": StringType(), "spans": ArrayType(ArrayType(DoubleType(), False), False),
+            "page_text": StringType()}
+
+
+# What each emitted column holds for one classified page.
+_RENDER = {
+    "text": lambda result, threshold: cleaned_text(result, threshold),
+    "spans": lambda result, threshold: [[float(start), float(end), p] for start, end, p in content_spans(result)],
+    "page_text": lambda result, threshold: result.text,
+}
+
+
+def _classify_batches(model_path, column, html, emit, threshold, frames):
+    """Runs in the Python worker: ``frames`` is an iterator of pandas DataFrames."""
+    import pandas as pd
+
+    model, cache = process_model(resolve_model_path(model_path))
+    cut = model.threshold_ if threshold is None else threshold
+    classify = classify_html if html else classify_texts
+    usable = (str, bytes) if html else str
+    for frame in frames:
+        if column not in frame.columns:
+            raise ValueError(f"no column {column!r} in the DataFrame (its columns: {', '.join(frame.columns)})")
+        values = frame[column].tolist()
+        # Nulls arrive as None (object columns) or NaN (pandas' string dtype): neither is a page.
+        present = [i for i, value in enumerate(values) if isinstance(value, usable)]
+        results = [None] * len(values)
+        for chunk in batches(present, BATCH_PAGES):
+            for i, result in zip(chunk, classify(model, [values[i] for i in chunk], cache)):
+                results[i] = result
+        out = frame.copy(deep=False)
+        for name in emit:
+            cells = [None if result is None else _RENDER[name](result, cut) for result in results]
+            # An object Series keeps each cell a list: a list of equal-length lists given to
+            # a DataFrame column directly would be read as a 2-D array.
+            out[COLUMNS[name]] = pd.Series(cells, index=frame.index, dtype=object)
+        yield out
