@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from training.api import classify_html, classify_texts, clean_texts, content_spans
 from training.cli import main
 from training.model_file import load_model
-from training.parallel import ordered_map
+from training.parallel import IN_FLIGHT_PER_JOB, ordered_map
 from training.progress import Progress
 from training.reading import format_labeled
 
@@ -247,7 +247,7 @@ def test_ordered_map_keeps_order_and_reads_ahead_only_a_few_batches():
     for result in ordered_map(_slow_square, batches(), 2, 0.005):
         results.append(result)
         # what was read and not handed on is bounded, however long the input
-        assert len(pulled) - len(results) <= 2 * 3 + 1
+        assert len(pulled) - len(results) <= 2 * IN_FLIGHT_PER_JOB + 1
     assert results == [n * n for n in range(40)]
 
 

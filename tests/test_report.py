@@ -131,3 +131,29 @@ def test_evaluate_pages_keeps_the_probabilities_it_scored(labeled_pages, small_m
     assert report == evaluate_pages(labeled_pages, model=small_model)
     for page, p, q in zip(labeled_pages, probabilities, small_model.predict_proba([x.model_lines for x in labeled_pages])):
         assert np.array_equal(p, q, equal_nan=True) and len(p) == len(page.lines)
+
+
+# -- in a real browser ----------------------------------------------------------------------
+
+from browser import browser  # noqa: E402,F401  (the fixture: a headless Chromium, or a skip)
+
+
+def test_report_renders_in_a_browser_with_curve_and_pages(browser, tmp_path):
+    """The report as a person sees it: loaded from disk in headless Chromium, the curve
+    drawn, the error pages shown; LINESIFT_SCREENSHOT=path.png keeps a screenshot."""
+    import os
+
+    from selenium.webdriver.common.by import By
+
+    report = tmp_path / "report.html"
+    _evaluate(LABELED, "--report", report)   # the shipped model on the project's own pages
+    browser.get(report.as_uri())
+    svg = browser.find_element(By.TAG_NAME, "svg")
+    assert svg.size["width"] > 200 and svg.size["height"] > 100     # drawn, not collapsed
+    assert browser.find_elements(By.CSS_SELECTOR, "svg circle, svg .threshold")
+    tables = browser.find_elements(By.TAG_NAME, "table")
+    assert tables and tables[0].is_displayed()
+    assert "F1" in browser.find_element(By.TAG_NAME, "body").text
+    screenshot = os.environ.get("LINESIFT_SCREENSHOT_REPORT", str(tmp_path / "report.png"))
+    browser.set_window_size(1280, 2400)
+    assert browser.save_screenshot(screenshot)

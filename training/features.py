@@ -35,6 +35,11 @@ from training.lines import ParsedLine, parse_line
 FEATURE_SET_VERSION = 4
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
+# The caches of line statistics and word hashes are emptied when they pass these sizes: a
+# site's menus repeat within a few pages, and a line's entry costs about 1 KB, so a larger
+# cache buys little speed for much memory in every worker process.
+LINE_CACHE_LINES = 50_000
+WORD_CACHE_WORDS = 500_000
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
                           # long line is told by its shape, so the cost stays bounded
 WHOLE_LINE_WORDS = 4      # lines this short are also hashed whole ("see all")
@@ -158,7 +163,7 @@ def _word_ids(words, cache={}):
     for word in words:
         value = cache.get(word)
         if value is None:
-            if len(cache) > 1_000_000:
+            if len(cache) > WORD_CACHE_WORDS:
                 cache.clear()
             value = cache[word] = _crc(word)
         ids.append(value)
@@ -289,7 +294,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
                 extra_names += [CUE_KINDS[salt].format(text) for text, salt in extra_cues]
                 whole_names += [] if whole_text is None else [whole_text]
             elif stats is None:
-                if len(cache) > 200_000:
+                if len(cache) > LINE_CACHE_LINES:
                     cache.clear()
                 stats = cache[line] = _line_stats(line)
             counts, ids, extra, whole, key = stats

@@ -20,7 +20,6 @@ lines are parsed by ``parse_record`` where the page is classified (a worker proc
 process that reads the file only splits it into lines.
 """
 
-import gzip
 import json
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
@@ -31,6 +30,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet", ".arc")
 COMPRESSION_SUFFIXES = ("", ".gz", ".zst", ".zstd")
 TEXT_FIELD = "text"
+GZIP_LEVEL = 3   # ISA-L's best: 13x faster than zlib's default level, files about 8% larger
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 WARC_PROMOTED = {"WARC-Record-ID": "id", "WARC-Target-URI": "url"}
 WARC_DROPPED = ("Content-Length",)   # describes the record's bytes, not the page
@@ -69,7 +69,9 @@ def compressed_stream(raw, name, mode="rb"):
     extension says. Closing the stream leaves ``raw`` open: its owner closes it."""
     name = str(name).lower()
     if name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode=mode)
+        from isal import igzip   # zlib's format, 3x faster to read than the gzip module
+
+        return igzip.GzipFile(fileobj=raw, mode=mode, compresslevel=GZIP_LEVEL)
     if name.endswith((".zst", ".zstd")):
         import io
 

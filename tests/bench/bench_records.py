@@ -9,7 +9,7 @@ then runs the real command line on them and prints:
 - peak RSS of the whole process tree (main process + workers, summed, polled every 50 ms)
   at two sizes, to show memory does not grow with the input.
 
-    python tests/bench/bench_records.py [--speed-records 10000] [--sizes 5000 50000] [--json]
+    python tests/bench/bench_records.py [--speed-records 50000] [--sizes 5000 50000] [--json]
 """
 
 import argparse
@@ -90,7 +90,7 @@ def run_predict(shard, jobs, output):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--speed-records", type=int, default=10_000)
+    parser.add_argument("--speed-records", type=int, default=50_000)
     parser.add_argument("--sizes", type=int, nargs=2, default=[5_000, 50_000])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
