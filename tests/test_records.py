@@ -185,7 +185,8 @@ def test_records_and_pages_options_are_kept_apart(tmp_path, small_model_file):
     page.write_text("Home\n")
     for args, message in [((shard, page), "cannot be mixed"), ((shard, "--format", "labeled"), "--format is for pages"),
                           ((page, "--emit", "spans"), "--emit is for record files"),
-                          ((shard, "-o", str(tmp_path) + "/"), "is a folder")]:
+                          ((shard, "-o", str(tmp_path) + "/"), "is a folder"),
+                          ((shard, "-o", shard), "would overwrite an input")]:
         result = run(small_model_file, *args)
         assert result.exit_code == 2 and message in result.stderr, (args, result.stderr)
 
@@ -276,3 +277,10 @@ def test_progress_draws_only_on_a_terminal():
     pipe = io.StringIO()
     Progress(stream=pipe).update(5, 0.5, force=True)
     assert pipe.getvalue() == ""
+
+
+def test_a_shard_with_no_usable_record_gives_a_valid_empty_output(tmp_path, small_model_file):
+    shard = write_jsonl(tmp_path / "s.jsonl", ["{not json"])
+    result = run(small_model_file, shard, "-o", tmp_path / "out.jsonl.gz")
+    assert result.exit_code == 0 and read_jsonl(tmp_path / "out.jsonl.gz") == []
+    assert "0 pages read, 0 written, 1 skipped (1 not JSON)" in result.stderr

@@ -22,7 +22,7 @@ from training.parallel import available_cores
 from training.predict import RecordTally, predict_files, predict_records
 from training.progress import Progress
 from training.reading import find_files, read_input_page, read_path_list
-from training.records import TEXT_FIELD, compressed_stream, record_format
+from training.records import TEXT_FIELD, compressed_stream, gzip_member, record_format
 from training.report import render_report
 from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
                             threshold_by_target, train_model)
@@ -411,6 +411,8 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
 def _predict_records(paths, model_path, emit, threshold, text_field, html_field, strict, output, jobs, quiet):
     if output.endswith(("/", os.sep)) or Path(output).is_dir():
         raise InputError(output, "is a folder: record files write one JSON lines file; name a file", exit_code=2)
+    if output != "-" and Path(output).resolve() in {Path(p).resolve() for p in paths}:
+        raise InputError(output, "output would overwrite an input; name another file", exit_code=2)
     sizes = [Path(p).stat().st_size for p in paths]
     total = sum(sizes) or 1
     position, done_bytes = [0], 0
@@ -426,6 +428,8 @@ def _predict_records(paths, model_path, emit, threshold, text_field, html_field,
                 handle.write(chunk)
                 progress.update(tally.written, (done_bytes + position[0]) / total)
             done_bytes += size
+        if gzipped and not tally.written:
+            handle.write(gzip_member(b""))   # an empty file is not valid gzip; an empty member is
     progress.close()
     if not quiet:
         click.echo(f"linesift: {tally.summary()}", err=True)

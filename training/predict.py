@@ -14,7 +14,7 @@ from training.errors import InputError
 from training.output import render, render_record
 from training.parallel import ordered_map
 from training.reading import read_input_page
-from training.records import GZIP_LEVEL, Skipped, parse_record, read_records
+from training.records import Skipped, gzip_member, parse_record, read_records
 from training.workers import BATCH_PAGES, batches, process_model
 
 class RenderedPage(NamedTuple):
@@ -104,8 +104,4 @@ def _render_records(model_path, emit, threshold, text_field, html_field, strict,
     data = "".join(render_record(record, result, emit, cut) for record, result in zip(records, results)).encode()
     # gzip members may follow one another in one file (Common Crawl's files are made so):
     # each batch is compressed here, on the worker's core, not in the process that writes.
-    if compress == "gzip" and data:
-        from isal import igzip
-
-        data = igzip.compress(data, compresslevel=GZIP_LEVEL)
-    return data, len(records), skipped
+    return (gzip_member(data) if compress == "gzip" and data else data), len(records), skipped

@@ -83,6 +83,13 @@ def compressed_stream(raw, name, mode="rb"):
     return _Unclosed(raw)
 
 
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member; members written one after another make one valid file."""
+    from isal import igzip
+
+    return igzip.compress(data, compresslevel=GZIP_LEVEL)
+
+
 class _Unclosed:
     """``raw`` as it is, except that closing it is left to its owner."""
 
