@@ -32,9 +32,9 @@ from training.model import labels_from_probabilities
 from training.output import atomic_writer
 from training.reading import (HTML_SUFFIXES, LABEL_IDS, LABEL_NAMES, LABELED_SUFFIX, UNLABELED, format_labeled,
                               parse_labeled, read_bytes, read_input_page)
+from training.workers import batches
 
 ORDERS = ("uncertain", "given")
-BATCH_PAGES = 64   # pages scored together at start-up: numpy works on a whole batch at once
 # A line whose P(content) is this close to the threshold is marked as one to check; a
 # page's uncertainty is the share of its lines so marked (see ``_uncertainty``).
 UNCERTAIN_MARGIN = 0.15
@@ -84,8 +84,8 @@ def _scored(found_files, model):
     their scores (the labeling page shows both), so this reads them itself rather than
     through ``predict``'s jobs, which hand back rendered text."""
     cache = {}   # line statistics shared across batches: menus repeat from page to page
-    for start in range(0, len(found_files), BATCH_PAGES):
-        batch = [(found, read_input_page(found.path, found.site)) for found in found_files[start:start + BATCH_PAGES]]
+    for files in batches(found_files):
+        batch = [(found, read_input_page(found.path, found.site)) for found in files]
         scores = classify_pages(model, [page.model_lines for _, page in batch], cache)
         for (found, page), probabilities in zip(batch, scores):
             yield found, page, probabilities
