@@ -1,5 +1,5 @@
-"""The command line: ``linesift train | evaluate | predict``, each a thin wrapper over a
-library function. Results go to stdout (a table, or JSON with --json); progress and
+"""The command line: ``linesift train | evaluate | predict | label | explain``, each a thin
+wrapper over a library function. Results go to stdout (a table, or JSON with --json); progress and
 errors go to stderr. A user's mistake is one line ``linesift: FILE:LINE: what``, never a
 traceback: exit 2 for usage (missing file, bad option), 1 for bad data."""
 
@@ -141,8 +141,11 @@ def main():
     \b
     Examples:
       linesift predict page.txt                 # print the page's content lines
-      linesift train labeled/ -o my.npz         # train on your own labels
-      linesift evaluate labeled/ --cv 5         # measure, split by site
+      linesift predict crawl.warc.wet.gz -o pages.jsonl.gz   # a crawl, all cores
+      linesift label my-dumps/ -o my-labels/    # correct the model in the browser
+      linesift train my-labels/ labeled/ -o my.npz   # train on your own labels
+      linesift evaluate my-labels/ --cv 5 --report report.html   # measure, split by site
+      linesift explain page.txt --line 12       # why line 12 got its label
     """
 
 
