@@ -59,8 +59,9 @@ class RecordTally:
 
     def summary(self):
         skipped = sum(self.skipped.values())
-        reasons = ", ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
-        return f"{self.read} pages read, {self.written} written, {skipped} skipped" + (f" ({reasons})" if reasons else "")
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in self.skipped.most_common())
+        return (f"{self.read:,} pages read, {self.written:,} written, {skipped:,} skipped"
+                + (f" ({reasons})" if reasons else ""))
 
 
 def predict_records(paths, model_path, emit, threshold, text_field, html_field, jobs=1, strict=False,
