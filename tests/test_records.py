@@ -284,3 +284,22 @@ def test_a_shard_with_no_usable_record_gives_a_valid_empty_output(tmp_path, smal
     result = run(small_model_file, shard, "-o", tmp_path / "out.jsonl.gz")
     assert result.exit_code == 0 and read_jsonl(tmp_path / "out.jsonl.gz") == []
     assert "0 pages read, 0 written, 1 skipped (1 not JSON)" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["cut gzip", "garbage", "cut record"])
+def test_damaged_warc_is_one_line_error_and_no_output(tmp_path, small_model_file, dumps, damage):
+    """FastWARC alone stops quietly at a damaged file: the rest of a crawl would be lost unsaid."""
+    wet = write_wet(tmp_path / "crawl.warc.wet.gz", dumps[:20])
+    if damage == "cut gzip":
+        wet.write_bytes(wet.read_bytes()[: wet.stat().st_size * 2 // 3])
+    elif damage == "garbage":
+        wet.write_bytes(b"\x1f\x8b" + bytes(range(256)) * 20)
+    else:
+        plain = tmp_path / "crawl.warc"
+        plain.write_bytes(gzip.decompress(wet.read_bytes())[:-2000])
+        wet.unlink()
+        wet = plain
+    result = run(small_model_file, wet, "-o", tmp_path / "out.jsonl.gz")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"linesift: {wet}:") and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output and not (tmp_path / "out.jsonl.gz").exists()

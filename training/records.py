@@ -190,15 +190,21 @@ def _jsonl_record(path, number, line, text_field, html_field):
 def _read_warc(path, position):
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    with _open_raw(path) as handle:
+    # A .gz file is decompressed by ISA-L, not by FastWARC: FastWARC stops quietly at a cut or
+    # damaged gzip member, which would lose the rest of the file without a word.
+    with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
         records = ArchiveIterator(handle, record_types=WarcRecordType.conversion | WarcRecordType.response,
                                   parse_http=True)
-        for number, record in enumerate(records, start=1):
-            if position is not None:
-                position[0] = handle.tell()
-            yield _warc_record(path, number, record)
+        number = 0
+        try:
+            for number, record in enumerate(records, start=1):
+                if position is not None:
+                    position[0] = raw.tell()
+                yield _warc_record(path, number, record)
+        except (OSError, EOFError) as error:
+            raise InputError(path, f"not readable as WARC after {number} records: {error}", number + 1) from None
         if position is not None:
-            position[0] = handle.tell()
+            position[0] = raw.tell()
 
 
 def _warc_record(path, number, record):
@@ -211,6 +217,8 @@ def _warc_record(path, number, record):
     record_id = fields["id"] or f"{Path(path).name}#{number}"
     body = record.reader.read()
     if record.record_type == record.record_type.conversion:
+        if len(body) != record.content_length:   # the file ends inside this record
+            raise InputError(path, f"record cut short: {len(body)} of its {record.content_length} bytes", number)
         return Record(str(path), number, record_id, body.decode("utf-8", "surrogateescape"), None, fields,
                       TEXT_FIELD)
     content_type = (record.http_content_type or "").lower()
