@@ -303,3 +303,30 @@ def test_damaged_warc_is_one_line_error_and_no_output(tmp_path, small_model_file
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"linesift: {wet}:") and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output and not (tmp_path / "out.jsonl.gz").exists()
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(["\n", "\r\n", "\r", "\t"])
+_TEXTS = st.lists(st.lists(_PIECES, max_size=12).map("".join), min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=_TEXTS)
+def test_no_record_or_line_is_lost_or_reordered(tmp_path_factory, small_model_file, texts):
+    """--emit labels gives back every record, in order, with its text as it was and a label
+    for each of its lines; --emit spans points only inside that text."""
+    folder = tmp_path_factory.mktemp("records")
+    shard = write_jsonl(folder / "s.jsonl", [{"id": str(i), "text": text} for i, text in enumerate(texts)])
+    labels = read_jsonl_stdout(run(small_model_file, shard, "--emit", "labels", "-q", "-j", "1"))
+    assert [o["id"] for o in labels] == [str(i) for i in range(len(texts))]
+    assert [o["text"] for o in labels] == texts
+    for record, text in zip(labels, texts):
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = lines[:-1] if text.endswith(("\n", "\r")) else lines if text else []
+        assert len(record["linesift_labels"]) == len(lines)
+    spans = read_jsonl_stdout(run(small_model_file, shard, "--emit", "spans", "-q", "-j", "1"))
+    for record, text in zip(spans, texts):
+        for start, end, _ in record["attributes"]["linesift__content"]:
+            piece = text[start:end]
+            assert piece.strip() and "\n" not in piece and "\r" not in piece
