@@ -30,6 +30,14 @@ def test_curve_and_choice_on_known_scores():
     assert point_at(curve, 0.65) == pytest.approx((2 / 3, 2 / 3))
 
 
+def test_curve_counts_words_when_weighted():
+    truth = np.array([1, 0, 1], dtype=bool)
+    scores = np.array([0.9, 0.8, 0.7])
+    curve = pr_curve(truth, scores, np.array([10, 1, 30]))   # a long paragraph, "Share", a longer one
+    assert curve.precision.tolist() == pytest.approx([1, 10 / 11, 40 / 41])
+    assert curve.recall.tolist() == pytest.approx([10 / 40, 10 / 40, 1])
+
+
 def test_unreachable_target_names_the_best_reachable_value():
     curve = pr_curve(np.array([0, 1, 1], dtype=bool), np.array([0.9, 0.5, 0.4]))
     with pytest.raises(ValueError, match=r"best reachable is 0\.6667"):
@@ -60,7 +68,7 @@ def test_target_precision_is_reached_on_the_folds_and_recorded(tmp_path, labeled
     # ... it is the lowest threshold that reaches the target, and --cv's metrics are at it.
     lower = curve.thresholds[curve.thresholds < selection["threshold"]]
     assert all(point_at(curve, t)[0] < 0.9 for t in lower)
-    assert summary["metrics"]["linesift"]["content"]["precision"] == pytest.approx(selection["precision"])
+    assert summary["metrics"]["linesift"]["tokens"]["precision"] == pytest.approx(selection["precision"])
 
 
 def test_target_recall_and_default_folds(tmp_path):

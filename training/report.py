@@ -120,9 +120,9 @@ def pr_svg(curve, threshold):
     right, top = _xy(1, 1)
     parts.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" height="{bottom - top:.1f}" '
                  'fill="none" stroke="#999"/>'
-                 f'<text x="{(left + right) / 2:.1f}" y="{SVG_HEIGHT - 8}" text-anchor="middle">recall of content</text>'
+                 f'<text x="{(left + right) / 2:.1f}" y="{SVG_HEIGHT - 8}" text-anchor="middle">recall of content (words)</text>'
                  f'<text x="14" y="{(top + bottom) / 2:.1f}" text-anchor="middle" '
-                 f'transform="rotate(-90 14 {(top + bottom) / 2:.1f})">precision of content</text>')
+                 f'transform="rotate(-90 14 {(top + bottom) / 2:.1f})">precision of content (words)</text>')
     if len(keep):
         parts.append(f'<polyline class="curve" points="{points}" fill="none" stroke="#1f5fbf" stroke-width="2"/>')
     precision, recall = point_at(curve, threshold)
@@ -211,8 +211,9 @@ def render_report(pages, probabilities, threshold, report, title="linesift evalu
            f"threshold {threshold:.4f} on P(content).</p>",
            "<h2>Metrics</h2>", metrics_table(report),
            "<h2>Precision and recall of content over thresholds</h2>",
-           "<p>Each point is a threshold: lines with P(content) at or above it are content. "
-           "The red dot is the threshold in use.</p>", pr_svg(curve, threshold),
+           "<p>Each point is a threshold: lines with P(content) at or above it are content. Precision "
+           "and recall count words (each line weighted by its words, pooled over the pages), as the "
+           "\u201ccontent, tokens (pooled)\u201d row above. The red dot is the threshold in use.</p>", pr_svg(curve, threshold),
            "<h2>Sites, worst first</h2>", sites_table(site_rows(pages, predicted)),
            f"<h2>Pages with errors ({len(wrong)} of {len(pages)})</h2>", LEGEND,
            '<ol class="error-pages">']

@@ -105,7 +105,7 @@ def threshold_by_target(pages, hyperparameters, target_precision=None, target_re
     choice = choose_threshold(pr_curve(*labeled_scores(pages, probabilities)), target_precision, target_recall)
     selection = {
         "method": f"target {'precision' if target_precision is not None else 'recall'} of content on "
-                  f"out-of-fold scores ({folds}-fold cross-validation by site), line level",
+                  f"out-of-fold scores ({folds}-fold cross-validation by site), lines weighted by their words",
         "target": {"precision": target_precision} if target_precision is not None else {"recall": target_recall},
         "folds": folds,
         "threshold": choice.threshold,
