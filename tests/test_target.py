@@ -36,6 +36,9 @@ def test_curve_counts_words_when_weighted():
     curve = pr_curve(truth, scores, np.array([10, 1, 30]))   # a long paragraph, "Share", a longer one
     assert curve.precision.tolist() == pytest.approx([1, 10 / 11, 40 / 41])
     assert curve.recall.tolist() == pytest.approx([10 / 40, 10 / 40, 1])
+    shuffled = pr_curve(truth[[2, 0, 1]], scores[[2, 0, 1]], np.array([30, 10, 1]))   # input order is no matter
+    assert shuffled.precision.tolist() == pytest.approx(curve.precision.tolist())
+    assert shuffled.recall.tolist() == pytest.approx(curve.recall.tolist())
 
 
 def test_unreachable_target_names_the_best_reachable_value():

@@ -48,7 +48,7 @@ def pr_curve(truth, scores, weights=None):
     ends = np.flatnonzero(np.r_[ranked[1:] != ranked[:-1], True])
     tp = np.cumsum(counts * hits)[ends]
     predicted = np.maximum(np.cumsum(counts)[ends], 1e-12)
-    positives = max(float((counts * truth).sum()), 1e-12)
+    positives = max(float((weights * truth).sum()), 1e-12)
     return Curve(ranked[ends], tp / predicted, tp / positives)
 
 
