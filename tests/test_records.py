@@ -330,3 +330,65 @@ def test_no_record_or_line_is_lost_or_reordered(tmp_path_factory, small_model_fi
         for start, end, _ in record["attributes"]["linesift__content"]:
             piece = text[start:end]
             assert piece.strip() and "\n" not in piece and "\r" not in piece
+
+
+# -- from review: damaged zstd, HTTP bodies, bytes and ids kept ----------------------------
+
+def test_cut_zstd_shard_is_an_error_not_a_quiet_stop(tmp_path, small_model_file, dumps):
+    import zstandard
+
+    data = "".join(json.dumps({"id": str(i), "text": dumps[i % len(dumps)]}) + "\n" for i in range(200)).encode()
+    shard = tmp_path / "s.jsonl.zst"
+    compressed = zstandard.ZstdCompressor().compress(data)
+    shard.write_bytes(compressed[: len(compressed) // 2])
+    result = run(small_model_file, shard, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 1 and "ends inside a frame" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_http_response_bodies_are_unchunked_and_ungzipped(tmp_path, small_model_file, model):
+    html = b"<html><body><p>" + b"A sentence of the article. " * 8 + b"</p></body></html>"
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (html[:50], html[50:])) + b"0\r\n\r\n"
+    records = []
+    for extra, body in ((b"Transfer-Encoding: chunked\r\n", chunked), (b"Content-Encoding: gzip\r\n", gzip.compress(html))):
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + extra + b"\r\n" + body
+        records.append(warc_record("response", "http://example.com/", http))
+    warc = tmp_path / "crawl.warc"
+    warc.write_bytes(b"".join(records))
+    out = read_jsonl_stdout(run(small_model_file, warc, "-q"))
+    assert [o["text"] for o in out] == [clean_texts_html(model, html)] * 2
+
+
+def test_response_record_cut_short_is_an_error(tmp_path, small_model_file):
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>" + b"words " * 400 + b"</p>"
+    warc = tmp_path / "crawl.warc"
+    warc.write_bytes(warc_record("response", "http://example.com/", http)[:-1000])
+    result = run(small_model_file, warc, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 1 and f"{warc}:1: record cut short" in result.stderr
+
+
+def test_bytes_that_are_not_utf8_and_ids_come_back_as_they_were(tmp_path, small_model_file):
+    shard = tmp_path / "s.jsonl"
+    shard.write_bytes(b'{"id": 7, "text": "Caf\xff and a long sentence of the article that goes on."}\n'
+                      b'{"id": null, "text": "Another line of the page."}\n')
+    text = read_jsonl_stdout(run(small_model_file, shard, "--emit", "labels", "-q"))
+    assert text[0]["id"] == 7 and text[0]["text"].encode("utf-8", "surrogateescape").startswith(b"Caf\xff")
+    spans = read_jsonl_stdout(run(small_model_file, shard, "--emit", "spans", "-q"))
+    assert [s["id"] for s in spans] == [7, "s.jsonl:2"]
+
+
+def test_line_separators_inside_text_are_escaped_so_every_record_is_one_line(tmp_path, small_model_file):
+    shard = write_jsonl(tmp_path / "s.jsonl", [{"id": "a", "text": "one\x85two\u2028three\u2029four"}])
+    result = run(small_model_file, shard, "--emit", "labels", "-q")
+    assert len(result.stdout.splitlines()) == 1 and json.loads(result.stdout)["text"] == "one\x85two\u2028three\u2029four"
+
+
+def test_a_full_disk_is_one_line(tmp_path, small_model_file):
+    import subprocess
+    import sys
+
+    shard = write_jsonl(tmp_path / "s.jsonl", [{"id": "a", "text": "Some text of a page. " * 2000}])
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "training", "predict", "-m", str(small_model_file), "-q", str(shard)],
+                              stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 1 and done.stderr.strip() == "linesift: output: No space left on device"

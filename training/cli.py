@@ -17,7 +17,7 @@ from training.explain import explain_line
 from training.labeling import ORDERS, LabelSession, make_server
 from training.model import DEFAULT_THRESHOLD
 from training.model_file import SHIPPED_MODEL, load_model, save_model
-from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, _escape_surrogates, atomic_writer
+from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer, json_text
 from training.parallel import available_cores
 from training.predict import RecordTally, predict_files, predict_records
 from training.progress import Progress
@@ -43,6 +43,11 @@ def _user_errors(command):
             # `linesift predict ... | head`: the reader left; that is not an error.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
+        except OSError as error:
+            # The machine's, not the input's: a full disk, a failing device. Outputs are atomic,
+            # so nothing half-written is left behind.
+            click.echo(f"linesift: {error.filename or 'output'}: {error.strerror or error}", err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -566,7 +571,7 @@ def explain(page, number, model_path, top, as_json):
     explained["source"] = found[0].path
     explained["text"] = read.lines[number - 1]
     if as_json:
-        click.echo(_escape_surrogates(json.dumps(explained, indent=2, ensure_ascii=False)))
+        click.echo(json_text(json.dumps(explained, indent=2, ensure_ascii=False)))
         return
     click.echo(f"{found[0].path}:{number}: {explained['label']}, P(content) {explained['probability']:.3f} "
                f"(score {explained['logit']:+.3f}; content from P {explained['threshold']:g})")

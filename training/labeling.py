@@ -206,7 +206,7 @@ class LabelSession:
         for number, (text, name) in enumerate(zip(lines, labels), start=1):
             if not _labelable(text):
                 parsed.append(UNLABELED)
-            elif name in LABEL_IDS:
+            elif isinstance(name, str) and name in LABEL_IDS:
                 parsed.append(LABEL_IDS[name])
             else:
                 raise ValueError(f"line {number}: label must be 'content' or 'chrome', not {name!r}")

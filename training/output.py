@@ -89,25 +89,30 @@ def render_text(lines, labels) -> str:
     return "".join(out)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters json.dumps(ensure_ascii=False) leaves raw that some readers take amiss: lone
+# surrogates, and the line separators that str.splitlines() and others split on besides \n.
+_ESCAPED_IN_JSON = re.compile("[\ud800-\udfff\x85\u2028\u2029]")
 
 
-def _escape_surrogates(text: str) -> str:
-    """``text`` with each lone surrogate written as a JSON ``\\uXXXX`` escape.
+def json_text(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with each lone surrogate and
+    each U+0085, U+2028, U+2029 written as a ``\\uXXXX`` escape.
 
     Input bytes that are not UTF-8 are kept as lone surrogates (U+DC80..U+DCFF, Python's
     ``surrogateescape``); written raw they would make the JSON invalid UTF-8. As escapes
     the JSON is valid UTF-8 and the bytes stay recoverable: ``json.loads`` gives back the
-    surrogate and ``text.encode("utf-8", "surrogateescape")`` the original byte. A lone
-    surrogate can only occur inside a JSON string, where ``\\uXXXX`` is a valid escape."""
-    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    surrogate and ``text.encode("utf-8", "surrogateescape")`` the original byte. The three
+    line separators are valid raw in JSON, but a reader that splits JSON lines with
+    ``str.splitlines()`` would cut a record there. All of them can only occur inside a
+    JSON string, where ``\\uXXXX`` is a valid escape."""
+    return _ESCAPED_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def render_jsonl(source, lines, labels, probabilities) -> str:
     """One JSON object for the page: its source and, for each line, number (from 1),
     label (null for a blank line), probability of content (null likewise) and text.
     Always valid UTF-8: bytes of the input that were not UTF-8 appear as ``\\udcXX``
-    escapes (see ``_escape_surrogates``)."""
+    escapes (see ``json_text``)."""
     records = []
     for number, (line, label, probability) in enumerate(zip(lines, labels, probabilities), start=1):
         unclassified = bool(np.isnan(probability))
@@ -117,7 +122,7 @@ def render_jsonl(source, lines, labels, probabilities) -> str:
             "p": None if unclassified else round(float(probability), 4),
             "text": line,
         })
-    return _escape_surrogates(json.dumps({"source": source, "lines": records}, ensure_ascii=False)) + "\n"
+    return json_text(json.dumps({"source": source, "lines": records}, ensure_ascii=False)) + "\n"
 
 
 def cleaned_text(result, threshold):
@@ -153,7 +158,7 @@ def render_record(record, result, emit, threshold) -> str:
             out[record.text_field] = result.text
             labels = labels_from_probabilities(result.probabilities, threshold)
             out[LABELS_FIELD] = [LABEL_NAMES.get(int(label)) for label in labels]
-    return _escape_surrogates(json.dumps(out, ensure_ascii=False)) + "\n"
+    return json_text(json.dumps(out, ensure_ascii=False)) + "\n"
 
 
 def render(fmt, source, lines, probabilities, threshold) -> str:

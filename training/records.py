@@ -20,15 +20,18 @@ lines are parsed by ``parse_record`` where the page is classified (a worker proc
 process that reads the file only splits it into lines.
 """
 
+import io
 import json
+import zlib
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
 from training.errors import InputError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-WARC_SUFFIXES = (".warc", ".wet", ".arc")
+WARC_SUFFIXES = (".warc", ".wet")
 COMPRESSION_SUFFIXES = ("", ".gz", ".zst", ".zstd")
+WARC_UNSUPPORTED_COMPRESSION = (".zst", ".zstd")
 TEXT_FIELD = "text"
 GZIP_LEVEL = 3   # ISA-L's best: 13x faster than zlib's default level, files about 8% larger
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
@@ -39,7 +42,7 @@ WARC_DROPPED = ("Content-Length",)   # describes the record's bytes, not the pag
 class Record(NamedTuple):
     source: str            # file it came from
     number: int            # JSON lines: line number; WARC: record number (from 1)
-    id: str
+    id: object             # as the record gives it (JSON lines may use numbers), else FILE:LINE / FILE#N
     text: Optional[str]    # a dump, or None when the page is HTML
     html: Optional[Union[bytes, str]]
     fields: dict           # the object written back, with the result in ``text_field``
@@ -64,6 +67,11 @@ def record_format(path):
     return None
 
 
+def _warc_compression_supported(path):
+    # FastWARC seeks in what it reads; a zstd stream cannot seek (Common Crawl's files are .gz).
+    return not str(path).lower().endswith(WARC_UNSUPPORTED_COMPRESSION)
+
+
 def compressed_stream(raw, name, mode="rb"):
     """``raw`` (a binary file object) read or written through gzip or zstd, as ``name``'s
     extension says. Closing the stream leaves ``raw`` open: its owner closes it."""
@@ -73,14 +81,58 @@ def compressed_stream(raw, name, mode="rb"):
 
         return igzip.GzipFile(fileobj=raw, mode=mode, compresslevel=GZIP_LEVEL)
     if name.endswith((".zst", ".zstd")):
-        import io
-
         import zstandard
 
         if "r" in mode:
-            return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=False))
+            return io.BufferedReader(_ZstdFrames(raw))
         return zstandard.ZstdCompressor().stream_writer(raw, closefd=False)
     return _Unclosed(raw)
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The zstd frames of ``raw``, one after another, decompressed. zstandard's own stream
+    reader stops quietly at a cut frame and its errors are not OSError: here a cut or
+    corrupt stream raises EOFError or OSError, as gzip does, so no record is lost unsaid."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, raw):
+        import zstandard
+
+        self._raw, self._zstd = raw, zstandard
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._started = False        # the current frame has had input
+        self._pending = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self._pending:
+            data = self._raw.read(self.CHUNK)
+            if not data:
+                if self._started and not self._frame.eof:
+                    raise EOFError("the zstd stream ends inside a frame (a cut file?)")
+                return 0
+            self._pending = self._decompress(data)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _decompress(self, data):
+        out = []
+        try:
+            while data:
+                self._started = True
+                out.append(self._frame.decompress(data))
+                data = self._frame.unused_data if self._frame.eof else b""
+                if self._frame.eof:   # the next frame, if any, starts in what is left
+                    self._frame = self._zstd.ZstdDecompressor().decompressobj()
+                    self._started = False
+        except self._zstd.ZstdError as error:
+            raise OSError(f"damaged zstd data: {error}") from None
+        return b"".join(out)
 
 
 def gzip_member(data: bytes) -> bytes:
@@ -134,6 +186,8 @@ def read_records(path, position=None):
     if fmt == "jsonl":
         yield from _read_jsonl(path, position)
     elif fmt == "warc":
+        if not _warc_compression_supported(path):
+            raise InputError(path, "WARC in zstd is not read: decompress it (zstd -d) or give it as .gz", exit_code=2)
         yield from _read_warc(path, position)
     else:
         raise InputError(path, "not a record file (.jsonl[.gz|.zst], .warc[.gz], .wet[.gz])", exit_code=2)
@@ -157,22 +211,19 @@ def _read_jsonl(path, position):
                     yield RawLine(str(path), number, line)
         except (OSError, EOFError) as error:   # a damaged or truncated gzip/zstd stream
             raise InputError(path, f"cannot read on: {error}", number + 1) from None
-        except Exception as error:  # noqa: BLE001 - zstandard.ZstdError has no common base with the above
-            if type(error).__name__ != "ZstdError":
-                raise
-            raise InputError(path, f"cannot read on: {error}", number + 1) from None
         if position is not None:
             position[0] = raw.tell()
 
 
 def _jsonl_record(path, number, line, text_field, html_field):
     try:
-        fields = json.loads(line)
+        # Bytes that are not UTF-8 are kept (as lone surrogates) and written back as they came.
+        fields = json.loads(line.decode("utf-8", "surrogateescape"))
     except ValueError as error:
         return Skipped(str(path), number, "not JSON", str(error))
     if not isinstance(fields, dict):
         return Skipped(str(path), number, "not a JSON object", f"a JSON {type(fields).__name__}")
-    record_id = str(fields.get("id", f"{Path(path).name}:{number}"))
+    record_id = fields["id"] if fields.get("id") is not None else f"{Path(path).name}:{number}"
     text = fields.get(text_field)
     if text is None and html_field is not None and fields.get(html_field) is not None:
         html = fields[html_field]
@@ -188,19 +239,19 @@ def _jsonl_record(path, number, line, text_field, html_field):
 
 
 def _read_warc(path, position):
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
+    from fastwarc.warc import ArchiveIterator
 
     # A .gz file is decompressed by ISA-L, not by FastWARC: FastWARC stops quietly at a cut or
-    # damaged gzip member, which would lose the rest of the file without a word.
+    # damaged gzip member, which would lose the rest of the file without a word. Every record
+    # is counted, so FILE:N in a message is the N-th record of the file.
     with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
-        records = ArchiveIterator(handle, record_types=WarcRecordType.conversion | WarcRecordType.response,
-                                  parse_http=True)
         number = 0
         try:
-            for number, record in enumerate(records, start=1):
+            for number, record in enumerate(ArchiveIterator(handle, parse_http=False), start=1):
                 if position is not None:
                     position[0] = raw.tell()
-                yield _warc_record(path, number, record)
+                if record.record_type in (record.record_type.conversion, record.record_type.response):
+                    yield _warc_record(path, number, record)
         except (OSError, EOFError) as error:
             raise InputError(path, f"not readable as WARC after {number} records: {error}", number + 1) from None
         if position is not None:
@@ -215,13 +266,59 @@ def _warc_record(path, number, record):
         elif name not in WARC_DROPPED:
             fields["metadata"][name] = value
     record_id = fields["id"] or f"{Path(path).name}#{number}"
-    body = record.reader.read()
+    block = record.reader.read()
+    if len(block) != record.content_length:   # the file ends inside this record
+        raise InputError(path, f"record cut short: {len(block)} of its {record.content_length} bytes", number)
     if record.record_type == record.record_type.conversion:
-        if len(body) != record.content_length:   # the file ends inside this record
-            raise InputError(path, f"record cut short: {len(body)} of its {record.content_length} bytes", number)
-        return Record(str(path), number, record_id, body.decode("utf-8", "surrogateescape"), None, fields,
+        return Record(str(path), number, record_id, block.decode("utf-8", "surrogateescape"), None, fields,
                       TEXT_FIELD)
-    content_type = (record.http_content_type or "").lower()
+    headers, body = _http_message(block)
+    content_type = headers.get("content-type", "").lower()
     if not content_type.startswith(HTML_CONTENT_TYPES):
         return Skipped(str(path), number, "response is not HTML", content_type or "no content type")
+    try:
+        body = _http_payload(headers, body)
+    except (ValueError, zlib.error) as error:
+        return Skipped(str(path), number, "response body not decodable", str(error))
     return Record(str(path), number, record_id, None, body, fields, TEXT_FIELD)
+
+
+def _http_message(block):
+    """(headers with lower-case names, body) of an HTTP response as a WARC record holds it."""
+    head, separator, body = block.partition(b"\r\n\r\n")
+    if not separator:
+        head, _, body = block.partition(b"\n\n")
+    headers = {}
+    for line in head.decode("latin-1").splitlines()[1:]:   # [0] is the status line
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    return headers, body
+
+
+def _http_payload(headers, body):
+    """The body as the server meant it: chunked transfer undone, gzip/deflate undone."""
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = _unchunk(body)
+    encoding = headers.get("content-encoding", "").lower().strip()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        body = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15).decompress(body)
+    elif encoding not in ("", "identity"):
+        raise ValueError(f"content encoding {encoding!r}")
+    return body
+
+
+def _unchunk(body):
+    out, at = [], 0
+    while True:
+        end = body.find(b"\r\n", at)
+        if end < 0:
+            return b"".join(out) + body[at:]   # no proper end: keep what there is
+        try:
+            size = int(body[at:end].split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            return b"".join(out) + body[at:]   # not chunked after all
+        if size == 0:
+            return b"".join(out)
+        out.append(body[end + 2:end + 2 + size])
+        at = end + 2 + size + 2
