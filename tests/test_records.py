@@ -185,6 +185,8 @@ def test_records_and_pages_options_are_kept_apart(tmp_path, small_model_file):
     page.write_text("Home\n")
     for args, message in [((shard, page), "cannot be mixed"), ((shard, "--format", "labeled"), "--format is for pages"),
                           ((page, "--emit", "spans"), "--emit is for record files"),
+                          ((page, "--strict"), "--strict is for record files"),
+                          ((page, "--html-field", "html"), "--html-field is for record files"),
                           ((shard, "-o", str(tmp_path) + "/"), "is a folder"),
                           ((shard, "-o", shard), "would overwrite an input")]:
         result = run(small_model_file, *args)

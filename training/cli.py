@@ -413,6 +413,11 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
         if emit is not None:
             raise InputError(found[0].path, "--emit is for record files (JSON lines, WARC); use --format for pages",
                              exit_code=2)
+        record_only = [name for name, given in (("--text-field", text_field != TEXT_FIELD),
+                                                ("--html-field", html_field is not None), ("--strict", strict)) if given]
+        if record_only:
+            raise InputError(found[0].path, f"{record_only[0]} is for record files (JSON lines, WARC), not single pages",
+                             exit_code=2)
         _predict_pages(inputs, found, model_path, fmt or "text", threshold, output, resume, jobs, quiet)
 
 
