@@ -13,6 +13,7 @@ and call these on its share of the pages::
 documents and classifies the block lines linesift takes out of them.
 """
 
+from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
@@ -56,8 +57,8 @@ def classify_html(model, documents, cache=None):
     results = []
     for markup, page_probabilities in zip(markups, probabilities):
         lines = [line.text for line in markup]
-        text = "\n".join(lines)
-        results.append(PageResult(text, lines, split_lines(text)[1] if lines else [], page_probabilities))
+        starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0)) if lines else []
+        results.append(PageResult("\n".join(lines), lines, starts, page_probabilities))
     return results
 
 

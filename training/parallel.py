@@ -29,9 +29,7 @@ def ordered_map(function, batches, jobs, *arguments):
     batches = iter(batches)
     head = list(islice(batches, 2))
     if jobs <= 1 or len(head) < 2:
-        for batch in head:
-            yield function(*arguments, batch)
-        for batch in batches:
+        for batch in chain(head, batches):
             yield function(*arguments, batch)
         return
     from joblib.externals.loky import get_reusable_executor

@@ -13,7 +13,7 @@ from training.api import classify_html, classify_texts
 from training.errors import InputError
 from training.output import render, render_record
 from training.parallel import ordered_map
-from training.reading import read_input_page
+from training.reading import read_bytes, read_input_page
 from training.records import Skipped, gzip_member, parse_record, read_records
 from training.workers import BATCH_PAGES, batches, process_model
 
@@ -33,11 +33,7 @@ def predict_files(found_files, model_path, fmt, threshold, jobs=1, skip=None, ba
 
 def _stdin_bytes(found):
     """stdin is read here, in the main process: a worker has none."""
-    if found.path != "-":
-        return None
-    from training.reading import read_bytes
-
-    return read_bytes("-")
+    return read_bytes("-") if found.path == "-" else None
 
 
 def _render_files(model_path, fmt, threshold, batch):
