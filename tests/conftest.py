@@ -12,7 +12,7 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (the re
 
 @pytest.fixture(scope="session")
 def labeled_pages():
-    from training.train import read_corpus
+    from linesift.train import read_corpus
 
     return read_corpus([LABELED])
 
@@ -20,14 +20,14 @@ def labeled_pages():
 @pytest.fixture(scope="session")
 def small_model(labeled_pages):
     """A model trained on the project's own labeled pages (quick: few epochs)."""
-    from training.train import train_model
+    from linesift.train import train_model
 
     return train_model(labeled_pages, {"epochs": 5, "context_folds": 2})
 
 
 @pytest.fixture(scope="session")
 def small_model_file(small_model, tmp_path_factory):
-    from training.model_file import save_model
+    from linesift.model_file import save_model
 
     path = tmp_path_factory.mktemp("model") / "small.npz"
     save_model(small_model, path, {"training": {"note": "test"}})

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from training.cli import main
-from training.reading import decode_lines
+from linesift.cli import main
+from linesift.reading import decode_lines
 
 from conftest import LABELED
 
@@ -299,7 +299,7 @@ def test_weight_makes_a_corpus_count_more(runner, tmp_path):
     base = ["train", str(LABELED), "--epochs", "2", "--no-context", "-q"]
     assert runner.invoke(main, base + ["-o", str(light)]).exit_code == 0
     assert runner.invoke(main, base + ["-o", str(heavy), "--weight", f"{LABELED}=5"]).exit_code == 0
-    from training.model_file import load_model
+    from linesift.model_file import load_model
 
     assert load_model(heavy).info_["training"]["weights"] == {str(LABELED): 5.0}
     assert not np.allclose(load_model(light).coef_dense_, load_model(heavy).coef_dense_)

@@ -10,9 +10,9 @@ pytest.importorskip("datatrove", reason="datatrove is not installed (pip install
 
 from datatrove.data import Document  # noqa: E402
 
-from training.api import classify_texts, clean_texts, content_spans, load_model  # noqa: E402
-from training.datatrove_step import LinesiftCleaner  # noqa: E402
-from training.errors import InputError  # noqa: E402
+from linesift.api import classify_texts, clean_texts, content_spans, load_model  # noqa: E402
+from linesift.datatrove_step import LinesiftCleaner  # noqa: E402
+from linesift.errors import InputError  # noqa: E402
 
 from conftest import LABELED, ROOT  # noqa: E402
 
@@ -76,5 +76,5 @@ def test_user_mistakes_are_one_line_errors():
 
 
 def test_import_training_does_not_import_datatrove():
-    code = "import sys, training; sys.exit('datatrove' in sys.modules)"
+    code = "import sys, linesift; sys.exit('datatrove' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

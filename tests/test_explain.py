@@ -6,12 +6,12 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from training.cli import main
-from training.explain import FEATURE_PHRASES, describe_feature, explain_line
-from training.features import dense_feature_names
-from training.model_file import load_model
-from training.reading import read_input_page
-from training.train import train_model
+from linesift.cli import main
+from linesift.explain import FEATURE_PHRASES, describe_feature, explain_line
+from linesift.features import dense_feature_names
+from linesift.model_file import load_model
+from linesift.reading import read_input_page
+from linesift.train import train_model
 
 from conftest import LABELED
 

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from training.features import FEATURE_SET_VERSION, dense_feature_names, extract
+from linesift.features import FEATURE_SET_VERSION, dense_feature_names, extract
 
 PROSE = "The council voted on the plan and it was approved by a wide margin."
 
@@ -129,7 +129,7 @@ def test_blank_lines_are_not_classified():
 
 
 def test_keyword_cues_are_the_same_in_every_process():
-    code = "from training.features import extract; print(sorted(extract([['See all stories']]).hash_bucket.tolist()))"
+    code = "from linesift.features import extract; print(sorted(extract([['See all stories']]).hash_bucket.tolist()))"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}
     assert len(runs) == 1
     assert runs.pop().strip() == str(sorted(extract([["See all stories"]]).hash_bucket.tolist()))

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from training.evaluation import score
-from training.model_file import SHIPPED_MODEL, load_model
-from training.output import render
-from training.reading import decode_lines
-from training.train import evaluate_pages, read_corpus
+from linesift.evaluation import score
+from linesift.model_file import SHIPPED_MODEL, load_model
+from linesift.output import render
+from linesift.reading import decode_lines
+from linesift.train import evaluate_pages, read_corpus
 
 from conftest import LABELED, SEED, SHARED, needs_shared
 

@@ -3,9 +3,9 @@ import gzip
 import pytest
 
 from conftest import SHARED, needs_shared
-from training.align import CHROME, CONTENT, align_labels
-from training.html import HtmlLine, decode_html, is_html, read_html
-from training.shingles import average_scores, shingle_scores, shingles
+from linesift.align import CHROME, CONTENT, align_labels
+from linesift.html import HtmlLine, decode_html, is_html, read_html
+from linesift.shingles import average_scores, shingle_scores, shingles
 
 
 def texts(html):

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from training import labeling
-from training.cli import main
-from training.labeling import LabelSession, make_server, page_name
-from training.reading import find_files, parse_labeled
+from linesift import labeling
+from linesift.cli import main
+from linesift.labeling import LabelSession, make_server, page_name
+from linesift.reading import find_files, parse_labeled
 
 from conftest import LABELED, ROOT
 
@@ -111,7 +111,7 @@ def test_the_shipped_model_orders_pages_by_their_unsure_lines(dumps, tmp_path):
 
 
 def labeling_model():
-    from training.model_file import load_model
+    from linesift.model_file import load_model
     return load_model()
 
 
@@ -272,7 +272,7 @@ def test_a_port_in_use_is_a_one_line_error(dumps, tmp_path):
 
 
 def test_the_command_serves_until_ctrl_c_and_exits_quietly(dumps, tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "training", "label", str(dumps), "-o", str(tmp_path / "out"),
+    process = subprocess.Popen([sys.executable, "-m", "linesift", "label", str(dumps), "-o", str(tmp_path / "out"),
                                 "--no-browser"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stderr.readline()

@@ -13,7 +13,7 @@ import pytest
 
 from browser import browser  # noqa: F401  (the fixture)
 from conftest import LABELED, ROOT
-from training.reading import parse_labeled
+from linesift.reading import parse_labeled
 
 SOURCES = sorted(LABELED.glob("*/*.tsv"))[:2]
 NAMES = {1: "content", 0: "chrome"}
@@ -29,7 +29,7 @@ def labeling(tmp_path):
         target.write_text("".join((row.split("\t", 1)[1] if row else "") + "\n"
                                   for row in source.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "training", "label", str(dumps), "-o", str(out), "--no-browser"],
+    process = subprocess.Popen([sys.executable, "-m", "linesift", "label", str(dumps), "-o", str(out), "--no-browser"],
                                cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stderr.readline()
@@ -167,7 +167,7 @@ def test_page_text_is_shown_as_text_not_markup(browser, tmp_path):
     evil = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>'
     (dumps / "page.txt").write_text(f"Home\n{evil}\nA sentence of the article, long enough to be read.\n",
                                     encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "training", "label", str(dumps.parent), "-o",
+    process = subprocess.Popen([sys.executable, "-m", "linesift", "label", str(dumps.parent), "-o",
                                 str(tmp_path / "out"), "--no-browser"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         url = process.stderr.readline().split(" at ", 1)[1].split()[0]

@@ -1,6 +1,6 @@
 import pytest
 
-from training.lines import parse_line
+from linesift.lines import parse_line
 
 
 @pytest.mark.parametrize("raw, text, link_chars, links", [

@@ -5,9 +5,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from training.errors import InputError
-from training.model import LineClassifier
-from training.model_file import load_model, read_model_file, save_model
+from linesift.errors import InputError
+from linesift.model import LineClassifier
+from linesift.model_file import load_model, read_model_file, save_model
 
 ARTICLE = ["Home | News | Sport", "Share", "",
            "The council approved the new bridge on Tuesday after a long debate.",
@@ -117,8 +117,8 @@ def test_save_is_atomic_and_leaves_no_temporary_files(small_model, tmp_path):
 
 
 def test_fast_scoring_equals_the_scaled_two_pass_definition(small_model):
-    from training.features import extract
-    from training.model import LineClassifier
+    from linesift.features import extract
+    from linesift.model import LineClassifier
 
     features = extract([ARTICLE])
     first = LineClassifier._first_pass_logits(small_model, features)

@@ -24,11 +24,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
-from training.cli import main
-from training.html import is_html
-from training.model_file import save_model
-from training.reading import decode_lines
-from training.train import read_corpus, train_model
+from linesift.cli import main
+from linesift.html import is_html
+from linesift.model_file import save_model
+from linesift.reading import decode_lines
+from linesift.train import read_corpus, train_model
 
 from conftest import LABELED, ROOT
 
@@ -356,7 +356,7 @@ def big_inputs(tmp_path_factory):
 
 
 def start_predict(model_file, *args):
-    command = [sys.executable, "-m", "training", "predict", "-m", str(model_file), "-q", *map(str, args)]
+    command = [sys.executable, "-m", "linesift", "predict", "-m", str(model_file), "-q", *map(str, args)]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from training.errors import InputError
-from training.reading import CHROME, CONTENT, UNLABELED, decode_lines, find_files, format_labeled, parse_labeled
+from linesift.errors import InputError
+from linesift.reading import CHROME, CONTENT, UNLABELED, decode_lines, find_files, format_labeled, parse_labeled
 
 
 def test_line_endings_are_universal_and_a_final_break_adds_no_line():

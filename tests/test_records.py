@@ -9,12 +9,12 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
-from training.api import classify_html, classify_texts, clean_texts, content_spans
-from training.cli import main
-from training.model_file import load_model
-from training.parallel import IN_FLIGHT_PER_JOB, ordered_map
-from training.progress import Progress
-from training.reading import format_labeled
+from linesift.api import classify_html, classify_texts, clean_texts, content_spans
+from linesift.cli import main
+from linesift.model_file import load_model
+from linesift.parallel import IN_FLIGHT_PER_JOB, ordered_map
+from linesift.progress import Progress
+from linesift.reading import format_labeled
 
 from conftest import LABELED
 
@@ -22,7 +22,7 @@ from conftest import LABELED
 @pytest.fixture(scope="module")
 def dumps():
     """The project's own labeled pages with their labels cut off: real-looking dumps."""
-    from training.train import read_corpus
+    from linesift.train import read_corpus
 
     return ["\n".join(page.lines) for page in read_corpus([LABELED])]
 
@@ -144,7 +144,7 @@ def read_jsonl_stdout(result):
 
 
 def clean_texts_html(model, html):
-    from training.api import cleaned_text
+    from linesift.api import cleaned_text
 
     return cleaned_text(classify_html(model, [html])[0], model.threshold_)
 
@@ -391,6 +391,6 @@ def test_a_full_disk_is_one_line(tmp_path, small_model_file):
 
     shard = write_jsonl(tmp_path / "s.jsonl", [{"id": "a", "text": "Some text of a page. " * 2000}])
     with open("/dev/full", "wb") as full:
-        done = subprocess.run([sys.executable, "-m", "training", "predict", "-m", str(small_model_file), "-q", str(shard)],
+        done = subprocess.run([sys.executable, "-m", "linesift", "predict", "-m", str(small_model_file), "-q", str(shard)],
                               stdout=full, stderr=subprocess.PIPE, text=True)
     assert done.returncode == 1 and done.stderr.strip() == "linesift: output: No space left on device"

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from training.cli import main
-from training.model import labels_from_probabilities
-from training.report import page_errors
-from training.train import evaluate_pages, read_corpus
+from linesift.cli import main
+from linesift.model import labels_from_probabilities
+from linesift.report import page_errors
+from linesift.train import evaluate_pages, read_corpus
 
 from conftest import LABELED
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from training.api import classify_html, classify_texts, clean_texts, cleaned_text, content_spans, load_model
-from training.errors import InputError
+from linesift.api import classify_html, classify_texts, clean_texts, cleaned_text, content_spans, load_model
+from linesift.errors import InputError
 
 from conftest import LABELED, ROOT
 
@@ -63,7 +63,7 @@ def pages_df(spark):
 
 
 def test_cleaned_text_and_spans_equal_the_library_and_rows_pass_through(pages_df):
-    from training.spark import with_linesift
+    from linesift.spark import with_linesift
 
     df, texts = pages_df
     rows = with_linesift(df, "linesift-shipped-copy.npz", emit=("text", "spans")).collect()
@@ -83,7 +83,7 @@ def test_cleaned_text_and_spans_equal_the_library_and_rows_pass_through(pages_df
 
 
 def test_html_column_threshold_and_page_text(spark):
-    from training.spark import linesift_udf, output_schema
+    from linesift.spark import linesift_udf, output_schema
 
     df = spark.createDataFrame([("a", HTML), ("b", None)], "url string, html string")
     emit = ("text", "spans", "page_text")
@@ -99,7 +99,7 @@ def test_html_column_threshold_and_page_text(spark):
 
 
 def test_user_mistakes_are_one_line_errors(spark):
-    from training.spark import linesift_udf, output_schema, with_linesift
+    from linesift.spark import linesift_udf, output_schema, with_linesift
 
     df = spark.createDataFrame([(1, "x")], "id long, body string")
     with pytest.raises(ValueError, match="no column 'text'"):
@@ -113,5 +113,5 @@ def test_user_mistakes_are_one_line_errors(spark):
 
 
 def test_import_training_does_not_import_pyspark():
-    code = "import sys, training, training.spark; sys.exit('pyspark' in sys.modules)"
+    code = "import sys, linesift, linesift.spark; sys.exit('pyspark' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from training.cli import main
-from training.model_file import load_model
-from training.threshold import choose_threshold, labeled_scores, point_at, pr_curve
-from training.train import page_probabilities
+from linesift.cli import main
+from linesift.model_file import load_model
+from linesift.threshold import choose_threshold, labeled_scores, point_at, pr_curve
+from linesift.train import page_probabilities
 
 from conftest import LABELED
 

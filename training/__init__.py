@@ -10,7 +10,7 @@ The pipeline, one module a stage, read top to bottom:
 
 Library use::
 
-    from training import load_model, classify_lines
+    from linesift import load_model, classify_lines
     model = load_model()                      # the shipped default model
     labels, probabilities = classify_lines(model, ["Home", "", "A sentence of the article."])
     clean_texts(model, [dump, ...])           # batched: the cleaned text of each page
@@ -19,7 +19,7 @@ Library use::
 See training/api.py: load the model once per process, then call these on many pages.
 """
 
-from training.api import (PageResult, classify_html, classify_lines, classify_pages, classify_texts, clean_texts,
+from linesift.api import (PageResult, classify_html, classify_lines, classify_pages, classify_texts, clean_texts,
                           cleaned_text, content_spans, load_model)
 
 __all__ = ["PageResult", "classify_html", "classify_lines", "classify_pages", "classify_texts", "clean_texts",

@@ -1,3 +1,3 @@
-from training.cli import main
+from linesift.cli import main
 
 main(prog_name="linesift")

@@ -18,10 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from training.model import labels_from_probabilities
-from training.model_file import load_model
-from training.output import cleaned_text, content_spans
-from training.reading import split_lines
+from linesift.model import labels_from_probabilities
+from linesift.model_file import load_model
+from linesift.output import cleaned_text, content_spans
+from linesift.reading import split_lines
 
 __all__ = ["load_model", "PageResult", "classify_texts", "classify_html", "cleaned_text", "content_spans",
            "clean_texts", "classify_lines", "classify_pages"]
@@ -50,7 +50,7 @@ def classify_texts(model, texts, cache=None):
 def classify_html(model, documents, cache=None):
     """A PageResult per HTML document (bytes, or str), in order. The result's ``text`` is
     the document's block lines joined by newlines: spans point into that text."""
-    from training.html import read_html
+    from linesift.html import read_html
 
     markups = [read_html(d if isinstance(d, bytes) else d.encode("utf-8", "replace")) for d in documents]
     probabilities = model.predict_proba(markups, cache)

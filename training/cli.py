@@ -12,21 +12,21 @@ from pathlib import Path
 
 import click
 
-from training.errors import InputError
-from training.explain import explain_line
-from training.labeling import ORDERS, LabelSession, make_server
-from training.model import DEFAULT_THRESHOLD
-from training.model_file import SHIPPED_MODEL, load_model, save_model
-from training.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer, json_text
-from training.parallel import available_cores
-from training.predict import RecordTally, predict_files, predict_records
-from training.progress import Progress
-from training.reading import find_files, read_input_page, read_path_list
-from training.records import TEXT_FIELD, compressed_stream, gzip_member, record_format
-from training.report import render_report
-from training.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
+from linesift.errors import InputError
+from linesift.explain import explain_line
+from linesift.labeling import ORDERS, LabelSession, make_server
+from linesift.model import DEFAULT_THRESHOLD
+from linesift.model_file import SHIPPED_MODEL, load_model, save_model
+from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer, json_text
+from linesift.parallel import available_cores
+from linesift.predict import RecordTally, predict_files, predict_records
+from linesift.progress import Progress
+from linesift.reading import find_files, read_input_page, read_path_list
+from linesift.records import TEXT_FIELD, compressed_stream, gzip_member, record_format
+from linesift.report import render_report
+from linesift.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
                             threshold_by_target, train_model)
-from training.workers import process_model
+from linesift.workers import process_model
 
 
 def _user_errors(command):

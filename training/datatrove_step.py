@@ -5,7 +5,7 @@
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter
-    from training.datatrove_step import LinesiftCleaner
+    from linesift.datatrove_step import LinesiftCleaner
 
     LocalPipelineExecutor([JsonlReader("dumps/"), LinesiftCleaner("/shared/linesift.npz"), JsonlWriter("cleaned/")],
                           tasks=4).run()
@@ -14,7 +14,7 @@ The step is a ``PipelineStep`` rather than a ``BaseFormatter``: a formatter is h
 text at a time, and linesift classifies pages in batches (numpy over the whole batch, menus
 shared between a site's pages), so the step gathers its documents into batches itself.
 Everything but ``text`` (id, media, metadata) is kept. datatrove is needed only to import
-this module: ``import training`` never loads it.
+this module: ``import linesift`` never loads it.
 """
 
 from pathlib import Path
@@ -22,9 +22,9 @@ from pathlib import Path
 from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.typeshelper import StatHints
 
-from training.api import classify_html, classify_texts, cleaned_text, content_spans
-from training.errors import InputError
-from training.workers import BATCH_PAGES, batches, process_model
+from linesift.api import classify_html, classify_texts, cleaned_text, content_spans
+from linesift.errors import InputError
+from linesift.workers import BATCH_PAGES, batches, process_model
 
 
 class LinesiftCleaner(PipelineStep):

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 
-from training.lines import parse_line
-from training.reading import CHROME, CONTENT, UNLABELED
-from training.shingles import average_scores, shingle_scores
+from linesift.lines import parse_line
+from linesift.reading import CHROME, CONTENT, UNLABELED
+from linesift.shingles import average_scores, shingle_scores
 
 _WORD = re.compile(r"\w+")
 C4_MIN_WORDS = 5

@@ -18,8 +18,8 @@ The constants (intercepts, and the centring of the own-logit column) are one
 
 import numpy as np
 
-from training.features import extract
-from training.model import LOGIT_CLIP, _sigmoid, context_feature_names
+from linesift.features import extract
+from linesift.model import LOGIT_CLIP, _sigmoid, context_feature_names
 
 # A phrase per dense feature family, for a reader: (kind, text). Kinds: "count" shows
 # exp(value) - 1 of a log(1 + n) feature, "flag" a yes/no ("text" when 1, "not text" when 0

@@ -10,7 +10,7 @@ Every non-blank line gets
   weights for.
 
 A line is a string (a line of a dump) or an ``HtmlLine`` (a block of an HTML page, from
-``training.html``). For HTML lines the markup is known rather than guessed: link density
+``linesift.html``). For HTML lines the markup is known rather than guessed: link density
 is exact, list/heading/quote/table come from the tags, and the tags and class/id words
 on the line's path (``nav``, ``sidebar``, ``share``, ``comment``...) are hashed as cues
 too. A dump line simply has none of those cues, so one model serves both.
@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from training.lines import ParsedLine, parse_line
+from linesift.lines import ParsedLine, parse_line
 
 FEATURE_SET_VERSION = 4
 
@@ -64,7 +64,7 @@ _DIGITS = b"0123456789"
 
 
 def _word_list(name):
-    text = resources.files("training").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("linesift").joinpath("data", name).read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 

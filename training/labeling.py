@@ -26,13 +26,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
-from training.api import classify_pages
-from training.errors import InputError
-from training.model import labels_from_probabilities
-from training.output import atomic_writer
-from training.reading import (HTML_SUFFIXES, LABEL_IDS, LABEL_NAMES, LABELED_SUFFIX, UNLABELED, format_labeled,
+from linesift.api import classify_pages
+from linesift.errors import InputError
+from linesift.model import labels_from_probabilities
+from linesift.output import atomic_writer
+from linesift.reading import (HTML_SUFFIXES, LABEL_IDS, LABEL_NAMES, LABELED_SUFFIX, UNLABELED, format_labeled,
                               parse_labeled, read_bytes, read_input_page)
-from training.workers import batches
+from linesift.workers import batches
 
 ORDERS = ("uncertain", "given")
 # A line whose P(content) is this close to the threshold is marked as one to check; a
@@ -220,7 +220,7 @@ class LabelSession:
 
 
 def _static_file(name):
-    return (resources.files("training") / "data" / name).read_bytes()
+    return (resources.files("linesift") / "data" / name).read_bytes()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from training.errors import InputError
-from training.features import FEATURE_SET_VERSION, dense_feature_names
-from training.model import LineClassifier, context_feature_names
-from training.output import atomic_writer
+from linesift.errors import InputError
+from linesift.features import FEATURE_SET_VERSION, dense_feature_names
+from linesift.model import LineClassifier, context_feature_names
+from linesift.output import atomic_writer
 
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
@@ -30,7 +30,7 @@ def save_model(model: LineClassifier, path, info=None):
     goes into the metadata as it is."""
     import sklearn
 
-    import training
+    import linesift
 
     meta = {
         "format": MODEL_FORMAT,
@@ -42,7 +42,7 @@ def save_model(model: LineClassifier, path, info=None):
         "threshold": model.threshold_,
         "dense_feature_names": dense_feature_names(),
         "context_feature_names": context_feature_names() if len(model.context_coef_) else [],
-        "versions": {"linesift": training.__version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__},
+        "versions": {"linesift": linesift.__version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__},
         **(info or {}),
     }
     arrays = {

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training.errors import InputError
-from training.model import labels_from_probabilities
-from training.reading import LABEL_NAMES, format_labeled
+from linesift.errors import InputError
+from linesift.model import labels_from_probabilities
+from linesift.reading import LABEL_NAMES, format_labeled
 
 FORMATS = ("text", "labeled", "jsonl")
 SUFFIXES = {"text": ".txt", "labeled": ".tsv", "jsonl": ".jsonl"}

@@ -9,13 +9,13 @@ one cache of line statistics (menus repeat from page to page).
 from collections import Counter
 from typing import NamedTuple
 
-from training.api import classify_html, classify_texts
-from training.errors import InputError
-from training.output import render, render_record
-from training.parallel import ordered_map
-from training.reading import read_bytes, read_input_page
-from training.records import Skipped, gzip_member, parse_record, read_records
-from training.workers import BATCH_PAGES, batches, process_model
+from linesift.api import classify_html, classify_texts
+from linesift.errors import InputError
+from linesift.output import render, render_record
+from linesift.parallel import ordered_map
+from linesift.reading import read_bytes, read_input_page
+from linesift.records import Skipped, gzip_member, parse_record, read_records
+from linesift.workers import BATCH_PAGES, batches, process_model
 
 class RenderedPage(NamedTuple):
     found: object    # the reading.FoundFile it came from

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from training.errors import InputError
+from linesift.errors import InputError
 
 CONTENT, CHROME, UNLABELED = 1, 0, -1
 LABEL_NAMES = {CONTENT: "content", CHROME: "chrome"}
@@ -177,7 +177,7 @@ def find_files(paths, suffix=None):
 
 def read_html_page(source, data, site):
     """A page of HTML: its block lines as the page's lines, the HtmlLines as its markup."""
-    from training.html import read_html
+    from linesift.html import read_html
 
     markup = read_html(data)
     return Page(str(source), site, [line.text for line in markup], markup=markup)
@@ -185,9 +185,9 @@ def read_html_page(source, data, site):
 
 def read_gold_page(path, site):
     """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
-    labeled by aligning its lines to the gold text (``training.align``). The site is the
+    labeled by aligning its lines to the gold text (``linesift.align``). The site is the
     one meta.json names, since such corpora keep one folder per page, not per site."""
-    from training.align import align_labels
+    from linesift.align import align_labels
 
     folder = Path(path).parent
     gold_path = folder / GOLD_FILE
@@ -226,7 +226,7 @@ def read_input_page(path, site, data=None) -> Page:
     """A page to predict: a labeled page (``.tsv``, labels kept), an HTML page (by its
     name, or by its content: stdin and unnamed files are sniffed), or a dump as it is.
     ``data``, when given, is the file's bytes, already read."""
-    from training.html import is_html
+    from linesift.html import is_html
 
     data = read_bytes(path) if data is None else data
     name = str(path).lower()

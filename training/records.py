@@ -26,7 +26,7 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
-from training.errors import InputError
+from linesift.errors import InputError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet")

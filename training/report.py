@@ -15,10 +15,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from training.evaluation import score
-from training.model import labels_from_probabilities
-from training.reading import CHROME, CONTENT, LABEL_NAMES, UNLABELED
-from training.threshold import labeled_scores, point_at, pr_curve
+from linesift.evaluation import score
+from linesift.model import labels_from_probabilities
+from linesift.reading import CHROME, CONTENT, LABEL_NAMES, UNLABELED
+from linesift.threshold import labeled_scores, point_at, pr_curve
 
 SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 520, 380, 48
 CURVE_POINTS = 600          # the curve is drawn through at most this many points: a corpus has

@@ -2,7 +2,7 @@
 
 ::
 
-    from training.spark import with_linesift
+    from linesift.spark import with_linesift
     spark.sparkContext.addFile("/path/to/linesift.npz")         # ships the model to every executor
     cleaned = with_linesift(df, "linesift.npz", text_column="text", emit=("text", "spans"))
 
@@ -13,9 +13,9 @@ or, with the two pieces ``with_linesift`` is made of::
 
 Every input column passes through unchanged; the new columns are (``emit`` picks them):
 
-- ``linesift_text`` (string): the content lines, as ``training.api.cleaned_text`` gives them;
+- ``linesift_text`` (string): the content lines, as ``linesift.api.cleaned_text`` gives them;
 - ``linesift_spans`` (array<array<double>>): ``[start, end, P(content)]`` per classified line,
-  as ``training.api.content_spans`` gives them; start and end are character offsets into the
+  as ``linesift.api.content_spans`` gives them; start and end are character offsets into the
   page's text, held as doubles (whole numbers, exact) so the column is a plain nested array
   every Spark version since 3.4 converts through Arrow;
 - ``linesift_page_text`` (string): the text the spans point into: the input text itself for
@@ -25,15 +25,15 @@ A null (or non-text) input gives null in every new column. The model is a path o
 executor: an existing path is used as it is (the shipped model when None, for an editable
 install); otherwise it is looked up by its file name among the files shipped with
 ``SparkContext.addFile`` (``SparkFiles.get``). pyspark is imported only inside the functions
-that need it: ``import training`` never loads it.
+that need it: ``import linesift`` never loads it.
 """
 
 import functools
 from pathlib import Path
 
-from training.api import classify_html, classify_texts, cleaned_text, content_spans
-from training.errors import InputError
-from training.workers import BATCH_PAGES, batches, process_model
+from linesift.api import classify_html, classify_texts, cleaned_text, content_spans
+from linesift.errors import InputError
+from linesift.workers import BATCH_PAGES, batches, process_model
 
 # emit name -> output column; the column types are in _column_types (they need pyspark).
 COLUMNS = {"text": "linesift_text", "spans": "linesift_spans", "page_text": "linesift_page_text"}

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from training.evaluation import word_count
-from training.reading import CONTENT, UNLABELED
+from linesift.evaluation import word_count
+from linesift.reading import CONTENT, UNLABELED
 
 
 class Curve(NamedTuple):

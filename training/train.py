@@ -2,11 +2,11 @@
 
 import hashlib
 
-from training.errors import InputError
-from training.evaluation import BASELINES, cross_validate, score
-from training.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
-from training.reading import read_labeled_corpus
-from training.threshold import choose_threshold, labeled_scores, pr_curve
+from linesift.errors import InputError
+from linesift.evaluation import BASELINES, cross_validate, score
+from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
+from linesift.reading import read_labeled_corpus
+from linesift.threshold import choose_threshold, labeled_scores, pr_curve
 
 
 def read_corpus(paths, exclude=(), weights=None):
@@ -82,7 +82,7 @@ def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshol
     """Score ``model`` on ``pages``, or (``folds``) cross-validate a new model split by site.
     Returns {"linesift": metrics, "baselines": {name: metrics}, "setup": ...}; with
     ``keep_probabilities``, (that report, P(content) per line of each page) for
-    ``training.report``."""
+    ``linesift.report``."""
     probabilities, cut, setup = page_probabilities(pages, model, folds, hyperparameters, threshold, seed, progress)
     report = score_report(pages, probabilities, cut, setup, baselines)
     return (report, probabilities) if keep_probabilities else report

@@ -10,8 +10,8 @@ import functools
 import os
 from itertools import islice
 
-from training.api import load_model
-from training.model_file import SHIPPED_MODEL
+from linesift.api import load_model
+from linesift.model_file import SHIPPED_MODEL
 
 # Pages classified together: numpy works on a whole batch at once, and at 16 pages the
 # batch's arrays stay in a core's cache (at 64, two workers ran 1.5x one, not 2x).

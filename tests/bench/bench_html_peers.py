@@ -26,8 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-from training.html import decode_html, read_html
-from training.shingles import average_scores, shingle_scores
+from linesift.html import decode_html, read_html
+from linesift.shingles import average_scores, shingle_scores
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
@@ -88,7 +88,7 @@ def linesift_shipped(html: bytes) -> str:
     was trained on these corpora, so this row's scores are in-sample: read it for speed,
     and tests/bench/measure_corpus.py's site-grouped cross-validation for accuracy."""
     if not _shipped:
-        from training.model_file import load_model
+        from linesift.model_file import load_model
         _shipped.append(load_model())
     model = _shipped[0]
     markup = read_html(html)

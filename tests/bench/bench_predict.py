@@ -12,10 +12,10 @@ Prints one table row per folder.
 import argparse
 import time
 
-from training.model_file import load_model
-from training.output import render
-from training.predict import BATCH_PAGES
-from training.reading import HTML_CORPUS_PAGES, find_files, read_input_page
+from linesift.model_file import load_model
+from linesift.output import render
+from linesift.predict import BATCH_PAGES
+from linesift.reading import HTML_CORPUS_PAGES, find_files, read_input_page
 
 
 def main():

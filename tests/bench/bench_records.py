@@ -75,7 +75,7 @@ def _tree_rss(pid):
 
 def run_predict(shard, jobs, output):
     """(seconds, peak tree RSS in bytes) of one `linesift predict` run."""
-    command = [sys.executable, "-m", "training", "predict", str(shard), "-j", str(jobs), "-q", "-o", str(output)]
+    command = [sys.executable, "-m", "linesift", "predict", str(shard), "-j", str(jobs), "-q", "-o", str(output)]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT)
     peak = 0

@@ -15,10 +15,10 @@ import json
 import sys
 import time
 
-from training.evaluation import BASELINES, cross_validate, score
-from training.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
-from training.reading import read_path_list
-from training.train import read_corpus
+from linesift.evaluation import BASELINES, cross_validate, score
+from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
+from linesift.reading import read_path_list
+from linesift.train import read_corpus
 
 
 def main():
