@@ -16,7 +16,8 @@ Two linear passes:
 
 import numpy as np
 
-from linesift.features import HASH_BITS, dense_feature_names, extract, page_bounds, shift, window_mean
+from linesift.features import HASH_BITS, dense_feature_names, extract
+from linesift.features.page import page_bounds, shift, window_mean
 from linesift.reading import UNLABELED
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)

@@ -1,0 +1,128 @@
+"""Where a line stands in its page: its neighbours, windows around it, the page's running
+text, and the page as a whole. Everything here is numpy over a whole batch of pages,
+stacked row after row; ``page_bounds`` gives each row its page's first and last row.
+"""
+
+import numpy as np
+
+NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+WINDOWS = (3, 10, 25)     # lines each side averaged in the window features
+NEIGHBOUR_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_density",
+                      "is_list", "is_heading", "chrome_word_density", "blank_before"]
+WINDOW_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_density"]
+# Where a line stands relative to the page's running text (prose = log(1 + words) x
+# stopword density): an article is one stretch of prose with chrome around it, and a
+# line with prose on both sides of it is most likely inside that stretch.
+PROSE_LINE_WORDS = 12     # a line this long that ends a sentence is "a line of prose"
+PROSE_DISTANCE_CAP = 30   # distances in lines are capped here; the cap also means "none"
+REGION_FEATURES = [
+    ("lines_to_next_prose", "log(1 + lines until the next line of prose), capped: a headline is just above the text"),
+    ("lines_since_prose", "log(1 + lines since the previous line of prose), capped: a footer is long after it"),
+    ("prose_before", "share of the page's prose that comes before this line"),
+    ("prose_after", "share of the page's prose that comes after this line"),
+    ("prose_around", "2 x min(prose_before, prose_after): high inside the main text"),
+    ("from_peak", "(line - the page's most prose-like line) / lines: signed distance"),
+    ("from_peak_abs", "|from_peak|"),
+]
+PAGE_FEATURES = [
+    ("page_log_lines", "log(1 + classified lines of the page)"),
+    ("page_linked_lines", "share of the page's lines holding a link: tells a markdown dump from a plain one"),
+    ("page_link_density", "mean link density of the page's lines"),
+]
+
+
+
+def neighbour_columns(own, start, end):
+    """NEIGHBOUR_FEATURES of the rows at NEIGHBOUR_OFFSETS, then WINDOW_FEATURES averaged over WINDOWS."""
+    n = len(start)
+    columns = []
+    for offset in NEIGHBOUR_OFFSETS:
+        source = np.arange(n) + offset
+        inside = (source >= start) & (source < end)
+        for name in NEIGHBOUR_FEATURES:
+            columns.append(shift(own[name], offset, start, end, source=source, inside=inside))
+    for width in WINDOWS:
+        for name in WINDOW_FEATURES:
+            columns.append(window_mean(own[name], width, start, end))
+    return columns
+
+
+def page_columns(sizes, links, link_density, page_of_row):
+    """PAGE_FEATURES, in order, one value per row (the same for every row of a page)."""
+    lines_per_page = np.maximum(sizes, 1)
+    page_values = [
+        np.log1p(sizes),
+        np.bincount(page_of_row, weights=(links > 0), minlength=len(sizes)) / lines_per_page,
+        np.bincount(page_of_row, weights=link_density, minlength=len(sizes)) / lines_per_page,
+    ]
+    return [values[page_of_row] for values in page_values]
+
+
+def prose_distances(is_prose, start, end):
+    """Lines from each row to the next and since the previous prose row of its page (capped)."""
+    n = len(is_prose)
+    index = np.arange(n)
+    big = n + PROSE_DISTANCE_CAP + 1
+    at_or_after = np.minimum.accumulate(np.where(is_prose, index, big)[::-1])[::-1]
+    next_prose = np.concatenate([at_or_after[1:], [big]])
+    to_next = np.where(next_prose < end, next_prose - index, PROSE_DISTANCE_CAP)
+    at_or_before = np.maximum.accumulate(np.where(is_prose, index, -big))
+    previous_prose = np.concatenate([[-big], at_or_before[:-1]])
+    since = np.where(previous_prose >= start, index - previous_prose, PROSE_DISTANCE_CAP)
+    return np.minimum(to_next, PROSE_DISTANCE_CAP), np.minimum(since, PROSE_DISTANCE_CAP)
+
+
+def title_heading(level, page_of_row, pages):
+    """1 on the first row of each page whose heading level is the page's highest (lowest number)."""
+    ranked = np.where(level > 0, level, 99)
+    top = np.full(pages, 99.0)
+    np.minimum.at(top, page_of_row, ranked)
+    candidates = np.flatnonzero((ranked == top[page_of_row]) & (ranked < 99))
+    out = np.zeros(len(level))
+    if len(candidates):
+        _, first = np.unique(page_of_row[candidates], return_index=True)
+        out[candidates[first]] = 1.0
+    return out
+
+
+def region_features(prose, to_next, since, page_of_row, start, end):
+    """REGION_FEATURES, in order, from each row's prose score and its distances to prose lines."""
+    n = len(prose)
+    cumulative = np.concatenate([[0.0], np.cumsum(prose)])
+    total = np.maximum(cumulative[end] - cumulative[start], 1e-9)
+    before = (cumulative[:-1] - cumulative[start]) / total
+    after = (cumulative[end] - cumulative[1:]) / total
+    pages = int(page_of_row[-1]) + 1 if n else 0
+    # The row of each page's largest prose score: sort by (page, prose), take each page's last.
+    order = np.lexsort((prose, page_of_row))
+    last_of_page = np.searchsorted(page_of_row[order], np.arange(pages), side="right") - 1
+    peak = order[last_of_page][page_of_row]
+    from_peak = (np.arange(n) - peak) / np.maximum(end - start, 1)
+    return [np.log1p(to_next), np.log1p(since), before, after, 2 * np.minimum(before, after), from_peak, np.abs(from_peak)]
+
+
+def page_bounds(page_offsets):
+    """For each row: its page, and the first row and one past the last row of that page."""
+    sizes = np.diff(page_offsets)
+    page_of_row = np.repeat(np.arange(len(sizes)), sizes)
+    return page_of_row, page_offsets[:-1][page_of_row], page_offsets[1:][page_of_row]
+
+
+def shift(values, offset, start, end, fill=0.0, source=None, inside=None):
+    """``values`` of the row ``offset`` away in the same page (``fill`` past either end)."""
+    if source is None:
+        source = np.arange(len(values)) + offset
+        inside = (source >= start) & (source < end)
+    out = np.full(len(values), fill, dtype=np.float64)
+    out[inside] = values[source[inside]]
+    return out
+
+
+def window_mean(values, width, start, end):
+    """Mean of ``values`` over the lines of the same page within ``width`` of each line."""
+    padded = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(len(values))
+    low = np.maximum(index - width, start)
+    high = np.minimum(index + width + 1, end)
+    return (padded[high] - padded[low]) / (high - low)
+

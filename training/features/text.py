@@ -1,0 +1,206 @@
+"""A line's own text: what it says and how it is shaped, independent of the page around it
+(``line_stats``, computed once per distinct line), and the OWN_FEATURES built from that
+and from where the line stands (``own_features``, numpy over a batch).
+
+A line is a string (a line of a dump, markup read by ``linesift.lines``) or an
+``HtmlLine`` (whose markup is known from its tags).
+"""
+
+import re
+from importlib import resources
+
+import numpy as np
+
+from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT, crc, word_ids
+from linesift.features.page import page_bounds, title_heading
+from linesift.lines import ParsedLine, parse_line
+
+KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
+                          # long line is told by its shape, so the cost stays bounded
+WHOLE_LINE_WORDS = 4      # lines this short are also hashed whole ("see all")
+TAIL_WORDS = 3            # a long line's last words are hashed too: "(AP Photo/...)", "1 comment"
+DUPLICATE_KEY_WORDS = 8   # lines whose first words agree count as the same text (captions
+                          # repeated with other dashes, a headline cut short with "…")
+
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+_CAPITALISED = re.compile(r"\b[^\W\d_a-zß-ÿ]")  # a word's first letter, when it is not lower case
+# A photo credit or caption label: "(AP Photo/Jane Doe)", "Photo: ...", "Getty Images".
+_PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|foto)s?\s*(?:/|:|by\b|credit)|getty images|\bcredit:", re.I)
+_PHOTO_WORDS = ("phot", "imag", "pictur", "foto", "getty", "credit")
+_SENTENCE_END = tuple('.!?"\'”’»…')
+_SEPARATORS = re.compile(r"\s[|·•»›/-]\s")
+_SEPARATOR_CHARS = re.compile(r"[|·•»›/-]")
+_ASCII_PUNCT = bytes(range(33, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 127))
+_DIGITS = b"0123456789"
+
+
+def _word_list(name):
+    text = resources.files("linesift").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+STOPWORDS = _word_list("stopwords.txt")
+CHROME_WORDS = _word_list("chrome_words.txt")
+
+# (name, what it measures). The order is the column order of the dense matrix.
+OWN_FEATURES = [
+    ("log_chars", "log(1 + characters of visible text)"),
+    ("log_words", "log(1 + words)"),
+    ("no_words", "the line has no word characters at all (a rule, a '|' or '»')"),
+    ("mean_word_length", "characters per word, capped at 20"),
+    ("link_density", "characters of link text / characters of visible text"),
+    ("log_links", "log(1 + links: markdown links, bare URLs, lynx [n] references)"),
+    ("has_image", "the line holds a markdown image"),
+    ("log_indent", "log(1 + leading spaces): nesting of list-shaped menus"),
+    ("is_list", "starts with a list marker (*, -, +, •, 1.)"),
+    ("is_heading", "a markdown heading (#)"),
+    ("is_title_heading", "the first heading of the page's highest level (the page's # or <h1>): most often its title"),
+    ("is_quote", "a markdown quote (>)"),
+    ("is_table", "a markdown table row (|...|)"),
+    ("stopword_density", "function words / words: high in running text (jusText)"),
+    ("log_chrome_words", "log(1 + words and phrases of the curated chrome list)"),
+    ("chrome_word_density", "chrome-list hits / words"),
+    ("title_case_ratio", "words starting with a capital / words: menus are Title Case"),
+    ("digit_ratio", "digits / characters"),
+    ("punctuation_ratio", "ASCII punctuation / characters"),
+    ("ends_sentence", "ends in . ! ? … or a closing quote"),
+    ("ends_colon", "ends in ':' (a label or lead-in)"),
+    ("log_separators", "log(1 + ' | ', ' · ', ' » ', ' / ' separators): joined menus, breadcrumbs"),
+    ("has_year", "holds a year 1900-2099 (datelines, copyright)"),
+    ("has_time", "holds a clock time (timestamps)"),
+    ("photo_credit", "holds a photo credit or caption label ('AP Photo/', 'Photo:', 'Getty Images')"),
+    ("duplicated", "another line of the page starts with the same words (case and punctuation aside)"),
+    ("position_from_top", "line index / lines (blank lines not counted)"),
+    ("position_from_bottom", "1 - position_from_top"),
+    ("text_before", "share of the page's characters that come before this line"),
+    ("blank_before", "a blank line (block break) comes right before"),
+    ("blank_after", "a blank line comes right after"),
+    ("is_first", "the first classified line of the page"),
+    ("is_last", "the last classified line of the page"),
+]
+
+_HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+def parse_html_line(line):
+    """An HtmlLine as the shape features see a line: the markup is read off its tags."""
+    tags = set(line.tags)
+    heading = min((_HEADING_TAGS[t] for t in tags & _HEADING_TAGS.keys()), default=0)
+    return ParsedLine(line.text, line.link_chars, int(line.link_chars > 0), 0, 0, "li" in tags,
+                      heading, "blockquote" in tags, bool(tags & {"td", "th"}))
+
+
+def markup_cues(line):
+    """(text, salt) of the markup cues of an HtmlLine: the tags on its path, the class/id words along it."""
+    return [(tag, TAG_SALT) for tag in line.tags] + [(word, CLASS_SALT) for word in line.classes]
+
+
+def line_stats(line, names=False):
+    """What a line's features need from its own text, independent of the page around it.
+    With ``names``, also the texts its cues hash: (head words, extra cues as (text, salt),
+    the whole line or None), for explanations."""
+    is_dump_line = isinstance(line, str)
+    parsed = parse_line(line) if is_dump_line else parse_html_line(line)
+    text = parsed.text
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    n_chars = len(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    head = words[:KEYWORD_WORDS]
+    chrome = sum(map(CHROME_WORDS.__contains__, head)) + text.count("©")
+    chrome += sum(1 for a, b in zip(head, head[1:]) if a + " " + b in CHROME_WORDS)
+    digits = len(encoded) - len(encoded.translate(None, _DIGITS))
+    # The cheap `in` tests skip a regex that cannot match: most lines have no digits, no
+    # separator and no photo word, and these regexes are most of a line's cost.
+    counts = (
+        n_chars, len(words), parsed.link_chars, parsed.links, parsed.images, parsed.indent,
+        parsed.is_list, parsed.heading, parsed.is_quote, parsed.is_table,
+        sum(map(STOPWORDS.__contains__, words)),
+        chrome,
+        len(_CAPITALISED.findall(text)),
+        digits,
+        len(encoded) - len(encoded.translate(None, _ASCII_PUNCT)),
+        text.endswith(_SENTENCE_END),
+        text.endswith(":"),
+        len(_SEPARATORS.findall(text)) if n_chars < 2000 and _SEPARATOR_CHARS.search(text) else 0,
+        digits >= 4 and _YEAR.search(text) is not None,
+        digits >= 3 and ":" in text and _TIME.search(text) is not None,
+        any(word in lowered for word in _PHOTO_WORDS) and _PHOTO_CREDIT.search(text) is not None,
+    )
+    whole_text = " ".join(words) if len(words) <= WHOLE_LINE_WORDS else None
+    whole = crc(whole_text) if whole_text is not None else None
+    tail = words[-TAIL_WORDS:] if len(words) > KEYWORD_WORDS else []
+    extra = [i ^ TAIL_SALT for i in word_ids(tail)]
+    markup = [] if is_dump_line else markup_cues(line)
+    extra += [crc(text) ^ salt for text, salt in markup]
+    stats = counts, word_ids(head), extra, whole, " ".join(words[:DUPLICATE_KEY_WORDS])
+    if names:
+        return stats, (head, [(word, TAIL_SALT) for word in tail] + markup, whole_text)
+    return stats
+
+
+# The fields of a line's statistics (line_stats' first element), in order.
+STAT_FIELDS = ("chars", "words", "link_chars", "links", "images", "indent", "is_list", "heading_level",
+               "is_quote", "is_table", "stop", "chrome", "title", "digits", "punct", "ends_sentence",
+               "ends_colon", "separators", "has_year", "has_time", "photo_credit")
+
+
+def own_features(stats, duplicated, line_index, page_sizes, offsets):
+    """OWN_FEATURES of every row, by name: ``stats`` maps STAT_FIELDS to row arrays."""
+    s = stats
+    chars, words = s["chars"], s["words"]
+    n = len(chars)
+    sizes = np.diff(offsets)
+    page_of_row, start, end = page_bounds(offsets)
+    position = (np.arange(n) - start) / np.maximum(end - start - 1, 1)
+    cumulative = np.cumsum(chars)
+    before = cumulative - chars - np.concatenate([[0.0], cumulative])[start]
+    page_chars = np.concatenate([[0.0], cumulative])[end] - np.concatenate([[0.0], cumulative])[start]
+    safe_words = np.maximum(words, 1)
+    safe_chars = np.maximum(chars, 1)
+    index = line_index
+    first_row = np.arange(n) == start
+    last_row = np.arange(n) == end - 1
+    # Rows are the non-blank lines, so a gap in line numbers is a blank line.
+    gap_before = np.concatenate([[0], np.diff(index)]) > 1
+    gap_after = np.concatenate([np.diff(index), [0]]) > 1
+    blank_before = np.where(first_row, index > 0, gap_before).astype(np.float64)
+    page_length = np.asarray(page_sizes, dtype=np.int64)[page_of_row]
+    blank_after = np.where(last_row, index < page_length - 1, gap_after).astype(np.float64)
+    return {
+        "log_chars": np.log1p(chars),
+        "log_words": np.log1p(words),
+        "no_words": (words == 0).astype(np.float64),
+        "mean_word_length": np.minimum(chars / safe_words, 20),
+        "link_density": s["link_chars"] / safe_chars,
+        "log_links": np.log1p(s["links"]),
+        "has_image": (s["images"] > 0).astype(np.float64),
+        "log_indent": np.log1p(s["indent"]),
+        "is_list": s["is_list"],
+        "is_heading": (s["heading_level"] > 0).astype(np.float64),
+        "is_title_heading": title_heading(s["heading_level"], page_of_row, len(sizes)),
+        "is_quote": s["is_quote"],
+        "is_table": s["is_table"],
+        "stopword_density": s["stop"] / safe_words,
+        "log_chrome_words": np.log1p(s["chrome"]),
+        "chrome_word_density": np.minimum(s["chrome"] / safe_words, 1),
+        "title_case_ratio": s["title"] / safe_words,
+        "digit_ratio": s["digits"] / safe_chars,
+        "punctuation_ratio": np.minimum(s["punct"] / safe_chars, 1),
+        "ends_sentence": s["ends_sentence"],
+        "ends_colon": s["ends_colon"],
+        "log_separators": np.log1p(s["separators"]),
+        "has_year": s["has_year"],
+        "has_time": s["has_time"],
+        "photo_credit": s["photo_credit"],
+        "duplicated": np.asarray(duplicated, dtype=np.float64),
+        "position_from_top": position,
+        "position_from_bottom": 1 - position,
+        "text_before": before / np.maximum(page_chars, 1),
+        "blank_before": blank_before,
+        "blank_after": blank_after,
+        "is_first": first_row.astype(np.float64),
+        "is_last": last_row.astype(np.float64),
+    }
