@@ -68,6 +68,22 @@ FEATURE_PHRASES = {
     "page_log_lines": ("count", "page of {:.0f} lines"),
     "page_linked_lines": ("share", "page: {:.0%} of lines hold a link"),
     "page_link_density": ("share", "page: mean link density {:.2f}"),
+    **{f"in_main{p}": ("flag", f"inside the container holding {p}% of the page's running text|"
+                               f"outside the container holding {p}% of the page's running text") for p in (50, 80)},
+    **{f"main{p}_line_share": ("share", f"the container holding {p}% of the running text has {{:.0%}} of the page's lines")
+       for p in (50, 80)},
+    **{f"from_main{p}": ("share", f"{{:.0%}} of the page's lines away from the container holding {p}% of its running text")
+       for p in (50, 80)},
+}
+# Container features (features.structure): "container2_mass_share" is the second container
+# out from the line, and what is measured of it.
+CONTAINER_NAMES = {"container1": "its container", "container2": "the container around that",
+                   "container3": "the third container out"}
+CONTAINER_PHRASES = {
+    "log_lines": ("count", "{:.0f} lines"),
+    "mass_share": ("share", "holds {:.0%} of the page's running text"),
+    "link_density": ("share", "link density {:.2f}"),
+    "mass_density": ("share", "{:.0%} running text"),
 }
 # Window features are means over the lines around: their own phrases.
 WINDOW_PHRASES = {
@@ -99,6 +115,9 @@ def describe_feature(name, value):
     if name in FEATURE_PHRASES:
         return _phrase(name, value)
     prefix, _, base = name.partition("_")          # "prev1_log_words", "window3_link_density"
+    if prefix in CONTAINER_NAMES:
+        kind, text = CONTAINER_PHRASES[base]
+        return f"{CONTAINER_NAMES[prefix]}: {text.format(np.expm1(value) if kind == 'count' else value)}"
     if prefix.startswith("window"):
         return f"lines within ±{prefix[len('window'):]}: {WINDOW_PHRASES[base].format(value)}"
     return f"{NEIGHBOUR_NAMES[prefix]}: {_phrase(base, value)}"
@@ -111,6 +130,10 @@ def describe_context(name, value):
         return f"{NEIGHBOUR_NAMES[key]} {_looks(value)}"
     if key.startswith("window"):
         return f"lines within ±{key[len('window'):]} on average {_looks(value, 'look')}"
+    if key in CONTAINER_NAMES:
+        return f"the lines of {CONTAINER_NAMES[key]} on average {_looks(value, 'look')}"
+    if key.startswith("main"):
+        return f"the container holding {key[len('main'):]}% of the running text on average {_looks(value, 'looks')}"
     return {
         "page_mean": f"the page's lines on average {_looks(value, 'look')}",
         "page_max": f"the page's most content-like line (p={float(_sigmoid(value)):.2f})",

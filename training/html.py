@@ -98,6 +98,17 @@ _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tr
                            default_doctype=False, huge_tree=True, collect_ids=False)
 
 
+class HtmlPage(list):
+    """The HtmlLines of a page, and ``blocks``: the (first, end) line range of every block
+    element that holds a line, innermost first where two end together. Ranges nest as the
+    elements do (a page's lines are in document order, so an element's lines are
+    consecutive): features.structure reads the page's containers from them."""
+
+    def __init__(self, lines=(), blocks=()):
+        super().__init__(lines)
+        self.blocks = list(blocks)
+
+
 class HtmlLine(NamedTuple):
     text: str                 # visible text, whitespace runs made one space, stripped
     link_chars: int           # characters of ``text`` inside links
@@ -302,14 +313,18 @@ class _LineBuilder:
         self.frames.clear()
 
 
-def read_html(data: bytes) -> list:
-    """The lines of an HTML page (bytes, gzip or not, any encoding) as HtmlLines."""
+def read_html(data: bytes) -> HtmlPage:
+    """The lines of an HTML page (bytes, gzip or not, any encoding) as HtmlLines, with the
+    line range of each block element (HtmlPage.blocks)."""
     root = _parse(data)
     if root is None:
-        return []
+        return HtmlPage()
     builder = _LineBuilder()
     add, flush = builder.add, builder.flush
+    lines = builder.lines
     stack = [_ROOT_FRAME]   # one frame per open element; None for a dropped one
+    block_starts = []       # the first line of each open block element
+    blocks = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
@@ -331,7 +346,10 @@ def read_html(data: bytes) -> list:
                         new = [word for word in _class_words(value) if word not in classes]
                         if new:
                             classes = classes + tuple(new)
-            if tag in BLOCK_TAGS or tag == "br":
+            if tag in BLOCK_TAGS:
+                flush()
+                block_starts.append(len(lines))
+            elif tag == "br":
                 flush()
             if tag in INFORMATIVE_TAGS and tag not in tags:
                 tags = tags + (tag,)
@@ -345,7 +363,10 @@ def read_html(data: bytes) -> list:
         else:
             if stack.pop() is not None and tag in BLOCK_TAGS:
                 flush()
+                first = block_starts.pop()
+                if len(lines) > first:
+                    blocks.append((first, len(lines)))
             if element.tail:
                 add(element.tail, stack[-1])
     flush()
-    return builder.lines
+    return HtmlPage(lines, blocks)

@@ -18,6 +18,7 @@ import numpy as np
 
 from linesift.features import HASH_BITS, dense_feature_names, extract
 from linesift.features.page import page_bounds, shift, window_mean
+from linesift.features.structure import CONTAINER_LEVELS, MAIN_SHARES, range_sum
 from linesift.reading import UNLABELED
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -32,6 +33,8 @@ def context_feature_names():
     names += [f"logit_{'prev' if o < 0 else 'next'}{abs(o)}" for o in CONTEXT_OFFSETS]
     names += [f"logit_window{w}" for w in CONTEXT_WINDOWS]
     names += ["logit_page_mean", "logit_page_max", "logit_below_page_max"]
+    names += [f"logit_container{level}" for level in range(1, CONTAINER_LEVELS + 1)]
+    names += [f"logit_main{round(share * 100)}" for share in MAIN_SHARES]
     return names + dense_feature_names()
 
 
@@ -51,7 +54,12 @@ def context_features(logits, features):
     page_max = np.full(pages, -np.inf)
     np.maximum.at(page_max, page_of_row, logits)
     columns += [page_mean[page_of_row], page_max[page_of_row], page_max[page_of_row] - logits]
-    return np.column_stack(columns) if n else np.zeros((0, len(columns)))
+    # The mean first-pass logit of each container around the line (features.structure):
+    # paragraphs that share a container with the article vouch for each other.
+    if n:
+        for start, end in features.containers.levels + features.containers.main:
+            columns.append(range_sum(logits, start, end) / np.maximum(end - start, 1))
+    return np.column_stack(columns) if n else np.zeros((0, len(context_feature_names()) - len(dense_feature_names())))
 
 
 def _sigmoid(z):

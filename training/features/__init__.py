@@ -47,9 +47,10 @@ from linesift.features.cues import CUE_KINDS, keyword_buckets, shape_crosses
 from linesift.features.page import (NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS, PAGE_FEATURES, PROSE_LINE_WORDS,
                                     REGION_FEATURES, WINDOW_FEATURES, WINDOWS, neighbour_columns, page_bounds,
                                     page_columns, prose_distances, region_features)
+from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
 from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features
 
-FEATURE_SET_VERSION = 4
+FEATURE_SET_VERSION = 5
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 # The cache of line statistics is emptied when it passes this size: a site's menus repeat
@@ -65,6 +66,7 @@ def dense_feature_names():
     names += [f"window{width}_{name}" for width in WINDOWS for name in WINDOW_FEATURES]
     names += [name for name, _ in REGION_FEATURES]
     names += [name for name, _ in PAGE_FEATURES]
+    names += [name for name, _ in STRUCTURE_FEATURES]
     return names
 
 
@@ -77,6 +79,7 @@ class Features(NamedTuple):
     hash_row: np.ndarray      # for each keyword cue: its row
     hash_bucket: np.ndarray   # for each keyword cue: its bucket in [0, 2**hash_bits)
     hash_name: np.ndarray = None  # for each keyword cue, with extract(cue_names=True): what it is, in words
+    containers: object = None     # structure.ContainerRanges: each row's containers, for the context pass
 
 
 def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features:
@@ -160,6 +163,9 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     region = region_features(own["log_words"] * own["stopword_density"], to_next, since, page_of_row, start, end)
     columns += region
     columns += page_columns(np.diff(offsets), stats["links"], own["link_density"], page_of_row)
+    mass = text_mass(stats["chars"], stats["link_chars"])
+    containers = container_ranges(pages, index, offsets, mass)
+    columns += structure_columns(containers, mass, stats["chars"], stats["link_chars"], start, end)
     cross_rows, cross_ids, *cross_names = shape_crosses(own, words, region[4], to_next, since, start, end, cue_names)
     hash_row = np.concatenate([hash_row, cross_rows])
     hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
@@ -168,4 +174,4 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     dense = np.empty((n, len(columns)))
     for column, values in enumerate(columns):
         dense[:, column] = values
-    return Features(offsets, index, dense, hash_row, hash_bucket, hash_name)
+    return Features(offsets, index, dense, hash_row, hash_bucket, hash_name, containers)

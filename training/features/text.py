@@ -23,13 +23,19 @@ DUPLICATE_KEY_WORDS = 8   # lines whose first words agree count as the same text
                           # repeated with other dashes, a headline cut short with "…")
 
 _WORD = re.compile(r"\w+")
+# Chinese and Japanese write no spaces, so a \w+ run there is a whole clause: each of their
+# characters counts as a word instead, which keeps lengths and function-word densities
+# comparable across scripts (and hashes a CJK line's first characters and their pairs).
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
+_CJK_OR_WORD = re.compile(f"[{_CJK_RANGES}]|[^\\W{_CJK_RANGES}]+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _CAPITALISED = re.compile(r"\b[^\W\d_a-zß-ÿ]")  # a word's first letter, when it is not lower case
 # A photo credit or caption label: "(AP Photo/Jane Doe)", "Photo: ...", "Getty Images".
 _PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|foto)s?\s*(?:/|:|by\b|credit)|getty images|\bcredit:", re.I)
 _PHOTO_WORDS = ("phot", "imag", "pictur", "foto", "getty", "credit")
-_SENTENCE_END = tuple('.!?"\'”’»…')
+_SENTENCE_END = tuple('.!?"\'”’»…。！？」』।؟')
 _SEPARATORS = re.compile(r"\s[|·•»›/-]\s")
 _SEPARATOR_CHARS = re.compile(r"[|·•»›/-]")
 _ASCII_PUNCT = bytes(range(33, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 127))
@@ -41,7 +47,7 @@ def _word_list(name):
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-STOPWORDS = _word_list("stopwords.txt")
+STOPWORDS = _word_list("stopwords.txt") | _word_list("cjk_function_chars.txt")
 CHROME_WORDS = _word_list("chrome_words.txt")
 
 # (name, what it measures). The order is the column order of the dense matrix.
@@ -105,7 +111,7 @@ def line_stats(line, names=False):
     parsed = parse_line(line) if is_dump_line else parse_html_line(line)
     text = parsed.text
     lowered = text.lower()
-    words = _WORD.findall(lowered)
+    words = _WORD.findall(lowered) if lowered.isascii() or not _CJK.search(lowered) else _CJK_OR_WORD.findall(lowered)
     n_chars = len(text)
     encoded = text.encode("utf-8", "surrogatepass")
     head = words[:KEYWORD_WORDS]

@@ -1,0 +1,107 @@
+"""The structure family (features/structure.py) and the containers the HTML reader records,
+on tiny synthetic pages: one test per knob."""
+
+import numpy as np
+import pytest
+
+from linesift.features import dense_feature_names, extract
+from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, dump_containers, page_containers,
+                                         text_mass)
+from linesift.html import HtmlPage, read_html
+
+PROSE = "The council voted on the plan and it was approved by a wide margin after a long debate."
+
+
+def column(features, name):
+    return features.dense[:, dense_feature_names().index(name)]
+
+
+def test_html_blocks_are_the_line_ranges_of_block_elements():
+    page = read_html(b"<body><nav><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul></nav>"
+                     b"<article><p>One.</p><p>Two <b>bold</b>.</p></article><p>Foot</p></body>")
+    assert [line.text for line in page] == ["Home", "News", "One.", "Two bold.", "Foot"]
+    blocks = set(page.blocks)
+    assert {(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (2, 4), (4, 5), (0, 5)} <= blocks
+    # Inline elements and elements without a line are no containers.
+    assert all(end > first for first, end in page.blocks)
+
+
+def test_hidden_and_dropped_elements_leave_no_container():
+    page = read_html(b"<body><div hidden><p>x</p><p>y</p></div><script>s</script><p>Kept.</p></body>")
+    assert [line.text for line in page] == ["Kept."]
+    assert set(page.blocks) <= {(0, 1)}
+
+
+def test_dump_containers_are_blocks_cut_at_headings_and_nested_sections():
+    lines = ["Home", "News", "", "# Title", "Para one.", "Para two.", "", "## Part", "Text.", "", "Footer"]
+    ranges = set(dump_containers(lines))
+    assert (0, 2) in ranges                  # the block of the first two lines
+    assert (4, 6) in ranges                  # the heading ends no block; its own line is not in it
+    assert (3, 11) in ranges and (7, 11) in ranges    # '#' section holds the '##' one
+    assert (8, 9) in ranges and (10, 11) in ranges
+
+
+def test_a_plain_list_of_lines_has_dump_containers_and_an_html_page_its_blocks():
+    assert page_containers(["a", "b", "", "c"]) == [(0, 2), (3, 4)]
+    assert page_containers(HtmlPage(["x"], [(0, 1)])) == [(0, 1)]
+
+
+def test_text_mass_counts_long_link_free_text_only():
+    chars = np.array([MASS_MIN_CHARS - 1, MASS_MIN_CHARS + 10, 100.0])
+    links = np.array([0, 0, 90.0])
+    assert text_mass(chars, links).tolist() == [0, MASS_MIN_CHARS + 10, 0]
+
+
+def _article_page():
+    html = ("<body><ul>" + "".join(f"<li><a href=/{i}>Link {i}</a></li>" for i in range(6)) + "</ul>"
+            "<div id=story><p>" + PROSE + "</p><div class=share><a>Share</a></div><p>" + PROSE + "</p>"
+            "<p>Short one.</p></div><footer><p>About</p><p>Contact</p></footer></body>")
+    return read_html(html.encode())
+
+
+def test_levels_are_the_multi_line_containers_around_a_line():
+    page = _article_page()
+    features = extract([page])
+    share_row = [line.text for line in page].index("Share")
+    # Level 1 of "Share" is the story (its own div holds one line only), level 2 the body.
+    assert np.expm1(column(features, "container1_log_lines")[share_row]) == pytest.approx(4)
+    assert np.expm1(column(features, "container2_log_lines")[share_row]) == pytest.approx(len(page))
+    assert column(features, "container1_mass_share")[share_row] == pytest.approx(1.0)
+    menu_row = 0
+    assert column(features, "container1_link_density")[menu_row] == pytest.approx(1.0)
+    assert column(features, "container1_mass_share")[menu_row] == 0.0
+    assert len([n for n in dense_feature_names() if n.startswith("container")]) == 4 * CONTAINER_LEVELS
+
+
+def test_main_container_is_the_innermost_holding_the_share_of_text_mass():
+    page = _article_page()
+    features = extract([page])
+    texts = [line.text for line in page]
+    inside = column(features, "in_main50")
+    assert [texts[i] for i in np.flatnonzero(inside)] == [PROSE, "Share", PROSE, "Short one."]
+    distance = column(features, "from_main50")
+    assert distance[texts.index("About")] == pytest.approx(1 / len(page))
+    assert column(features, "main50_line_share")[0] == pytest.approx(4 / len(page))
+
+
+def test_a_page_without_text_mass_has_the_page_as_its_main_container():
+    features = extract([["Home", "News", "About"]])
+    assert column(features, "in_main50").tolist() == [1.0, 1.0, 1.0]
+    assert column(features, "main80_line_share").tolist() == [1.0, 1.0, 1.0]
+
+
+def test_rows_skip_blank_lines_in_container_ranges():
+    features = extract([["Menu", "", "", PROSE, PROSE, "", "End"]])
+    level_start, level_end = features.containers.levels[0]
+    # Rows: Menu, PROSE, PROSE, End; the two prose lines are one block (rows 1-2).
+    assert (level_start[1], level_end[1]) == (1, 3)
+    main_start, main_end = features.containers.main[0]
+    assert (main_start[0], main_end[0]) == (1, 3)
+
+
+def test_batches_keep_each_pages_containers_apart():
+    one = extract([_article_page()])
+    two = extract([["a", "b"], _article_page()])
+    names = [n for n in dense_feature_names() if n.startswith(("container", "in_main", "main", "from_main"))]
+    for name in names:
+        assert column(two, name)[2:] == pytest.approx(column(one, name))

@@ -1,0 +1,177 @@
+"""Where a line sits in the page's structure: the containers around it.
+
+A line, its neighbours and page-wide averages miss what readability's container scoring
+and trafilatura's XPath rules are built on: an article's paragraphs share one container
+even where share buttons and captions sit between them, and a long teaser inside a
+"related" list shares its container with other teasers. So every line gets the context
+of the containers that hold it.
+
+A container is a range of consecutive lines (a page's lines are in document order):
+- HTML: every block element that holds a line (``HtmlPage.blocks``);
+- dumps: what a dump keeps of the structure: blocks of lines between blank lines (cut at
+  headings), and for markdown the section under each heading (``#``), nested by level.
+
+Containers nest. Identical ranges count once, and a container of one line says nothing
+the line does not, so each line's *levels* are the multi-line containers around it,
+innermost first (level 1 holds the line and its siblings; past the outermost, the page).
+For each of CONTAINER_LEVELS levels: its size, its share of the page's text mass, its link
+density and how much of it is text mass. Text mass is the link-free characters of lines
+of at least MASS_MIN_CHARS (long link-free text, in any script: no word list needed).
+
+The *main* container of a page is the innermost container holding at least a share s of
+the page's text mass (for each s in MAIN_SHARES): a line inside it is in the main text's
+region, a line outside it is told how far away it is.
+
+``ContainerRanges`` carries each row's container ranges on, so that the model's context
+pass can average first-pass scores over the same containers.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from linesift.lines import parse_line
+
+CONTAINER_LEVELS = 3
+MAIN_SHARES = (0.5, 0.8)
+MASS_MIN_CHARS = 40     # shorter lines (menu items, labels, bylines) add no text mass
+
+STRUCTURE_FEATURES = [
+    *[(f"container{level}_{name}", f"{what} of the {ordinal} container around the line")
+      for level, ordinal in zip(range(1, CONTAINER_LEVELS + 1), ("innermost", "second", "third"))
+      for name, what in (("log_lines", "log(1 + lines)"),
+                         ("mass_share", "share of the page's text mass"),
+                         ("link_density", "link characters / characters"),
+                         ("mass_density", "text mass / characters"))],
+    *[(f"in_main{round(share * 100)}", f"inside the innermost container holding {share:.0%} of the page's text mass")
+      for share in MAIN_SHARES],
+    *[(f"main{round(share * 100)}_line_share", f"lines of that container ({share:.0%}) / lines of the page")
+      for share in MAIN_SHARES],
+    *[(f"from_main{round(share * 100)}", f"lines from that container ({share:.0%}) / lines of the page; 0 inside")
+      for share in MAIN_SHARES],
+]
+
+
+class ContainerRanges(NamedTuple):
+    """For each row: the first row and one past the last row of each of its levels
+    (``levels[k]``: level k + 1) and of each main container (``main[i]``: MAIN_SHARES[i])."""
+
+    levels: tuple   # CONTAINER_LEVELS pairs (start, end) of row arrays
+    main: tuple     # len(MAIN_SHARES) pairs (start, end) of row arrays
+
+
+def dump_containers(lines):
+    """(first, end) line ranges of a dump's containers: blocks between blank lines, cut at
+    headings, and the section under each markdown heading (to the next heading of its
+    level or higher). They nest: a heading ends a block, and sections nest by level."""
+    ranges, block_start = [], None
+    open_sections = []   # (level, first line) of the sections not yet ended
+    for index, line in enumerate(lines):
+        text = line if isinstance(line, str) else line.text
+        blank = not text or text.isspace()
+        heading = 0 if blank or not text.lstrip().startswith("#") else parse_line(text).heading
+        if blank or heading:
+            if block_start is not None:
+                ranges.append((block_start, index))
+            block_start = None
+        if heading:
+            while open_sections and open_sections[-1][0] >= heading:
+                ranges.append((open_sections.pop()[1], index))
+            open_sections.append((heading, index))
+        elif not blank and block_start is None:
+            block_start = index
+    if block_start is not None:
+        ranges.append((block_start, len(lines)))
+    ranges += [(first, len(lines)) for _, first in open_sections]
+    return ranges
+
+
+def page_containers(lines):
+    """The (first, end) line ranges of a page's containers (see the module docstring)."""
+    blocks = getattr(lines, "blocks", None)
+    return blocks if blocks is not None else dump_containers(lines)
+
+
+def _page_levels(ranges, rows, mass):
+    """For one page of ``rows`` rows with the given row ranges: each row's level ranges
+    (CONTAINER_LEVELS arrays of container indices) and each main container's index, in a
+    table of (start, end) ranges whose last entry is the page itself."""
+    if len(ranges):
+        ranges = np.unique(np.asarray(ranges, dtype=np.int64).reshape(-1, 2), axis=0)
+        ranges = ranges[(ranges[:, 1] - ranges[:, 0] >= 2) & (ranges[:, 1] - ranges[:, 0] < rows)]
+    table = np.vstack([np.asarray(ranges, dtype=np.int64).reshape(-1, 2), [[0, rows]]])
+    root = len(table) - 1
+    # Outer before inner (start up, end down): painting in this order leaves each row with
+    # its innermost container, and what a row held just before a container was painted
+    # over it is that container's parent.
+    innermost = np.full(rows, root)
+    parent = np.full(len(table), root)
+    for i in np.lexsort((-table[:-1, 1], table[:-1, 0])):
+        start, end = table[i]
+        parent[i] = innermost[start]
+        innermost[start:end] = i
+    levels = [innermost]
+    for _ in range(CONTAINER_LEVELS - 1):
+        levels.append(parent[levels[-1]])
+    cumulative = np.concatenate([[0.0], np.cumsum(mass)])
+    share = (cumulative[table[:, 1]] - cumulative[table[:, 0]]) / max(cumulative[-1], 1e-9)
+    size = table[:, 1] - table[:, 0]
+    main = []
+    for wanted in MAIN_SHARES:
+        candidates = np.flatnonzero(share >= wanted - 1e-9)
+        main.append(candidates[np.argmin(size[candidates])] if len(candidates) else root)
+    return table, levels, main
+
+
+def container_ranges(pages, line_index, offsets, mass):
+    """ContainerRanges of every row of a batch (rows: the classified lines of ``pages``,
+    ``line_index`` their line in their page, ``offsets`` the pages' first rows)."""
+    n = len(line_index)
+    level_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in range(CONTAINER_LEVELS)]
+    main_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in MAIN_SHARES]
+    for page, lines in enumerate(pages):
+        first, last = int(offsets[page]), int(offsets[page + 1])
+        if first == last:
+            continue
+        page_rows = line_index[first:last]
+        ranges = np.asarray(page_containers(lines), dtype=np.int64).reshape(-1, 2)
+        # Line ranges to row ranges: blank lines are not rows.
+        row_ranges = np.searchsorted(page_rows, ranges)
+        table, levels, main = _page_levels(row_ranges, last - first, mass[first:last])
+        table = table + first
+        for (starts, ends), containers in zip(level_ranges, levels):
+            starts[first:last], ends[first:last] = table[containers, 0], table[containers, 1]
+        for (starts, ends), container in zip(main_ranges, main):
+            starts[first:last], ends[first:last] = table[container]
+    return ContainerRanges(tuple(level_ranges), tuple(main_ranges))
+
+
+def range_sum(values, start, end):
+    """Sum of ``values`` over rows start:end, for each row's range."""
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    return cumulative[end] - cumulative[start]
+
+
+def text_mass(chars, link_chars):
+    """Link-free characters of lines with at least MASS_MIN_CHARS of them; 0 for shorter lines."""
+    free = chars - link_chars
+    return np.where(free >= MASS_MIN_CHARS, free, 0.0)
+
+
+def structure_columns(ranges, mass, chars, link_chars, start, end):
+    """STRUCTURE_FEATURES, in order, for every row; ``start``/``end`` are its page's rows."""
+    page_mass = np.maximum(range_sum(mass, start, end), 1e-9)
+    page_lines = np.maximum(end - start, 1)
+    columns = []
+    for level_start, level_end in ranges.levels:
+        level_chars = np.maximum(range_sum(chars, level_start, level_end), 1)
+        level_mass = range_sum(mass, level_start, level_end)
+        columns += [np.log1p(level_end - level_start), level_mass / page_mass,
+                    range_sum(link_chars, level_start, level_end) / level_chars, level_mass / level_chars]
+    row = np.arange(len(mass))
+    inside, share, distance = [], [], []
+    for main_start, main_end in ranges.main:
+        inside.append(((row >= main_start) & (row < main_end)).astype(np.float64))
+        share.append((main_end - main_start) / page_lines)
+        distance.append(np.maximum(np.maximum(main_start - row, row - (main_end - 1)), 0) / page_lines)
+    return columns + inside + share + distance
