@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from linesift.features import FEATURE_SET_VERSION, dense_feature_names, extract
+from linesift.features.cues import SHAPE_CROSSES
 
 PROSE = "The council voted on the plan and it was approved by a wide margin."
 
@@ -43,6 +44,9 @@ def test_names_are_unique_and_match_the_matrix():
     ("is_quote", "> said", 1.0),
     ("is_table", "| a | b |", 1.0),
     ("stopword_density", "the cat and the dog", 3 / 5),
+    ("log_words", "我们的公司 iPhone", math.log1p(6)),    # CJK: each character is a word
+    ("stopword_density", "我们的公司", 3 / 5),            # 我 们 的 are function characters
+    ("ends_sentence", "这是一个句子。", 1.0),
     ("log_chrome_words", "Share on Facebook", math.log1p(2)),
     ("chrome_word_density", "privacy policy", 1.0),
     ("title_case_ratio", "Most Popular stories", 2 / 3),
@@ -137,8 +141,8 @@ def test_keyword_cues_are_the_same_in_every_process():
 
 def test_keyword_cues_cover_head_words_pairs_and_short_lines_whole():
     features = extract([["See all"]])
-    # 2 words + 1 pair + the whole line + 11 binned shape crosses
-    assert len(features.hash_bucket) == 2 + 1 + 1 + 11
+    # 2 words + 1 pair + the whole line + one of each binned shape cross
+    assert len(features.hash_bucket) == 2 + 1 + 1 + len(SHAPE_CROSSES)
     assert features.hash_bucket.min() >= 0 and features.hash_bucket.max() < 2 ** 18
     assert np.all(features.hash_row == 0)
 

@@ -125,6 +125,8 @@ def describe_feature(name, value):
 
 def describe_context(name, value):
     """A context-pass column (a first-pass logit, or a statistic of them) in words."""
+    if name.startswith("content_share_"):          # "content_share_container2"
+        return f"{value:.0%} of the lines of {CONTAINER_NAMES[name[len('content_share_'):]]} look like content"
     key = name[len("logit_"):]                     # "logit_prev1", "logit_window5", "logit_page_mean"
     if key in NEIGHBOUR_NAMES:
         return f"{NEIGHBOUR_NAMES[key]} {_looks(value)}"

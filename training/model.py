@@ -35,6 +35,7 @@ def context_feature_names():
     names += ["logit_page_mean", "logit_page_max", "logit_below_page_max"]
     names += [f"logit_container{level}" for level in range(1, CONTAINER_LEVELS + 1)]
     names += [f"logit_main{round(share * 100)}" for share in MAIN_SHARES]
+    names += [f"content_share_container{level}" for level in range(1, CONTAINER_LEVELS + 1)]
     return names + dense_feature_names()
 
 
@@ -59,6 +60,8 @@ def context_features(logits, features):
     if n:
         for start, end in features.containers.levels + features.containers.main:
             columns.append(range_sum(logits, start, end) / np.maximum(end - start, 1))
+        for start, end in features.containers.levels:
+            columns.append(range_sum(logits > 0, start, end) / np.maximum(end - start, 1))
     return np.column_stack(columns) if n else np.zeros((0, len(context_feature_names()) - len(dense_feature_names())))
 
 

@@ -165,8 +165,11 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     columns += page_columns(np.diff(offsets), stats["links"], own["link_density"], page_of_row)
     mass = text_mass(stats["chars"], stats["link_chars"])
     containers = container_ranges(pages, index, offsets, mass)
-    columns += structure_columns(containers, mass, stats["chars"], stats["link_chars"], start, end)
-    cross_rows, cross_ids, *cross_names = shape_crosses(own, words, region[4], to_next, since, start, end, cue_names)
+    structure = structure_columns(containers, mass, stats["chars"], stats["link_chars"], start, end)
+    columns += structure
+    structure = dict(zip((name for name, _ in STRUCTURE_FEATURES), structure))
+    cross_rows, cross_ids, *cross_names = shape_crosses(own, words, region[4], to_next, since, structure, start, end,
+                                                        cue_names)
     hash_row = np.concatenate([hash_row, cross_rows])
     hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
     if cue_names:

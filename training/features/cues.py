@@ -99,6 +99,9 @@ CROSS_PARTS = {
     "next_links": ("next line link density", DENSITY_LABELS),
     "to_next": ("lines to next prose", DISTANCE_LABELS),
     "since": ("lines since prose", DISTANCE_LABELS),
+    "in_main": ("", ("outside the main container", "inside the main container")),
+    "c1_mass": ("its container's share of the page's text", FRACTION_LABELS),
+    "c1_links": ("its container's link density", DENSITY_LABELS),
 }
 # Each cross: its parts with the radix each is mixed in with (id = id * radix + bin).
 SHAPE_CROSSES = (
@@ -109,12 +112,18 @@ SHAPE_CROSSES = (
     (("prev_words", 1), ("words", 16), ("next_words", 16)),
     (("prev_links", 1), ("links", 16), ("next_links", 16)),
     (("prev_words", 1), ("words", 16), ("next_words", 16), ("links", 16)),
+    # Where the line sits in the page's structure (features.structure), crossed with its
+    # shape: a linked title inside the main container is not a linked title in a menu.
+    (("in_main", 1), ("words", 2), ("links", 16)),
+    (("c1_mass", 1), ("links", 16), ("words", 16)),
+    (("c1_links", 1), ("links", 16), ("listed", 16)),
 )
 
 
-def shape_crosses(own, word_counts, region_around, to_next_prose, since_prose, start, end, names=False):
+def shape_crosses(own, word_counts, region_around, to_next_prose, since_prose, structure, start, end, names=False):
     """(row, id) pairs of the binned shape crosses of each row (see the comment above);
-    with ``names``, a third array: each cross in words ("shape: words 4-5 x link density 0")."""
+    ``structure`` holds the structure features by name. With ``names``, a third array:
+    each cross in words ("shape: words 4-5 x link density 0")."""
     n = len(word_counts)
     bins = {
         "words": np.digitize(word_counts, WORD_BINS),
@@ -126,6 +135,9 @@ def shape_crosses(own, word_counts, region_around, to_next_prose, since_prose, s
         "listed": own["is_list"].astype(np.int64) + 2 * own["is_heading"].astype(np.int64),
         "to_next": np.digitize(to_next_prose, DISTANCE_BINS),
         "since": np.digitize(since_prose, DISTANCE_BINS),
+        "in_main": structure["in_main50"].astype(np.int64),
+        "c1_mass": np.digitize(structure["container1_mass_share"], FRACTION_BINS),
+        "c1_links": np.digitize(structure["container1_link_density"], DENSITY_BINS),
     }
     for side, offset in (("prev", -1), ("next", 1)):
         for part in ("words", "links"):
