@@ -1,4 +1,5 @@
 import gzip
+import json
 
 import pytest
 
@@ -234,3 +235,17 @@ def test_a_declared_non_text_codec_is_ignored():
     for codec in ("hex", "base64", "rot13", "zlib", "idna"):
         page = f'<meta charset="{codec}"><p>caf\xe9</p>'.encode("latin-1")
         assert read_html(page)[0].text == "café"
+
+
+def test_a_title_kept_apart_in_meta_json_is_labeled_content(tmp_path):
+    from linesift.reading import read_gold_page
+
+    folder = tmp_path / "page1"
+    folder.mkdir()
+    (folder / "page.html").write_bytes(b"<body><p>Menu</p><h1>Harbor Opens</h1><p>The harbor opened on Monday.</p></body>")
+    (folder / "gold.txt").write_text("The harbor opened on Monday.\n", encoding="utf-8")
+    assert read_gold_page(folder / "page.html", "x").labels == [CHROME, CHROME, CONTENT]
+    (folder / "meta.json").write_text(json.dumps({"site": "harbor.example", "title": "Harbor Opens"}), encoding="utf-8")
+    page = read_gold_page(folder / "page.html", "x")
+    assert page.labels == [CHROME, CONTENT, CONTENT] and page.site == "harbor.example"
+    assert page.gold == "The harbor opened on Monday.\n"      # the measure's gold is unchanged

@@ -186,22 +186,32 @@ def read_html_page(source, data, site):
 def read_gold_page(path, site):
     """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
     labeled by aligning its lines to the gold text (``linesift.align``). The site is the
-    one meta.json names, since such corpora keep one folder per page, not per site."""
-    from linesift.align import align_labels
+    one meta.json names, since such corpora keep one folder per page, not per site.
+
+    linesift's notion of content keeps the page's headline. A corpus that keeps the title
+    apart from the main text (WCXB: meta.json ``title``, not in gold.txt) has it aligned
+    as the gold's first line, so its headline is labeled content too; ``page.gold`` stays
+    gold.txt, so the dataset's own measure is unchanged."""
+    from linesift.align import align_labels, words_of
 
     folder = Path(path).parent
     gold_path = folder / GOLD_FILE
     if not gold_path.is_file():
         raise InputError(path, f"no {GOLD_FILE} beside this page: an HTML corpus page needs its gold text")
     meta_path = folder / "meta.json"
+    meta = {}
     if meta_path.is_file():
         try:
-            site = json.loads(meta_path.read_text(encoding="utf-8")).get("site") or site
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            site = meta.get("site") or site
         except (ValueError, AttributeError):
             raise InputError(meta_path, "not a JSON object") from None
     page = read_html_page(path, read_bytes(path), site)
     page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
-    page.labels = align_labels(page.lines, page.gold)
+    title = meta.get("title") if isinstance(meta.get("title"), str) else ""
+    first_gold_line = next((line for line in page.gold.splitlines() if line.strip()), "")
+    with_title = f"{title}\n{page.gold}" if words_of(title) and words_of(title) != words_of(first_gold_line) else page.gold
+    page.labels = align_labels(page.lines, with_title)
     return page
 
 
