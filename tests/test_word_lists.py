@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from linesift.features.text import CHROME_WORDS, STOPWORDS
+from linesift.features.text import _CJK, CHROME_WORDS, STOPWORDS
 
 LISTS = ("stopwords.txt", "chrome_words.txt", "cjk_function_chars.txt")
 
@@ -24,11 +24,6 @@ def is_word(text):
     return bool(text) and all(c.isalnum() or unicodedata.category(c).startswith("M") for c in text)
 
 
-def is_cjk(char):
-    code = ord(char)
-    return 0x4E00 <= code <= 0x9FFF or 0x3040 <= code <= 0x30FF
-
-
 @pytest.mark.parametrize("name", LISTS)
 def test_list_entries_are_clean(name):
     lines = entries(name)
@@ -40,7 +35,7 @@ def test_list_entries_are_clean(name):
 
 
 def test_the_features_read_the_lists():
-    assert STOPWORDS == frozenset(entries("stopwords.txt"))
+    assert STOPWORDS == frozenset(entries("stopwords.txt") + entries("cjk_function_chars.txt"))
     assert CHROME_WORDS == frozenset(entries("chrome_words.txt"))
     assert {"the", "и", "και", "że", "và", "في"} <= STOPWORDS
 
@@ -57,5 +52,5 @@ def test_chrome_entries_are_one_or_two_words():
 
 def test_cjk_function_chars_are_single_cjk_characters():
     chars = entries("cjk_function_chars.txt")
-    assert [c for c in chars if len(c) != 1 or not is_cjk(c)] == []
+    assert [c for c in chars if not _CJK.fullmatch(c)] == []   # one character the features count as a word
     assert {"的", "了", "の", "は"} <= set(chars)

@@ -1,36 +1,36 @@
-"""Check the word lists (training/data/stopwords.txt, chrome_words.txt, cjk_function_chars.txt)
+"""Check the word lists (training/data/stopwords.txt, cjk_function_chars.txt, chrome_words.txt)
 on the shared corpora's labeled plain-text dumps, per language of the page.
 
 For each language it prints, over the lines of at least MIN_WORDS words, the mean stopword
 density of content lines and of chrome lines and their difference (the separation, which
 should be clearly positive), with the lists of a git revision (``--before``, default
 ``main``) and with the lists of this checkout; then the share of lines with a chrome-list
-hit (counted as ``line_stats`` counts them), content vs chrome; and for lines with CJK
-text, the share of function characters among their CJK characters. Stopword and chrome
-counts come from ``linesift.features.text.line_stats`` itself, run once with each list.
+hit, content vs chrome. Words, stopwords and chrome hits are counted by
+``linesift.features.text.line_stats`` itself, run once with each list, so a CJK line counts
+its characters as words and the CJK function characters as stopwords, as the model sees it.
 
 Languages: DAnIEL's ``meta.json`` gives each page's; WCXB has none, so its pages are told
-by py3langid on their gold text (``pip install py3langid``; without it they count as
-"wcxb ?"). Flagged pages of each corpus's index.tsv are left out.
+by py3langid on their gold text (without py3langid they count as "wcxb ?"). Flagged pages
+of each corpus's index.tsv are left out.
 
-Most added languages have no labeled pages here, so a proxy follows (needs ``pip install
-wordfreq``): per language, the stopword density that its running text is expected to have
-(its PROXY_WORDS commonest words, weighted by their wordfreq frequency and cut into tokens
-as line_stats cuts a line; for Chinese and Japanese, the share of function characters
-among their CJK characters), against the
-mean density of the user-interface strings of the software installed here (the
-translated .mo catalogues under /usr/share/locale, place and language names left out):
-short labels and messages, the nearest thing to page chrome a machine holds in 40
-languages. English is the calibration: its UI strings are the catalogues' source strings.
-The proxy also lists each language's listed words that are rare in it (wordfreq Zipf below
-RARE_ZIPF): likely mistakes. Korean has no proxy (wordfreq splits its particles off).
+Most languages of the lists have no labeled pages here, so a proxy follows (needs
+wordfreq): per language, the stopword density its running text is expected to have (its
+PROXY_WORDS commonest words, each counted by line_stats and weighted by its wordfreq
+frequency), against the mean density of the user-interface strings of the software
+installed here (the translated .mo catalogues under /usr/share/locale, place and language
+names left out): labels and messages, the nearest thing to page chrome a machine holds in
+40 languages. English is the calibration: its UI strings are the catalogues' source
+strings. Korean has no proxy (wordfreq splits its particles off). The proxy also lists
+the listed words that are rare in their language (wordfreq Zipf below RARE_ZIPF): likely
+mistakes.
 
 ``--words`` also lists, per language, the listed words that come at least as often in
-chrome lines as in content lines (per 1000 words), the chrome-list entries that hit
-content lines more often than chrome lines, and the CJK function characters that are
-commoner in chrome: words to reconsider. ``--candidates a,b,c`` rates words that are not
-in the list the same way. Only list words are printed, never corpus text.
+chrome lines as in content lines (per 1000 words) and the chrome-list entries that hit
+content lines more often than chrome lines: entries to reconsider. ``--candidates a,b,c``
+rates words that are not in the list the same way. Only list words are printed, never
+corpus text.
 
+    pip install -e '.[bench]'                            # py3langid, wordfreq
     python tests/bench/check_word_lists.py                 # ../shared beside the checkout
     python tests/bench/check_word_lists.py --words --candidates о,все,o
 """
@@ -46,21 +46,21 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import linesift.features.text as text_features
-from linesift.features.text import STAT_FIELDS, line_stats
+from linesift.features.text import KEYWORD_WORDS, STAT_FIELDS, line_stats
 from linesift.lines import parse_line
 from linesift.reading import CHROME, CONTENT, read_labeled_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "training" / "data"
+LIST_FILES = ("stopwords.txt", "cjk_function_chars.txt", "chrome_words.txt")
 MIN_WORDS = 5            # lines shorter than this are left out of the density means
 MIN_WORD_HITS = 20       # a word is reported by --words only past this many hits
-CJK_FUNCTION_FILE = "cjk_function_chars.txt"
+PROXY_WORDS = 20_000     # the commonest words of a language, whose frequencies make its running text
+RARE_ZIPF = 3.0          # a listed word rarer than this in its language (~1 per million tokens) is reported
+LOCALE = Path("/usr/share/locale")
 WCXB_LANGUAGES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "bg": "Bulgarian",
                   "id": "Indonesian", "ru": "Russian", "zh": "Chinese", "ja": "Japanese", "pl": "Polish"}
-LOCALE = Path("/usr/share/locale")
-PROXY_WORDS = 50_000     # the commonest words of a language whose frequencies make its running text
-RARE_ZIPF = 3.0          # a listed word rarer than this in its language (~1 per million tokens) is reported
-# Sections of stopwords.txt (their comment line) -> wordfreq languages -> .mo catalogue folders.
+# Sections of stopwords.txt (their comment line) -> wordfreq languages.
 SECTION_LANGUAGES = {
     "English, German, French, Spanish, Italian, Portuguese, Dutch": ["en", "de", "fr", "es", "it", "pt", "nl"],
     "Russian": ["ru"], "Ukrainian": ["uk"], "Bulgarian": ["bg"],
@@ -70,8 +70,8 @@ SECTION_LANGUAGES = {
     "Indonesian and Malay": ["id", "ms"], "Vietnamese": ["vi"], "Arabic": ["ar"], "Persian": ["fa"],
     "Hebrew": ["he"], "Hindi": ["hi"], "Catalan": ["ca"], "Korean": ["ko"],
 }
-CATALOGUES = {"sh": ["sr", "hr", "bs"], "pt": ["pt", "pt_BR"], "zh": ["zh_CN", "zh_TW"]}
-CJK_LANGUAGES = ("zh", "ja")
+PROXY_LANGUAGES = [code for codes in SECTION_LANGUAGES.values() for code in codes if code != "ko"] + ["zh", "ja"]
+CATALOGUES = {"sh": ["sr", "hr", "bs"], "pt": ["pt", "pt_BR"], "zh": ["zh_CN", "zh_TW"]}   # wordfreq -> locale folders
 _FORMAT = re.compile(r"%[-+ #0-9.]*[a-zA-Z]|\{[^}]*\}|[_&]")   # printf/brace placeholders, mnemonics
 _STOP, _WORDS, _CHROME = (STAT_FIELDS.index(name) for name in ("stop", "words", "chrome"))
 
@@ -81,26 +81,22 @@ def parse_list(text):
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def as_features_read(stopwords, cjk_chars, chrome_words):
+    # features/text.py: the CJK function characters are stopwords of a CJK line.
+    return stopwords | cjk_chars, chrome_words
+
+
 def lists_at(revision):
-    """(stopwords, chrome words, CJK function chars) of a git revision; a file it lacks is empty."""
+    """(stopwords, chrome words) as the features read them at a git revision; a missing file is empty."""
     def read(name):
         shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:training/data/{name}"],
                                capture_output=True, text=True)
         return parse_list(shown.stdout) if shown.returncode == 0 else frozenset()
-    return read("stopwords.txt"), read("chrome_words.txt"), read(CJK_FUNCTION_FILE)
+    return as_features_read(*map(read, LIST_FILES))
 
 
 def lists_here():
-    def read(name):
-        path = DATA / name
-        return parse_list(path.read_text(encoding="utf-8")) if path.exists() else frozenset()
-    return read("stopwords.txt"), read("chrome_words.txt"), read(CJK_FUNCTION_FILE)
-
-
-def is_cjk(char):
-    code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x3040 <= code <= 0x30FF
-            or 0xF900 <= code <= 0xFAFF)
+    return as_features_read(*(parse_list((DATA / name).read_text(encoding="utf-8")) for name in LIST_FILES))
 
 
 def flagged(corpus):
@@ -143,12 +139,12 @@ def labeled_lines(shared):
                     yield language, label, line
 
 
-def counts_with(lines, stopwords, chrome_words):
+def counts_with(lines, lists):
     """(stopwords, words, chrome hits) of each line, as line_stats counts them with these lists."""
     saved = text_features.STOPWORDS, text_features.CHROME_WORDS
-    text_features.STOPWORDS, text_features.CHROME_WORDS = stopwords, chrome_words
+    text_features.STOPWORDS, text_features.CHROME_WORDS = lists
     try:
-        return [(s[_STOP], s[_WORDS], s[_CHROME]) for s in (line_stats(line)[0] for _, _, line in lines)]
+        return [(s[_STOP], s[_WORDS], s[_CHROME]) for s in (line_stats(line)[0] for line in lines)]
     finally:
         text_features.STOPWORDS, text_features.CHROME_WORDS = saved
 
@@ -157,8 +153,13 @@ def mean(values):
     return sum(values) / len(values) if values else float("nan")
 
 
-def density_table(lines, before, after):
-    """Rows per language: lines, then content/chrome mean density and separation, before and after."""
+def words_of(line):
+    # The feature's tokens: \w+ runs, a CJK character each (the same as \w+ on other text).
+    return text_features._CJK_OR_WORD.findall(parse_line(line).text.lower())
+
+
+def density_rows(lines, before, after):
+    """Per language: line counts, stopword densities and chrome-hit flags by label, before and after."""
     rows = defaultdict(lambda: {"lines": Counter(), "before": defaultdict(list), "after": defaultdict(list),
                                 "chrome_before": defaultdict(list), "chrome_after": defaultdict(list)})
     for (language, label, _), old, new in zip(lines, before, after):
@@ -172,111 +173,42 @@ def density_table(lines, before, after):
     return rows
 
 
-def cjk_table(lines, before_chars, after_chars):
-    """Per language: the mean share of function characters among the CJK characters of lines
-    with at least MIN_WORDS of them, content vs chrome, before and after."""
-    rows = defaultdict(lambda: {"lines": Counter(), "before": defaultdict(list), "after": defaultdict(list)})
-    for language, label, line in lines:
-        chars = [c for c in parse_line(line).text if is_cjk(c)]
-        if len(chars) < MIN_WORDS:
-            continue
-        row = rows[language]
-        row["lines"][label] += 1
-        row["before"][label].append(sum(c in before_chars for c in chars) / len(chars))
-        row["after"][label].append(sum(c in after_chars for c in chars) / len(chars))
-    return rows
+def print_table(header, rows):
+    print("| " + " | ".join(header) + " |")
+    print("|---" * len(header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
 
 
-def print_density(rows, title, key_before="before", key_after="after", count=True):
+def print_densities(rows, title, before="before", after="after", counts=True):
     print(f"\n{title}\n")
-    head = "| language | content lines | chrome lines |" if count else "| language |"
-    print(head + " content before | chrome before | separation before | content after | chrome after | separation after |")
-    print("|---" * (head.count("|") - 1 + 6) + "|")
+    header = ["language"] + (["content lines", "chrome lines"] if counts else [])
+    for when in ("before", "after"):
+        header += [f"content {when}", f"chrome {when}", f"separation {when}"]
+    table = []
     for language in sorted(rows, key=lambda name: -sum(rows[name]["lines"].values())):
         row = rows[language]
-        cells = [language]
-        if count:
-            cells += [str(row["lines"][CONTENT]), str(row["lines"][CHROME])]
-        for key in (key_before, key_after):
+        cells = [language] + ([str(row["lines"][CONTENT]), str(row["lines"][CHROME])] if counts else [])
+        for key in (before, after):
             content, chrome = mean(row[key][CONTENT]), mean(row[key][CHROME])
             cells += [f"{content:.3f}", f"{chrome:.3f}", f"{content - chrome:+.3f}"]
-        print("| " + " | ".join(cells) + " |")
-
-
-def word_report(lines, stopwords, chrome_words, function_chars, candidates):
-    """Listed words that push the wrong way, per language (see the module docstring)."""
-    words = defaultdict(lambda: {CONTENT: Counter(), CHROME: Counter()})
-    totals = defaultdict(Counter)
-    chrome_hits = defaultdict(lambda: {CONTENT: Counter(), CHROME: Counter()})
-    line_totals = defaultdict(Counter)
-    chars = defaultdict(lambda: {CONTENT: Counter(), CHROME: Counter()})
-    char_totals = defaultdict(Counter)
-    wanted = stopwords | candidates
-    for language, label, line in lines:
-        text = parse_line(line).text
-        tokens = text_features._WORD.findall(text.lower())
-        line_totals[language][label] += 1
-        head = tokens[:text_features.KEYWORD_WORDS]
-        for entry in set(head) | {a + " " + b for a, b in zip(head, head[1:])}:
-            if entry in chrome_words:
-                chrome_hits[language][label][entry] += 1
-        cjk = [c for c in text if is_cjk(c)]
-        if len(cjk) >= MIN_WORDS:
-            char_totals[language][label] += len(cjk)
-            chars[language][label].update(c for c in cjk if c in function_chars)
-        if len(tokens) < MIN_WORDS:
-            continue
-        totals[language][label] += len(tokens)
-        words[language][label].update(t for t in tokens if t in wanted)
-    print(f"\nWords to reconsider (>= {MIN_WORD_HITS} hits; rates per 1000 words of content / chrome lines)")
-    for language in sorted(totals):
-        content, chrome = words[language][CONTENT], words[language][CHROME]
-        n_content, n_chrome = max(totals[language][CONTENT], 1), max(totals[language][CHROME], 1)
-        bad = []
-        for word in sorted(set(content) | set(chrome)):
-            if content[word] + chrome[word] < MIN_WORD_HITS:
-                continue
-            rate_content, rate_chrome = 1000 * content[word] / n_content, 1000 * chrome[word] / n_chrome
-            if rate_chrome >= rate_content or word in candidates:
-                mark = "" if word in stopwords else " (candidate)"
-                bad.append(f"{word} {rate_content:.1f}/{rate_chrome:.1f}{mark}")
-        if bad:
-            print(f"- {language}: " + ", ".join(bad))
-    print("\nChrome entries hitting content lines more often than chrome lines (share of lines, content / chrome)")
-    for language in sorted(line_totals):
-        hits = chrome_hits[language]
-        n_content, n_chrome = max(line_totals[language][CONTENT], 1), max(line_totals[language][CHROME], 1)
-        bad = [f"{entry} {hits[CONTENT][entry] / n_content:.4f}/{hits[CHROME][entry] / n_chrome:.4f}"
-               for entry in sorted(set(hits[CONTENT]) | set(hits[CHROME]))
-               if hits[CONTENT][entry] + hits[CHROME][entry] >= MIN_WORD_HITS // 2
-               and hits[CONTENT][entry] / n_content > hits[CHROME][entry] / n_chrome]
-        if bad:
-            print(f"- {language}: " + ", ".join(bad))
-    print("\nCJK function characters commoner in chrome (per 1000 CJK characters, content / chrome)")
-    for language in sorted(char_totals):
-        n_content, n_chrome = max(char_totals[language][CONTENT], 1), max(char_totals[language][CHROME], 1)
-        found = chars[language]
-        rates = {c: (1000 * found[CONTENT][c] / n_content, 1000 * found[CHROME][c] / n_chrome)
-                 for c in set(found[CONTENT]) | set(found[CHROME])}
-        bad = [f"{c} {a:.1f}/{b:.1f}" for c, (a, b) in sorted(rates.items(), key=lambda kv: kv[1][0] - kv[1][1])
-               if b >= a and found[CONTENT][c] + found[CHROME][c] >= MIN_WORD_HITS]
-        if bad:
-            print(f"- {language}: " + ", ".join(bad))
+        table.append(cells)
+    print_table(header, table)
 
 
 def sections(path):
     """word -> the wordfreq languages of the stopwords.txt section that lists it."""
-    found, languages = {}, None
+    found, languages = {}, []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# "):
             languages = SECTION_LANGUAGES.get(line[2:], languages)
         elif line.strip() and not line.startswith("#"):
-            found[line.strip()] = languages or []
+            found[line.strip()] = languages
     return found
 
 
 def ui_strings(folders, source=False):
-    """The translated strings (or with ``source``, the English source strings) of the .mo
+    """The translated strings (with ``source``, the English source strings) of the .mo
     catalogues in these locale folders, one per line, placeholders and mnemonics removed."""
     strings = []
     for folder in folders:
@@ -289,76 +221,95 @@ def ui_strings(folders, source=False):
                 except (OSError, UnicodeDecodeError):
                     continue
             for key, value in catalogue.items():
-                text_of = key[0] if isinstance(key, tuple) else key
-                if not text_of:
-                    continue       # the catalogue's header
-                strings += [_FORMAT.sub(" ", part) for part in (text_of if source else value).splitlines()]
+                original = key[0] if isinstance(key, tuple) else key
+                if original:   # the empty msgid is the catalogue's header
+                    strings += [_FORMAT.sub(" ", part) for part in (original if source else value).splitlines()
+                                if part.strip()]
     return strings
 
 
-def cjk_share(text, function_chars):
-    chars = [c for c in text if is_cjk(c)]
-    return sum(c in function_chars for c in chars) / len(chars) if len(chars) >= MIN_WORDS else None
-
-
-def text_density(weighted_words, is_function, tokens_of):
-    """Expected share of function tokens in running text, from (frequency, word) pairs."""
-    function = total = 0.0
-    for frequency, word in weighted_words:
-        tokens = tokens_of(word)
-        function += frequency * sum(map(is_function, tokens))
-        total += frequency * len(tokens)
-    return function / total
-
-
-def proxy_table(before, after, section_of):
+def proxy(before, after, section_of):
     """Per language: expected running-text density (wordfreq) vs mean density of UI strings."""
     try:
         import wordfreq
     except ImportError:
         print("\n(proxy skipped: pip install wordfreq)")
         return
-    languages = [code for codes in SECTION_LANGUAGES.values() for code in codes if code != "ko"] + list(CJK_LANGUAGES)
-    print(f"\nProxy for languages without labeled pages: expected density of running text (its {PROXY_WORDS} "
-          "commonest words by wordfreq, cut into tokens as line_stats cuts a line) vs mean density of the installed "
-          f"UI strings (.mo catalogues) of >= 1 word and of >= {MIN_WORDS} words; for zh and ja, CJK characters\n")
-    print("| language | UI strings | text before | UI before | UI >=5 before | separation before | text after "
-          "| UI after | UI >=5 after | separation after |")
-    print("|---" * 10 + "|")
-    rare = {}
-    for code in languages:
+    print(f"\nProxy for languages without labeled pages: expected stopword density of running text (its "
+          f"{PROXY_WORDS} commonest words by wordfreq) vs mean density of the installed UI strings (.mo "
+          f"catalogues), all and those of >= {MIN_WORDS} words\n")
+    header = ["language", "UI strings"]
+    for when in ("before", "after"):
+        header += [f"text {when}", f"UI {when}", f"UI >= {MIN_WORDS} {when}", f"separation {when}"]
+    table, rare = [], {}
+    for code in PROXY_LANGUAGES:
         frequencies = wordfreq.get_frequency_dict(code)
         # wordfreq writes a Greek final sigma as σ.
-        weighted = [(frequencies[word], re.sub(r"σ\b", "ς", word)) for word in wordfreq.top_n_list(code, PROXY_WORDS)]
+        top = [(frequencies[word], re.sub(r"σ\b", "ς", word)) for word in wordfreq.top_n_list(code, PROXY_WORDS)]
         # English: the source strings of the French catalogues (the best covered here).
         strings = ui_strings(["fr"], source=True) if code == "en" else ui_strings(CATALOGUES.get(code, [code]))
         cells = [code, str(len(strings))]
-        for stopwords, chrome_words, function_chars in (before, after):
-            if code in CJK_LANGUAGES:
-                text = text_density(weighted, function_chars.__contains__, lambda word: [c for c in word if is_cjk(c)])
-                ui = mean([x for x in (cjk_share(s, function_chars) for s in strings) if x is not None])
-                ui_long = float("nan")
-            else:
-                text = text_density(weighted, stopwords.__contains__, lambda word: text_features._WORD.findall(word.lower()))
-                counted = [(s[0], s[1]) for s in counts_with([(None, None, line) for line in strings if line.strip()],
-                                                              stopwords, chrome_words) if s[1]]
-                ui = mean([stop / words for stop, words in counted])
-                ui_long = mean([stop / words for stop, words in counted if words >= MIN_WORDS])
-            cells += [f"{text:.3f}", f"{ui:.3f}", f"{ui_long:.3f}", f"{text - ui:+.3f}"]
-        print("| " + " | ".join(cells) + " |")
-        if code not in CJK_LANGUAGES:
-            rare[code] = sorted(word for word, codes in section_of.items() if code in codes
-                                and all(wordfreq.zipf_frequency(word, c) < RARE_ZIPF for c in codes if c != "ko"))
-    print(f"\nListed words rarer than Zipf {RARE_ZIPF} in every language of their section (wordfreq):")
-    for code, words in rare.items():
-        if words:
-            print(f"- {code}: {', '.join(words)}")
+        for lists in (before, after):
+            counted = counts_with([word for _, word in top], lists)
+            text = (sum(f * stop for (f, _), (stop, _, _) in zip(top, counted))
+                    / sum(f * words for (f, _), (_, words, _) in zip(top, counted)))
+            ui = [(stop, words) for stop, words, _ in counts_with(strings, lists) if words]
+            ui_all = mean([stop / words for stop, words in ui])
+            ui_long = mean([stop / words for stop, words in ui if words >= MIN_WORDS])
+            cells += [f"{text:.3f}", f"{ui_all:.3f}", f"{ui_long:.3f}", f"{text - ui_all:+.3f}"]
+        table.append(cells)
+        rare[code] = sorted(word for word, codes in section_of.items() if code in codes
+                            and all(wordfreq.zipf_frequency(word, c) < RARE_ZIPF for c in codes if c != "ko"))
+    print_table(header, table)
+    print(f"\nListed words rarer than Zipf {RARE_ZIPF} in every language of their section (wordfreq): "
+          + ("; ".join(f"{code}: {', '.join(words)}" for code, words in rare.items() if words) or "none"))
+
+
+def word_report(lines, lists, candidates):
+    """Listed words and chrome entries that push the wrong way, per language."""
+    stopwords, chrome_words = lists
+    wanted = stopwords | candidates
+    words = defaultdict(lambda: {CONTENT: Counter(), CHROME: Counter()})
+    totals = defaultdict(Counter)
+    chrome_hits = defaultdict(lambda: {CONTENT: Counter(), CHROME: Counter()})
+    line_totals = defaultdict(Counter)
+    for language, label, line in lines:
+        tokens = words_of(line)
+        line_totals[language][label] += 1
+        head = tokens[:KEYWORD_WORDS]
+        chrome_hits[language][label].update(entry for entry in set(head) | {a + " " + b for a, b in zip(head, head[1:])}
+                                            if entry in chrome_words)
+        if len(tokens) >= MIN_WORDS:
+            totals[language][label] += len(tokens)
+            words[language][label].update(t for t in tokens if t in wanted)
+    print(f"\nWords to reconsider (>= {MIN_WORD_HITS} hits; per 1000 words of content / chrome lines)")
+    for language in sorted(totals):
+        content, chrome = words[language][CONTENT], words[language][CHROME]
+        n_content, n_chrome = max(totals[language][CONTENT], 1), max(totals[language][CHROME], 1)
+        found = []
+        for word in sorted(set(content) | set(chrome)):
+            rate_content, rate_chrome = 1000 * content[word] / n_content, 1000 * chrome[word] / n_chrome
+            if content[word] + chrome[word] >= MIN_WORD_HITS and (rate_chrome >= rate_content or word in candidates):
+                found.append(f"{word} {rate_content:.1f}/{rate_chrome:.1f}" + ("" if word in stopwords else " (candidate)"))
+        if found:
+            print(f"- {language}: " + ", ".join(found))
+    print("\nChrome entries hitting content lines more often than chrome lines (share of lines, content / chrome)")
+    for language in sorted(line_totals):
+        hits = chrome_hits[language]
+        n_content, n_chrome = max(line_totals[language][CONTENT], 1), max(line_totals[language][CHROME], 1)
+        found = [f"{entry} {hits[CONTENT][entry] / n_content:.4f}/{hits[CHROME][entry] / n_chrome:.4f}"
+                 for entry in sorted(set(hits[CONTENT]) | set(hits[CHROME]))
+                 if hits[CONTENT][entry] + hits[CHROME][entry] >= MIN_WORD_HITS // 2
+                 and hits[CONTENT][entry] / n_content > hits[CHROME][entry] / n_chrome]
+        if found:
+            print(f"- {language}: " + ", ".join(found))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared folder (default: beside the checkout)")
     parser.add_argument("--before", default="main", help="git revision whose lists are 'before' (default: main)")
+    parser.add_argument("--no-proxy", action="store_true", help="leave out the wordfreq / UI-strings proxy")
     parser.add_argument("--words", action="store_true", help="also list the words that push the wrong way")
     parser.add_argument("--candidates", default="", help="comma-separated words not in the list to rate with --words")
     args = parser.parse_args()
@@ -366,21 +317,19 @@ def main():
     if not (shared / "corpus").exists():
         sys.exit(f"check_word_lists: {shared}: no corpus folder")
     lines = list(labeled_lines(shared))
-    print(f"{len(lines)} labeled lines; lists before: {args.before}, after: this checkout", file=sys.stderr)
-    stop_before, chrome_before, cjk_before = lists_at(args.before)
-    stop_after, chrome_after, cjk_after = lists_here()
-    print(f"stopwords {len(stop_before)} -> {len(stop_after)}, chrome words {len(chrome_before)} -> "
-          f"{len(chrome_after)}, CJK function characters {len(cjk_before)} -> {len(cjk_after)}")
-    rows = density_table(lines, counts_with(lines, stop_before, chrome_before), counts_with(lines, stop_after, chrome_after))
-    print_density(rows, f"Stopword density, lines of >= {MIN_WORDS} words (words as line_stats counts them)")
-    print_density(rows, "Share of lines with a chrome-list hit, all lines with text (here the separation should be negative)", "chrome_before", "chrome_after", count=False)
-    print_density(cjk_table(lines, cjk_before, cjk_after),
-                  f"Function characters / CJK characters, lines of >= {MIN_WORDS} CJK characters")
-    proxy_table((stop_before, chrome_before, cjk_before), (stop_after, chrome_after, cjk_after),
-                sections(DATA / "stopwords.txt"))
+    print(f"{len(lines)} labeled lines", file=sys.stderr)
+    before, after = lists_at(args.before), lists_here()
+    print(f"stopwords (CJK function characters included) {len(before[0])} -> {len(after[0])}, "
+          f"chrome words {len(before[1])} -> {len(after[1])}; before: {args.before}, after: this checkout")
+    texts = [line for _, _, line in lines]
+    rows = density_rows(lines, counts_with(texts, before), counts_with(texts, after))
+    print_densities(rows, f"Stopword density, lines of >= {MIN_WORDS} words")
+    print_densities(rows, "Share of lines with a chrome-list hit, all lines with text (the separation should be negative)",
+                    "chrome_before", "chrome_after", counts=False)
+    if not args.no_proxy:
+        proxy(before, after, sections(DATA / "stopwords.txt"))
     if args.words:
-        candidates = frozenset(word for word in args.candidates.split(",") if word)
-        word_report(lines, stop_after, chrome_after, cjk_after, candidates)
+        word_report(lines, after, frozenset(word for word in args.candidates.split(",") if word))
 
 
 if __name__ == "__main__":
