@@ -46,6 +46,7 @@ def test_names_are_unique_and_match_the_matrix():
     ("stopword_density", "the cat and the dog", 3 / 5),
     ("log_words", "我们的公司 iPhone", math.log1p(6)),    # CJK: each character is a word
     ("stopword_density", "我们的公司", 3 / 5),            # 我 们 的 are function characters
+    ("log_words", "भारत के प्रधानमंत्री", math.log1p(3)),   # Indic vowel signs stay inside their words
     ("ends_sentence", "这是一个句子。", 1.0),
     ("log_chrome_words", "Share on Facebook", math.log1p(2)),
     ("chrome_word_density", "privacy policy", 1.0),

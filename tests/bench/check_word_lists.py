@@ -155,7 +155,7 @@ def mean(values):
 
 def words_of(line):
     # The feature's tokens: \w+ runs, a CJK character each (the same as \w+ on other text).
-    return text_features._CJK_OR_WORD.findall(parse_line(line).text.lower())
+    return text_features.split_words(parse_line(line).text.lower())
 
 
 def density_rows(lines, before, after):

@@ -22,13 +22,16 @@ TAIL_WORDS = 3            # a long line's last words are hashed too: "(AP Photo/
 DUPLICATE_KEY_WORDS = 8   # lines whose first words agree count as the same text (captions
                           # repeated with other dashes, a headline cut short with "…")
 
-_WORD = re.compile(r"\w+")
-# Chinese and Japanese write no spaces, so a \w+ run there is a whole clause: each of their
-# characters counts as a word instead, which keeps lengths and function-word densities
-# comparable across scripts (and hashes a CJK line's first characters and their pairs).
+# Words are \w+ runs, with the combining vowel signs of the Indic scripts kept inside them
+# (Python's \w stops at them: Hindi के would be cut to क). Chinese and Japanese write no
+# spaces, so a run there is a whole clause: each of their characters counts as a word
+# instead, which keeps lengths and function-word densities comparable across scripts (and
+# hashes a CJK line's first characters and their pairs).
+_INDIC = "\u0900-\u0dff"
 _CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(f"[\\w{_INDIC}]+")
 _CJK = re.compile(f"[{_CJK_RANGES}]")
-_CJK_OR_WORD = re.compile(f"[{_CJK_RANGES}]|[^\\W{_CJK_RANGES}]+")
+_CJK_OR_WORD = re.compile(f"[{_CJK_RANGES}]|[^\\W{_CJK_RANGES}]+|[{_INDIC}]+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _CAPITALISED = re.compile(r"\b[^\W\d_a-zß-ÿ]")  # a word's first letter, when it is not lower case
@@ -103,6 +106,18 @@ def markup_cues(line):
     return [(tag, TAG_SALT) for tag in line.tags] + [(word, CLASS_SALT) for word in line.classes]
 
 
+def split_words(lowered):
+    """The words of a lower-cased text, as the features count them (see _WORD above)."""
+    if lowered.isascii() or not _CJK.search(lowered):
+        return _WORD.findall(lowered)
+    return _CJK_OR_WORD.findall(lowered)
+
+
+def is_cjk_character(text):
+    """Whether ``text`` is one character that split_words counts as a word of its own."""
+    return len(text) == 1 and _CJK.match(text) is not None
+
+
 def line_stats(line, names=False):
     """What a line's features need from its own text, independent of the page around it.
     With ``names``, also the texts its cues hash: (head words, extra cues as (text, salt),
@@ -111,7 +126,7 @@ def line_stats(line, names=False):
     parsed = parse_line(line) if is_dump_line else parse_html_line(line)
     text = parsed.text
     lowered = text.lower()
-    words = _WORD.findall(lowered) if lowered.isascii() or not _CJK.search(lowered) else _CJK_OR_WORD.findall(lowered)
+    words = split_words(lowered)
     n_chars = len(text)
     encoded = text.encode("utf-8", "surrogatepass")
     head = words[:KEYWORD_WORDS]
