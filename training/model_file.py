@@ -9,6 +9,7 @@ stale model can never be read against the wrong feature columns.
 """
 
 import json
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,9 @@ from linesift.output import atomic_writer
 
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
-SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "model" / "linesift.npz"
+# model/ of the checkout, installed as the package linesift.shipped_model: the same path in
+# an editable install (the checkout's file) and in a wheel (the installed copy).
+SHIPPED_MODEL = Path(str(files("linesift.shipped_model") / "linesift.npz"))
 _ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
 _HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state")
 
