@@ -16,7 +16,7 @@ from linesift.errors import InputError
 from linesift.explain import explain_line
 from linesift.labeling import ORDERS, LabelSession, make_server
 from linesift.model import DEFAULT_THRESHOLD
-from linesift.model_file import SHIPPED_MODEL, load_model, save_model
+from linesift.model_file import SHIPPED_MODEL, load_model, model_summary, save_model
 from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer, json_text
 from linesift.parallel import available_cores
 from linesift.predict import RecordTally, predict_files, predict_records
@@ -132,8 +132,28 @@ class _OneLineErrors(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _print_version(ctx, param, value):
+    """--version: linesift's version and the default model it would use, named by its file,
+    format and feature-set version and the digest of its training data."""
+    if not value or ctx.resilient_parsing:
+        return
+    import linesift
+
+    click.echo(f"linesift {linesift.__version__}")
+    try:
+        model = model_summary()
+    except InputError as error:
+        click.echo(f"linesift: {error}", err=True)
+        ctx.exit(error.exit_code)
+    click.echo(f"default model: {model['path']}")
+    click.echo(f"  model format {model['format_version']}, feature set {model['feature_set_version']}")
+    click.echo(f"  training data {model['training_digest'] or 'digest not recorded'}")
+    ctx.exit(0)
+
+
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="linesift")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the default model (file, format, feature set, training data) and exit.")
 def main():
     """linesift: label each line of a web page dump as content or chrome.
 

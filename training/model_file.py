@@ -95,12 +95,30 @@ def read_model_file(path):
     return meta, arrays
 
 
-def load_model(path=None) -> LineClassifier:
-    """Load a model file (the shipped model when ``path`` is None)."""
+def _existing(path):
+    """``path`` as a Path (the shipped model when None); a missing file is an InputError."""
     path = Path(path) if path is not None else SHIPPED_MODEL
     if not path.exists():
         hint = "; pass a model with -m MODEL" if path == SHIPPED_MODEL else ""
         raise InputError(path, f"no such model file{hint}", exit_code=2)
+    return path
+
+
+def model_summary(path=None):
+    """What identifies a model file (the shipped model when None), from its metadata alone:
+    its path, format and feature-set version and the digest of its training data (None when
+    the file does not record one). A file this version cannot read is an InputError."""
+    path = _existing(path)
+    meta, _ = read_model_file(path)
+    training = meta.get("training")
+    return {"path": str(path.resolve()), "format_version": meta["format_version"],
+            "feature_set_version": meta["feature_set_version"],
+            "training_digest": training.get("digest") if isinstance(training, dict) else None}
+
+
+def load_model(path=None) -> LineClassifier:
+    """Load a model file (the shipped model when ``path`` is None)."""
+    path = _existing(path)
     meta, arrays = read_model_file(path)
     try:
         model = LineClassifier(**meta["hyperparameters"])
