@@ -438,7 +438,8 @@ def test_a_killed_predict_leaves_the_old_output_file(model_file, big_inputs, tmp
     target = tmp_path / "out.tsv"
     old = b"content\tthe old, complete output\n"
     target.write_bytes(old)
-    process = start_predict(model_file, "-f", "labeled", source, "-o", target)
+    # 150,000 lines: over the default --max-page-lines, raised so that the page is worked on
+    process = start_predict(model_file, "-f", "labeled", "--max-page-lines", 200_000, source, "-o", target)
     # one page is classified in the main process: no workers to orphan, but none may be left
     assert_killed_leaving_nothing(kill_when(process, lambda: temporaries(tmp_path, target.name)), workers=False)
     content = target.read_bytes()

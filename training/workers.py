@@ -36,8 +36,20 @@ def _loaded(path, version):
     return load_model(path), {}
 
 
-def batches(items, size=BATCH_PAGES):
-    """Lists of up to ``size`` consecutive items (itertools.batched is Python 3.12+)."""
+def batches(items, size=BATCH_PAGES, max_bytes=None, size_of=len):
+    """Lists of up to ``size`` consecutive items (itertools.batched is Python 3.12+); with
+    ``max_bytes``, a list also ends once its items' ``size_of`` add up to that."""
     iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+    if max_bytes is None:
+        while batch := list(islice(iterator, size)):
+            yield batch
+        return
+    batch, weight = [], 0
+    for item in iterator:
+        batch.append(item)
+        weight += size_of(item)
+        if len(batch) == size or weight >= max_bytes:
+            yield batch
+            batch, weight = [], 0
+    if batch:
         yield batch
