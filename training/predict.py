@@ -19,6 +19,9 @@ from linesift.workers import BATCH_PAGES, batches, process_model
 
 # A batch of records also closes at this many bytes, so large pages go to the workers a
 # few at a time: the batches in flight (parallel.IN_FLIGHT_PER_JOB per worker) stay small.
+# Where a batch is classified, its pages go to the model in groups of at most
+# --max-page-lines lines in all: the features of a group are in memory at once (about
+# 2.5 KB a line), so 16 pages at the line limit never cost 16 times one.
 BATCH_BYTES = 4 * 1024 * 1024
 
 class RenderedPage(NamedTuple):
@@ -45,7 +48,9 @@ def _stdin_bytes(found, limits):
 def _render_files(model_path, fmt, threshold, limits, batch):
     model, line_cache = process_model(model_path)
     pages = [read_input_page(found.path, found.site, data, limits) for found, data in batch]
-    probabilities = model.predict_proba([page.model_lines for page in pages], line_cache)
+    probabilities = []
+    for group in batches([page.model_lines for page in pages], None, limits.max_lines):   # BATCH_BYTES says why
+        probabilities += model.predict_proba(group, line_cache)
     cut = model.threshold_ if threshold is None else threshold
     return [RenderedPage(found, render(fmt, found.path, page.lines, page_probabilities, cut))
             for (found, _), page, page_probabilities in zip(batch, pages, probabilities)]
@@ -74,7 +79,7 @@ def predict_records(paths, model_path, emit, threshold, text_field, html_field, 
     with ``strict``, stops the run with an InputError naming its file and line (record)."""
     tally = tally if tally is not None else RecordTally()
     items = (item for path in paths for item in read_records(path, position, limits))
-    work = batches(items, batch_pages, max_bytes=BATCH_BYTES, size_of=_record_bytes)
+    work = batches(items, batch_pages, BATCH_BYTES, _record_bytes)
     for chunk, read, skipped in ordered_map(_render_records, work, jobs, model_path, emit, threshold, text_field,
                                             html_field, strict, compress, limits):
         tally.read += read
@@ -126,8 +131,11 @@ def _render_records(model_path, emit, threshold, text_field, html_field, strict,
         if chosen:
             classify = classify_markups if is_html else classify_texts
             pages = [records[i].html if is_html else records[i].text for i in chosen]
-            for i, result in zip(chosen, classify(model, pages, line_cache)):
-                results[i] = result
+            lines = (lambda markup: len(markup)) if is_html else line_breaks
+            groups = batches(range(len(chosen)), None, limits.max_lines, lambda at: lines(pages[at]))
+            for group in groups:
+                for at, result in zip(group, classify(model, [pages[at] for at in group], line_cache)):
+                    results[chosen[at]] = result
     data = "".join(render_record(record, result, emit, cut) for record, result in zip(records, results)).encode()
     # gzip members may follow one another in one file (Common Crawl's files are made so):
     # each batch is compressed here, on the worker's core, not in the process that writes.

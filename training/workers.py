@@ -36,20 +36,22 @@ def _loaded(path, version):
     return load_model(path), {}
 
 
-def batches(items, size=BATCH_PAGES, max_bytes=None, size_of=len):
+def batches(items, size=BATCH_PAGES, max_weight=None, weight=len):
     """Lists of up to ``size`` consecutive items (itertools.batched is Python 3.12+); with
-    ``max_bytes``, a list also ends once its items' ``size_of`` add up to that."""
+    ``max_weight``, a list also ends before an item that would take the ``weight`` of its
+    items past that (an item heavier than that alone makes a list)."""
     iterator = iter(items)
-    if max_bytes is None:
+    if max_weight is None:
         while batch := list(islice(iterator, size)):
             yield batch
         return
-    batch, weight = [], 0
+    batch, total = [], 0
     for item in iterator:
-        batch.append(item)
-        weight += size_of(item)
-        if len(batch) == size or weight >= max_bytes:
+        heft = weight(item)
+        if batch and (len(batch) == size or total + heft > max_weight):
             yield batch
-            batch, weight = [], 0
+            batch, total = [], 0
+        batch.append(item)
+        total += heft
     if batch:
         yield batch
