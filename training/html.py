@@ -215,6 +215,17 @@ def _parse(data: bytes):
         return None
 
 
+def parser_keeps_text(data: bytes) -> bool:
+    """Whether lxml's tree of the document holds any text outside the elements never read
+    (script, style, ...), shown or hidden: False when libxml2 stopped before the text (it
+    stops at 2,048 nested elements and drops the rest of the document)."""
+    root = _parse(data)
+    if root is None:
+        return False
+    etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
+    return any(text.strip() for text in root.itertext())
+
+
 _class_word_cache = {}
 
 

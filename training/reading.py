@@ -12,8 +12,9 @@ is refused with a message saying which and by how much (``PageRefused``), before
 that would cost the memory: a file's size is looked at before it is read, gzip is never
 inflated past the size limit, line breaks are counted before a dump is split and tags
 before HTML is parsed (the parsed tree costs about 300 bytes a tag). An HTML page whose
-parse yields no text although its markup holds some (libxml2 stops at 2,048 nested
-elements and drops the rest) is refused too: an empty result would be a silent loss.
+parse yields no text although its markup holds some and the parser kept none (libxml2
+stops at 2,048 nested elements and drops the rest) is refused too: an empty result would be
+a silent loss. (Text the page hides, ``hidden`` or ``display:none``, is not read, by design.)
 """
 
 import html as html_entities
@@ -270,7 +271,7 @@ def read_html_page(source, data, site, limits=PageLimits()):
 def read_html_within(data, limits=PageLimits()):
     """The HtmlLines of an HTML document (bytes or str), or PageRefused: over the limits
     (checked before the work that would cost the memory), or no text read from markup that holds text."""
-    from linesift.html import InflatedTooLarge, gunzip, read_html
+    from linesift.html import InflatedTooLarge, gunzip, parser_keeps_text, read_html
 
     if isinstance(data, str):
         data = data.encode("utf-8", "replace")
@@ -286,7 +287,7 @@ def read_html_within(data, limits=PageLimits()):
                                       f"({HTML_TAGS_PER_LINE} per line of --max-page-lines)")
     markup = read_html(data)
     check_lines(len(markup), limits)
-    if not markup and _holds_text(data):
+    if not markup and _holds_text(data) and not parser_keeps_text(data):   # not text hidden on purpose: lost
         raise PageRefused(NO_TEXT, "no text could be read from this HTML (nesting too deep?)")
     return markup
 
