@@ -396,7 +396,7 @@ def _table(report):
                    "and counted in a record file.")
 @click.option("--max-page-lines", type=click.IntRange(min=1), default=MAX_PAGE_LINES, show_default=True,
               help=f"A page of more lines than this (an HTML page: more than {HTML_TAGS_PER_LINE} tags per line of "
-                   "it) is refused, or skipped and counted in a record file: each line costs about 2.5 KB of memory.")
+                   "it) is refused, or skipped and counted in a record file: each line costs about 2 KB of memory.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_user_errors
 def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, threshold, output, resume, jobs,

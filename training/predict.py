@@ -21,7 +21,7 @@ from linesift.workers import BATCH_PAGES, batches, process_model
 # few at a time: the batches in flight (parallel.IN_FLIGHT_PER_JOB per worker) stay small.
 # Where a batch is classified, its pages go to the model in groups of at most
 # --max-page-lines lines in all: the features of a group are in memory at once (about
-# 2.5 KB a line), so 16 pages at the line limit never cost 16 times one.
+# 2 KB a line), so 16 pages at the line limit never cost 16 times one.
 BATCH_BYTES = 4 * 1024 * 1024
 
 class RenderedPage(NamedTuple):

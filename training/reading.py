@@ -42,7 +42,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 MB = 1 << 20
 MAX_PAGE_MB = 16           # --max-page-mb: a page's bytes (decompressed); see README "Limits"
-MAX_PAGE_LINES = 100_000   # --max-page-lines: what the model classifies costs about 2.5 KB a line
+MAX_PAGE_LINES = 100_000   # --max-page-lines: a classified line costs about 2 KB (README "Memory")
 HTML_TAGS_PER_LINE = 5     # an HTML page may hold this many tags for each line of the line limit
 MAX_PAGE_BYTES = MAX_PAGE_MB * MB
 
