@@ -323,13 +323,30 @@ def test_version_names_the_default_model_from_its_metadata(runner, small_model_f
     ]
 
 
-def test_version_with_the_shipped_model_gives_its_training_digest(runner):
-    from linesift.model_file import SHIPPED_MODEL, load_model
+def test_version_names_a_stale_default_model_and_says_why_it_is_refused(runner, small_model, tmp_path, monkeypatch):
+    import linesift.model_file as model_file
 
+    stale = tmp_path / "stale.npz"
+    model_file.save_model(small_model, stale, {"feature_set_version": 3, "training": {"digest": "sha256:00ff"}})
+    monkeypatch.setattr(model_file, "SHIPPED_MODEL", stale)
     result = runner.invoke(main, ["--version"])
-    assert result.exit_code == 0, result.output
-    assert str(SHIPPED_MODEL.resolve()) in result.stdout
-    assert f"  training data {load_model().info_['training']['digest']}\n" in result.stdout
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [f"default model: {stale.resolve()}", "  model format 1, feature set 3",
+                                              "  training data sha256:00ff"]
+    assert result.stderr.startswith(f"linesift: {stale}: not a usable linesift model: made for feature set 3")
+
+
+def test_version_with_the_shipped_model_gives_its_training_digest(runner):
+    """Whether or not the shipped model is of this feature set (between a change of features
+    and the retraining it is not), --version names it and its training data."""
+    from linesift.model_file import SHIPPED_MODEL
+
+    with np.load(SHIPPED_MODEL, allow_pickle=False) as archive:
+        meta = json.loads(archive["meta"].tobytes())
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code in (0, 1), result.output
+    assert f"default model: {SHIPPED_MODEL.resolve()}\n" in result.stdout
+    assert f"  training data {meta['training']['digest']}\n" in result.stdout
 
 
 def test_version_says_when_the_default_model_is_missing(runner, tmp_path, monkeypatch):

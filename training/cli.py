@@ -149,6 +149,9 @@ def _print_version(ctx, param, value):
     click.echo(f"default model: {model['path']}")
     click.echo(f"  model format {model['format_version']}, feature set {model['feature_set_version']}")
     click.echo(f"  training data {model['training_digest'] or 'digest not recorded'}")
+    if model["refused"]:   # a stale model: named above, and why predict would refuse it
+        click.echo(f"linesift: {model['refused']}", err=True)
+        ctx.exit(model["refused"].exit_code)
     ctx.exit(0)
 
 
