@@ -305,3 +305,55 @@ def test_weight_makes_a_corpus_count_more(runner, tmp_path):
     assert not np.allclose(load_model(light).coef_dense_, load_model(heavy).coef_dense_)
     bad = runner.invoke(main, base + ["-o", str(heavy), "--weight", "elsewhere=5"])
     assert bad.exit_code == 2 and "not among the CORPUS" in bad.output
+
+
+def test_version_names_the_default_model_from_its_metadata(runner, small_model_file, monkeypatch):
+    import linesift
+    import linesift.model_file as model_file
+
+    monkeypatch.setattr(model_file, "SHIPPED_MODEL", small_model_file)
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0, result.output
+    info = model_file.load_model(small_model_file).info_
+    assert result.stdout.splitlines() == [
+        f"linesift {linesift.__version__}",
+        f"default model: {small_model_file.resolve()}",
+        f"  model format {info['format_version']}, feature set {info['feature_set_version']}",
+        "  training data digest not recorded",   # the test model's info has no digest
+    ]
+
+
+def test_version_names_a_stale_default_model_and_says_why_it_is_refused(runner, small_model, tmp_path, monkeypatch):
+    import linesift.model_file as model_file
+
+    stale = tmp_path / "stale.npz"
+    model_file.save_model(small_model, stale, {"feature_set_version": 3, "training": {"digest": "sha256:00ff"}})
+    monkeypatch.setattr(model_file, "SHIPPED_MODEL", stale)
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [f"default model: {stale.resolve()}", "  model format 1, feature set 3",
+                                              "  training data sha256:00ff"]
+    assert result.stderr.startswith(f"linesift: {stale}: not a usable linesift model: made for feature set 3")
+
+
+def test_version_with_the_shipped_model_gives_its_training_digest(runner):
+    """Whether or not the shipped model is of this feature set (between a change of features
+    and the retraining it is not), --version names it and its training data."""
+    from linesift.model_file import SHIPPED_MODEL
+
+    with np.load(SHIPPED_MODEL, allow_pickle=False) as archive:
+        meta = json.loads(archive["meta"].tobytes())
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code in (0, 1), result.output
+    assert f"default model: {SHIPPED_MODEL.resolve()}\n" in result.stdout
+    assert f"  training data {meta['training']['digest']}\n" in result.stdout
+
+
+def test_version_says_when_the_default_model_is_missing(runner, tmp_path, monkeypatch):
+    import linesift.model_file as model_file
+
+    missing = tmp_path / "linesift.npz"
+    monkeypatch.setattr(model_file, "SHIPPED_MODEL", missing)
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 2   # as predict without -m then
+    assert result.stderr == f"linesift: {missing}: no such model file; pass a model with -m MODEL\n"

@@ -4,7 +4,8 @@
 2. Bad training/evaluation input is one line ``linesift: FILE[:LINE]: what``, exit 2 for a
    usage mistake and 1 for bad data, never a traceback, and no model file is written.
 3. Outputs are atomic: a ``predict`` killed with SIGKILL leaves the old file or the new
-   one, never half of one.
+   one, never half of one; and none of its processes (workers, resource trackers) outlives
+   it by more than a few seconds.
 4. Model files are data only: anything but a model this linesift wrote is refused with one
    line, and a pickle in one is never run.
 """
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -355,22 +357,76 @@ def big_inputs(tmp_path_factory):
     return root
 
 
+ORPHAN_SECONDS = 10   # after a SIGKILL of predict, none of its processes may be alive this long
+HAS_PROC = os.path.exists("/proc/self/stat")   # how the run's processes are found (Linux)
+
+
 def start_predict(model_file, *args):
-    command = [sys.executable, "-m", "linesift", "predict", "-m", str(model_file), "-q", *map(str, args)]
+    """predict on 2 worker processes (whatever the machine's cores), so a kill has workers to orphan."""
+    command = [sys.executable, "-m", "linesift", "predict", "-m", str(model_file), "-q", "-j", "2", *map(str, args)]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _stat_fields(pid):
+    """/proc/PID/stat after the command name: [state, ppid, ...]; None when gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def descendants(pid):
+    """Every process below ``pid`` (its workers, their resource trackers, ...)."""
+    children = {}
+    for entry in os.listdir("/proc") if HAS_PROC else ():
+        fields = _stat_fields(entry) if entry.isdigit() else None
+        if fields:
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] not in ("Z", "X")   # a zombie has ended
+
+
+class Killed(NamedTuple):
+    while_running: bool   # predict was still running when it was killed
+    processes: list       # the run's other processes at the kill (workers, resource trackers)
+    left: list            # those of them still alive ORPHAN_SECONDS after the kill
+
+
 def kill_when(process, ready, timeout=60):
-    """SIGKILL ``process`` as soon as ``ready()``; True if it was killed still running."""
+    """SIGKILL ``process`` as soon as ``ready()``, then give its processes ORPHAN_SECONDS to end."""
     deadline = time.monotonic() + timeout
     while not ready() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
+    processes = descendants(process.pid)
     running = process.poll() is None
     if running:
         process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     process.stderr.close()
-    return running and process.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + ORPHAN_SECONDS
+    while any(alive(pid) for pid in processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in processes if alive(pid)]
+    for pid in left:   # do not leave them for the next test, but fail this one
+        os.kill(pid, signal.SIGKILL)
+    return Killed(running and process.returncode == -signal.SIGKILL, processes, left)
+
+
+def assert_killed_leaving_nothing(killed, workers=True):
+    assert killed.while_running, "predict ended before it was killed"
+    assert not killed.left, f"processes of the killed run alive {ORPHAN_SECONDS} s later: {killed.left}"
+    if workers and HAS_PROC:
+        assert len(killed.processes) >= 2, "the run had no worker processes to check"
 
 
 def temporaries(folder, name):
@@ -382,8 +438,10 @@ def test_a_killed_predict_leaves_the_old_output_file(model_file, big_inputs, tmp
     target = tmp_path / "out.tsv"
     old = b"content\tthe old, complete output\n"
     target.write_bytes(old)
-    process = start_predict(model_file, "-f", "labeled", source, "-o", target)
-    assert kill_when(process, lambda: temporaries(tmp_path, target.name)), "predict ended before it was killed"
+    # 150,000 lines: over the default --max-page-lines, raised so that the page is worked on
+    process = start_predict(model_file, "-f", "labeled", "--max-page-lines", 200_000, source, "-o", target)
+    # one page is classified in the main process: no workers to orphan, but none may be left
+    assert_killed_leaving_nothing(kill_when(process, lambda: temporaries(tmp_path, target.name)), workers=False)
     content = target.read_bytes()
     assert content == old or cut_labels(content) == expected_lines(source.read_bytes())
 
@@ -401,7 +459,7 @@ def test_a_predict_killed_while_writing_leaves_the_old_output_file(model_file, b
         except FileNotFoundError:   # renamed meanwhile
             return False
 
-    assert kill_when(process, partly_written), "predict ended before it was killed"
+    assert_killed_leaving_nothing(kill_when(process, partly_written))
     assert target.read_bytes() == old
     # what is left behind is only the temporary file, hidden, beside the target
     assert {p.name for p in tmp_path.iterdir()} - {t.name for t in temporaries(tmp_path, target.name)} == {target.name}
@@ -415,7 +473,7 @@ def test_a_killed_predict_to_a_folder_leaves_only_complete_files(model_file, big
     def some_written():
         return out.is_dir() and any(p.suffix == ".tsv" for p in out.iterdir())
 
-    assert kill_when(process, some_written), "predict ended before it was killed"
+    assert_killed_leaving_nothing(kill_when(process, some_written))
     complete = 0
     for path in out.rglob("*"):
         if path.name.startswith(".") and path.name.endswith(".tmp"):

@@ -52,7 +52,12 @@ def classify_html(model, documents, cache=None):
     the document's block lines joined by newlines: spans point into that text."""
     from linesift.html import read_html
 
-    markups = [read_html(d if isinstance(d, bytes) else d.encode("utf-8", "replace")) for d in documents]
+    return classify_markups(model, [read_html(d if isinstance(d, bytes) else d.encode("utf-8", "replace"))
+                                    for d in documents], cache)
+
+
+def classify_markups(model, markups, cache=None):
+    """``classify_html`` of documents already read into HtmlLines (``linesift.html.read_html``)."""
     probabilities = model.predict_proba(markups, cache)
     results = []
     for markup, page_probabilities in zip(markups, probabilities):

@@ -16,12 +16,13 @@ from linesift.errors import InputError
 from linesift.explain import explain_line
 from linesift.labeling import ORDERS, LabelSession, make_server
 from linesift.model import DEFAULT_THRESHOLD
-from linesift.model_file import SHIPPED_MODEL, load_model, save_model
+from linesift.model_file import SHIPPED_MODEL, load_model, model_summary, save_model
 from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer, json_text
 from linesift.parallel import available_cores
 from linesift.predict import RecordTally, predict_files, predict_records
 from linesift.progress import Progress
-from linesift.reading import find_files, read_input_page, read_path_list
+from linesift.reading import (HTML_TAGS_PER_LINE, MAX_PAGE_LINES, MAX_PAGE_MB, PageLimits, find_files, read_input_page,
+                              read_path_list)
 from linesift.records import TEXT_FIELD, compressed_stream, gzip_member, record_format
 from linesift.report import render_report
 from linesift.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
@@ -132,8 +133,31 @@ class _OneLineErrors(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _print_version(ctx, param, value):
+    """--version: linesift's version and the default model it would use, named by its file,
+    format and feature-set version and the digest of its training data."""
+    if not value or ctx.resilient_parsing:
+        return
+    import linesift
+
+    click.echo(f"linesift {linesift.__version__}")
+    try:
+        model = model_summary()
+    except InputError as error:
+        click.echo(f"linesift: {error}", err=True)
+        ctx.exit(error.exit_code)
+    click.echo(f"default model: {model['path']}")
+    click.echo(f"  model format {model['format_version']}, feature set {model['feature_set_version']}")
+    click.echo(f"  training data {model['training_digest'] or 'digest not recorded'}")
+    if model["refused"]:   # a stale model: named above, and why predict would refuse it
+        click.echo(f"linesift: {model['refused']}", err=True)
+        ctx.exit(model["refused"].exit_code)
+    ctx.exit(0)
+
+
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="linesift")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the default model (file, format, feature set, training data) and exit.")
 def main():
     """linesift: label each line of a web page dump as content or chrome.
 
@@ -370,9 +394,16 @@ def _table(report):
                    "with the same model and threshold.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Processes to classify pages with [default: 0, all cores]. Output order is input order.")
+@click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True), default=MAX_PAGE_MB, show_default=True,
+              help="A page larger than this (decompressed; gzip is never inflated further) is refused, or skipped "
+                   "and counted in a record file.")
+@click.option("--max-page-lines", type=click.IntRange(min=1), default=MAX_PAGE_LINES, show_default=True,
+              help=f"A page of more lines than this (an HTML page: more than {HTML_TAGS_PER_LINE} tags per line of "
+                   "it) is refused, or skipped and counted in a record file: each line costs about 2 KB of memory.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_user_errors
-def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, threshold, output, resume, jobs, quiet):
+def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, threshold, output, resume, jobs,
+            max_page_mb, max_page_lines, quiet):
     """Label the lines of pages with a model.
 
     INPUTS are page files (dumps, .tsv labeled pages whose labels are ignored, HTML),
@@ -403,12 +434,13 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
                          exit_code=2)
     process_model(model_path)   # loaded here first: a bad model file stops the run before any work
     jobs = jobs or available_cores()
+    limits = PageLimits(max_page_mb, max_page_lines)
     if records:
         if fmt is not None or resume:
             raise InputError(records[0], f"{'--format' if fmt else '--resume'} is for pages; record files write "
                                          "JSON lines: choose what they carry with --emit", exit_code=2)
         _predict_records(records, model_path, emit or "text", threshold, text_field, html_field, strict, output,
-                         jobs, quiet)
+                         jobs, quiet, limits)
     else:
         if emit is not None:
             raise InputError(found[0].path, "--emit is for record files (JSON lines, WARC); use --format for pages",
@@ -418,10 +450,10 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
         if record_only:
             raise InputError(found[0].path, f"{record_only[0]} is for record files (JSON lines, WARC), not single pages",
                              exit_code=2)
-        _predict_pages(inputs, found, model_path, fmt or "text", threshold, output, resume, jobs, quiet)
+        _predict_pages(inputs, found, model_path, fmt or "text", threshold, output, resume, jobs, quiet, limits)
 
 
-def _predict_records(paths, model_path, emit, threshold, text_field, html_field, strict, output, jobs, quiet):
+def _predict_records(paths, model_path, emit, threshold, text_field, html_field, strict, output, jobs, quiet, limits):
     if output.endswith(("/", os.sep)) or Path(output).is_dir():
         raise InputError(output, "is a folder: record files write one JSON lines file; name a file", exit_code=2)
     if output != "-" and Path(output).resolve() in {Path(p).resolve() for p in paths}:
@@ -437,7 +469,7 @@ def _predict_records(paths, model_path, emit, threshold, text_field, html_field,
         for path, size in zip(paths, sizes):
             position[0] = 0
             for chunk in predict_records([path], model_path, emit, threshold, text_field, html_field, jobs, strict,
-                                         tally, position, compress="gzip" if gzipped else None):
+                                         tally, position, compress="gzip" if gzipped else None, limits=limits):
                 handle.write(chunk)
                 progress.update(tally.written, (done_bytes + position[0]) / total)
             done_bytes += size
@@ -448,7 +480,7 @@ def _predict_records(paths, model_path, emit, threshold, text_field, html_field,
         click.echo(f"linesift: {tally.summary()}", err=True)
 
 
-def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jobs, quiet):
+def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jobs, quiet, limits):
     say = _progress(quiet)
     progress = Progress(enabled=not quiet)
     several = len(found) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
@@ -473,7 +505,8 @@ def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jo
                 return True
             return False
 
-        for page in predict_files(found, model_path, fmt, threshold, jobs, skip=done if resume else None):
+        for page in predict_files(found, model_path, fmt, threshold, jobs, skip=done if resume else None,
+                                  limits=limits):
             with atomic_writer(target_of[page.found.path]) as handle:
                 handle.write(page.text)
             pages += 1
@@ -487,7 +520,7 @@ def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jo
         if names_folder:
             raise InputError(output, "is a folder: --format jsonl writes one file; name a file", exit_code=2)
         with atomic_writer(output) as handle:
-            for page in predict_files(found, model_path, fmt, threshold, jobs):
+            for page in predict_files(found, model_path, fmt, threshold, jobs, limits=limits):
                 if several and fmt == "text":
                     handle.write(f"==> {page.found.path} <==\n")
                 handle.write(page.text)

@@ -15,8 +15,9 @@ iterwalk needs no recursion however deep a broken page nests, it is the parser t
 peers (readability, trafilatura, jusText) use, and both are well under 5 ms/page.
 
 Decoding (done here, not left to libxml2, so it is the same on every libxml2 version):
-- gzip input (bytes starting ``1f 8b``) is decompressed first; a truncated stream keeps
-  what could be read;
+- gzip input (bytes starting ``1f 8b``) is decompressed first, never past a bound (the page
+  size limit: a decompression bomb costs no more; ``InflatedTooLarge`` says so); a
+  truncated stream keeps what could be read;
 - a byte-order mark wins; then bytes that are valid UTF-8 are UTF-8, whatever the page
   declares (legacy text is almost never valid UTF-8, and a page declaring latin-1 while
   serving UTF-8 is common); then the ``<meta>``/XML declared charset (with the HTML
@@ -47,12 +48,13 @@ of one letter dropped), once each, the innermost MAX_CLASS_WORDS kept.
 """
 
 import codecs
-import gzip
 import re
 import zlib
 from typing import NamedTuple
 
 from lxml import etree
+
+from linesift.reading import MAX_PAGE_BYTES
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 1024          # is_html looks for an HTML tag this far into the bytes
@@ -116,25 +118,46 @@ class HtmlLine(NamedTuple):
     classes: tuple            # class/id words on that path, innermost MAX_CLASS_WORDS
 
 
-def _gunzip(data: bytes) -> bytes:
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error):
-        inflater = zlib.decompressobj(wbits=31)  # truncated or trailing junk: keep what inflates
+class InflatedTooLarge(ValueError):
+    """gzip content past the bound it may be inflated to (it was not inflated further)."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        super().__init__(f"gzip content of more than {max_bytes:,} bytes, not inflated further")
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """The content of the gzip member(s) of ``data``, inflated to at most ``max_bytes`` + 1
+    bytes, never more. A truncated member, or junk after one, keeps what inflated."""
+    out, size = [], 0
+    while data[:2] == GZIP_MAGIC and size <= max_bytes:
+        inflater = zlib.decompressobj(wbits=31)
         try:
-            return inflater.decompress(data)
+            out.append(inflater.decompress(data, max_bytes + 1 - size))
         except zlib.error:
-            return b""
+            break
+        size += len(out[-1])
+        if not inflater.eof:   # cut short, or stopped at the bound
+            break
+        data = inflater.unused_data
+    return b"".join(out)
 
 
-def _maybe_gunzip(data: bytes) -> bytes:
-    return _gunzip(data) if data[:2] == GZIP_MAGIC else data
+def gunzip(data: bytes, max_bytes: int = MAX_PAGE_BYTES) -> bytes:
+    """``data`` decompressed when it is gzip (as it is otherwise); InflatedTooLarge when its
+    content is over ``max_bytes``."""
+    if data[:2] != GZIP_MAGIC:
+        return data
+    data = _gunzip(data, max_bytes)
+    if len(data) > max_bytes:
+        raise InflatedTooLarge(max_bytes)
+    return data
 
 
 def is_html(data: bytes) -> bool:
     """Whether the bytes (gzip or not) are an HTML document rather than a text dump."""
     if data[:2] == GZIP_MAGIC:
-        data = _gunzip(data[:65536]) if len(data) > 65536 else _gunzip(data)
+        data = _gunzip(data, SNIFF_BYTES)
     head = data[:SNIFF_BYTES]
     for bom, charset in BOMS:
         if head.startswith(bom):
@@ -162,7 +185,7 @@ def _declared_charset(data: bytes):
 
 def decode_html(data: bytes) -> str:
     """The page's text by the decoding policy in this module's docstring."""
-    data = _maybe_gunzip(data)
+    data = gunzip(data)
     for bom, charset in BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(charset, "replace")
@@ -186,7 +209,7 @@ def decode_html(data: bytes) -> str:
 
 
 def _parse(data: bytes):
-    data = _maybe_gunzip(data)
+    data = gunzip(data)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
@@ -201,6 +224,17 @@ def _parse(data: bytes):
         return etree.fromstring(data, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+
+
+def parser_keeps_text(data: bytes) -> bool:
+    """Whether lxml's tree of the document holds any text outside the elements never read
+    (script, style, ...), shown or hidden: False when libxml2 stopped before the text (it
+    stops at 2,048 nested elements and drops the rest of the document)."""
+    root = _parse(data)
+    if root is None:
+        return False
+    etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
+    return any(text.strip() for text in root.itertext())
 
 
 _class_word_cache = {}

@@ -9,6 +9,7 @@ stale model can never be read against the wrong feature columns.
 """
 
 import json
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,9 @@ from linesift.output import atomic_writer
 
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
-SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "model" / "linesift.npz"
+# model/ of the checkout, installed as the package linesift.shipped_model: the same path in
+# an editable install (the checkout's file) and in a wheel (the installed copy).
+SHIPPED_MODEL = Path(str(files("linesift.shipped_model") / "linesift.npz"))
 _ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
 _HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state")
 
@@ -62,6 +65,13 @@ def _refuse(path, why):
 
 def read_model_file(path):
     """(metadata, arrays) of a model file, after checking it is one this version reads."""
+    meta, arrays = _read_model_data(path)
+    _check_versions(path, meta)
+    return meta, arrays
+
+
+def _read_model_data(path):
+    """(metadata, arrays) of a file that is a linesift model, of whatever version."""
     try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -83,21 +93,49 @@ def read_model_file(path):
         _refuse(path, "its metadata is not JSON")
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
         _refuse(path, f"format is {meta.get('format') if isinstance(meta, dict) else None!r}, not {MODEL_FORMAT!r}")
+    return meta, arrays
+
+
+def _check_versions(path, meta):
     if meta.get("format_version") != MODEL_FORMAT_VERSION:
         _refuse(path, f"model format version {meta.get('format_version')!r}; this linesift reads version "
                       f"{MODEL_FORMAT_VERSION}: retrain it with `linesift train`")
     if meta.get("feature_set_version") != FEATURE_SET_VERSION or meta.get("dense_feature_names") != dense_feature_names():
         _refuse(path, f"made for feature set {meta.get('feature_set_version')!r}; this linesift computes feature set "
                       f"{FEATURE_SET_VERSION}: retrain it with `linesift train`")
-    return meta, arrays
 
 
-def load_model(path=None) -> LineClassifier:
-    """Load a model file (the shipped model when ``path`` is None)."""
+def _existing(path):
+    """``path`` as a Path (the shipped model when None); a missing file is an InputError."""
     path = Path(path) if path is not None else SHIPPED_MODEL
     if not path.exists():
         hint = "; pass a model with -m MODEL" if path == SHIPPED_MODEL else ""
         raise InputError(path, f"no such model file{hint}", exit_code=2)
+    return path
+
+
+def model_summary(path=None):
+    """What identifies a model file (the shipped model when None), from its metadata alone:
+    its path, format and feature-set version, the digest of its training data (None when
+    the file does not record one) and ``refused``: why this linesift cannot use it (another
+    format or feature-set version), else None. A file that is no linesift model at all is
+    an InputError."""
+    path = _existing(path)
+    meta, _ = _read_model_data(path)
+    try:
+        _check_versions(path, meta)
+        refused = None
+    except InputError as error:
+        refused = error
+    training = meta.get("training")
+    return {"path": str(path.resolve()), "format_version": meta.get("format_version"),
+            "feature_set_version": meta.get("feature_set_version"),
+            "training_digest": training.get("digest") if isinstance(training, dict) else None, "refused": refused}
+
+
+def load_model(path=None) -> LineClassifier:
+    """Load a model file (the shipped model when ``path`` is None)."""
+    path = _existing(path)
     meta, arrays = read_model_file(path)
     try:
         model = LineClassifier(**meta["hyperparameters"])

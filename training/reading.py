@@ -6,12 +6,24 @@ Decoding policy (one for every input):
 - A byte-order mark at the start of the file is dropped.
 - ``\\r\\n``, ``\\r`` and ``\\n`` all end a line (universal newlines); a final line break
   does not start another, empty line. Nothing else splits a line (no form feeds, no U+2028).
+
+Limits (``PageLimits``; ``predict --max-page-mb`` / ``--max-page-lines``): a page over them
+is refused with a message saying which and by how much (``PageRefused``), before the work
+that would cost the memory: a file's size is looked at before it is read, gzip is never
+inflated past the size limit, line breaks are counted before a dump is split and tags
+before HTML is parsed (the parsed tree costs about 300 bytes a tag). An HTML page whose
+parse yields no text although its markup holds some and the parser kept none (libxml2
+stops at 2,048 nested elements and drops the rest) is refused too: an empty result would be
+a silent loss. (Text the page hides, ``hidden`` or ``display:none``, is not read, by design.)
 """
 
+import html as html_entities
 import json
 import os
 import re
+import stat
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +39,59 @@ HTML_CORPUS_PAGES = ("page.html", "page.html.gz")   # beside gold.txt (and meta.
 GOLD_FILE = "gold.txt"
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+MB = 1 << 20
+MAX_PAGE_MB = 16           # --max-page-mb: a page's bytes (decompressed); see README "Limits"
+MAX_PAGE_LINES = 100_000   # --max-page-lines: a classified line costs about 2 KB (README "Memory")
+HTML_TAGS_PER_LINE = 5     # an HTML page may hold this many tags for each line of the line limit
+MAX_PAGE_BYTES = MAX_PAGE_MB * MB
+
+
+class PageLimits(NamedTuple):
+    """How large a page may be; past these it is refused (or, in a record file, skipped)."""
+    max_mb: float = MAX_PAGE_MB
+    max_lines: int = MAX_PAGE_LINES
+
+    @property
+    def max_bytes(self):
+        return int(self.max_mb * MB)
+
+    @property
+    def max_tags(self):
+        return self.max_lines * HTML_TAGS_PER_LINE
+
+
+class PageRefused(ValueError):
+    """A page this run will not read: ``reason`` is short and fixed per kind (a record
+    file's summary counts by it), ``str()`` says exactly what is wrong."""
+
+    def __init__(self, reason, message):
+        self.reason = reason
+        super().__init__(message)
+
+    def __reduce__(self):   # rebuilt from its fields when it crosses between processes
+        return (PageRefused, (self.reason, str(self)))
+
+
+OVER_SIZE, OVER_LINES, NO_TEXT = "over the size limit", "over the line limit", "no text read from HTML"
+
+
+def over_size(size, limits, decompressed=False):
+    """PageRefused for a page of ``size`` bytes (more than that, when ``decompressed`` stopped at the limit)."""
+    told = f"more than {limits.max_mb:g} MB decompressed" if decompressed else f"{size / MB:.1f} MB"
+    return PageRefused(OVER_SIZE, f"page is {told}, over the limit of {limits.max_mb:g} MB (--max-page-mb)")
+
+
+def line_breaks(data):
+    """How many lines ``data`` (bytes or str) splits into by the line policy, counted without splitting it."""
+    cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
+    return data.count(lf) + data.count(cr) - data.count(cr + lf) + (not data.endswith((cr, lf)) if data else 0)
+
+
+def check_lines(count, limits):
+    if count > limits.max_lines:
+        raise PageRefused(OVER_LINES, f"page has {count:,} lines, over the limit of {limits.max_lines:,} lines "
+                                      "(--max-page-lines)")
 
 
 @dataclass
@@ -78,15 +143,34 @@ def decode_lines(data: bytes) -> list:
     return split_lines(text)[0]
 
 
-def read_bytes(path) -> bytes:
-    """The bytes of a file, or of stdin for ``-``; a missing file is an InputError."""
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
+def read_bytes(path, limits=None) -> bytes:
+    """The bytes of a file, or of stdin for ``-``; a missing file is an InputError, and so is
+    one over ``limits``' size, read no further than the limit (the rest only counted)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        with (nullcontext(sys.stdin.buffer) if str(path) == "-" else open(path, "rb")) as handle:
+            if limits is None:
+                return handle.read()
+            size = _regular_file_size(handle)
+            if size is not None and size > limits.max_bytes:
+                raise over_size(size, limits)
+            data = handle.read(limits.max_bytes + 1)
+            if len(data) > limits.max_bytes:   # a pipe: how much more there is is counted, not kept
+                raise over_size(len(data) + sum(map(len, iter(lambda: handle.read(MB), b""))), limits)
+            return data
     except OSError as error:
         raise InputError(path, error.strerror or str(error), exit_code=2) from None
+    except PageRefused as refused:
+        raise InputError(path, str(refused)) from None
+
+
+def _regular_file_size(handle):
+    """The size of the file ``handle`` reads, or None when it is not a regular file (a
+    pipe, a terminal, a stream with no file behind it)."""
+    try:
+        info = os.fstat(handle.fileno())
+    except (OSError, ValueError):   # io.UnsupportedOperation: no file descriptor
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def read_path_list(path):
@@ -175,12 +259,71 @@ def find_files(paths, suffix=None):
     return found
 
 
-def read_html_page(source, data, site):
+def read_html_page(source, data, site, limits=PageLimits()):
     """A page of HTML: its block lines as the page's lines, the HtmlLines as its markup."""
-    from linesift.html import read_html
-
-    markup = read_html(data)
+    try:
+        markup = read_html_within(data, limits)
+    except PageRefused as refused:
+        raise InputError(source, str(refused)) from None
     return Page(str(source), site, [line.text for line in markup], markup=markup)
+
+
+def read_html_within(data, limits=PageLimits()):
+    """The HtmlLines of an HTML document (bytes or str), or PageRefused: over the limits
+    (checked before the work that would cost the memory), or no text read from markup that holds text."""
+    from linesift.html import InflatedTooLarge, gunzip, parser_keeps_text, read_html
+
+    if isinstance(data, str):
+        data = data.encode("utf-8", "replace")
+    try:
+        data = gunzip(data, limits.max_bytes)
+    except InflatedTooLarge:
+        raise over_size(None, limits, decompressed=True) from None
+    if len(data) > limits.max_bytes:
+        raise over_size(len(data), limits)
+    tags = data.count(b"<")
+    if tags > limits.max_tags:
+        raise PageRefused(OVER_LINES, f"page has {tags:,} tags, over the limit of {limits.max_tags:,} "
+                                      f"({HTML_TAGS_PER_LINE} per line of --max-page-lines)")
+    markup = read_html(data)
+    check_lines(len(markup), limits)
+    if not markup and _holds_text(data) and not parser_keeps_text(data):   # not text hidden on purpose: lost
+        raise PageRefused(NO_TEXT, "no text could be read from this HTML (nesting too deep?)")
+    return markup
+
+
+def _holds_text(data):
+    """Whether HTML bytes hold text a reader would see: anything but whitespace outside
+    comments, tags and the elements linesift never reads (script, style, ...). One pass
+    with ``find``, linear however broken the markup (a regex would backtrack on it)."""
+    from linesift.html import DROPPED_TAGS, decode_html
+
+    text = decode_html(data)
+    lower = text.lower()
+    at = 0
+    while at < len(text):
+        start = text.find("<", at)
+        if html_entities.unescape(text[at:start if start >= 0 else len(text)]).strip():
+            return True
+        if start < 0:
+            return False
+        if lower.startswith("<!--", start):
+            end = lower.find("-->", start + 4)
+            at = len(text) if end < 0 else end + 3
+            continue
+        end = lower.find(">", start)
+        if end < 0:
+            return False
+        at = end + 1
+        name = _TAG_NAME.match(lower, start + 1)
+        if name and name.group() in DROPPED_TAGS and name.group() not in _OPTIONAL_END:
+            close = lower.find("</" + name.group(), at)   # its content is never text
+            at = len(text) if close < 0 else close
+    return False
+
+
+_TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_OPTIONAL_END = ("head", "embed")   # often left open: skipping to their end tag would skip the page
 
 
 def read_gold_page(path, site):
@@ -232,16 +375,21 @@ def read_labeled_corpus(paths, exclude=()):
     return pages
 
 
-def read_input_page(path, site, data=None) -> Page:
+def read_input_page(path, site, data=None, limits=PageLimits()) -> Page:
     """A page to predict: a labeled page (``.tsv``, labels kept), an HTML page (by its
     name, or by its content: stdin and unnamed files are sniffed), or a dump as it is.
-    ``data``, when given, is the file's bytes, already read."""
+    ``data``, when given, is the file's bytes, already read (within ``limits``' size)."""
     from linesift.html import is_html
 
-    data = read_bytes(path) if data is None else data
+    data = read_bytes(path, limits) if data is None else data
     name = str(path).lower()
+    if name.endswith(HTML_SUFFIXES) or (not name.endswith(LABELED_SUFFIX) and (name == "-" or not Path(name).suffix)
+                                        and is_html(data)):
+        return read_html_page(path, data, site, limits)
+    try:
+        check_lines(line_breaks(data), limits)
+    except PageRefused as refused:
+        raise InputError(path, str(refused)) from None
     if name.endswith(LABELED_SUFFIX):
         return parse_labeled(path, data, site)
-    if name.endswith(HTML_SUFFIXES) or ((name == "-" or not Path(name).suffix) and is_html(data)):
-        return read_html_page(path, data, site)
     return Page(str(path), site, decode_lines(data))

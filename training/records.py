@@ -15,7 +15,11 @@ document) and ``fields``, the JSON object to write back with the result.
   headers}}``.
 
 A record that cannot be used (a line that is not a JSON object, no text, a response that
-is not HTML) becomes ``Skipped`` with the reason, so the caller counts it or stops. JSON
+is not HTML, a page over the size limit) becomes ``Skipped`` with the reason, so the caller
+counts it or stops. A record over the size limit (``reading.PageLimits``) is never held in
+memory: a JSON line is read no further than the limit, a WARC record's length is known from
+its header, and compressed data (gzip, zstd, a response's content encoding) is never
+inflated much past the limit. JSON
 lines are parsed by ``parse_record`` where the page is classified (a worker process): the
 process that reads the file only splits it into lines.
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
 from linesift.errors import InputError
+from linesift.reading import MB, OVER_SIZE, PageLimits, over_size
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet")
@@ -92,9 +97,12 @@ def compressed_stream(raw, name, mode="rb"):
 class _ZstdFrames(io.RawIOBase):
     """The zstd frames of ``raw``, one after another, decompressed. zstandard's own stream
     reader stops quietly at a cut frame and its errors are not OSError: here a cut or
-    corrupt stream raises EOFError or OSError, as gzip does, so no record is lost unsaid."""
+    corrupt stream raises EOFError or OSError, as gzip does, so no record is lost unsaid.
+    The decompressor is fed FEED bytes at a time: zstd inflates at most about 32,768 times
+    (a 4-byte block can say "128 KB of one byte"), so no step makes more than ~32 MB."""
 
-    CHUNK = 1 << 20
+    CHUNK = 1 << 20   # compressed bytes read from the file at a time
+    FEED = 1 << 10    # compressed bytes decompressed at a time
 
     def __init__(self, raw):
         import zstandard
@@ -102,22 +110,26 @@ class _ZstdFrames(io.RawIOBase):
         self._raw, self._zstd = raw, zstandard
         self._frame = zstandard.ZstdDecompressor().decompressobj()
         self._started = False        # the current frame has had input
-        self._pending = b""
+        self._input, self._fed = b"", 0
+        self._pending, self._taken = b"", 0
 
     def readable(self):
         return True
 
     def readinto(self, buffer):
-        while not self._pending:
-            data = self._raw.read(self.CHUNK)
-            if not data:
-                if self._started and not self._frame.eof:
-                    raise EOFError("the zstd stream ends inside a frame (a cut file?)")
-                return 0
-            self._pending = self._decompress(data)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
+        while self._taken == len(self._pending):
+            if self._fed == len(self._input):
+                self._input, self._fed = self._raw.read(self.CHUNK), 0
+                if not self._input:
+                    if self._started and not self._frame.eof:
+                        raise EOFError("the zstd stream ends inside a frame (a cut file?)")
+                    return 0
+            piece = self._input[self._fed:self._fed + self.FEED]
+            self._fed += len(piece)
+            self._pending, self._taken = self._decompress(piece), 0
+        size = min(len(buffer), len(self._pending) - self._taken)
+        buffer[:size] = self._pending[self._taken:self._taken + size]
+        self._taken += size
         return size
 
     def _decompress(self, data):
@@ -178,17 +190,18 @@ class RawLine(NamedTuple):
     line: bytes
 
 
-def read_records(path, position=None):
+def read_records(path, position=None, limits=PageLimits()):
     """The records of one record file, in file order: RawLine for JSON lines (turned into
-    Record or Skipped by ``parse_record``), Record or Skipped for WARC. ``position``, a
-    list, gets the byte offset read so far in the file on disk at [0] (for progress)."""
+    Record or Skipped by ``parse_record``), Record or Skipped for WARC; a record over
+    ``limits``' size is Skipped. ``position``, a list, gets the byte offset read so far in
+    the file on disk at [0] (for progress)."""
     fmt = record_format(path)
     if fmt == "jsonl":
-        yield from _read_jsonl(path, position)
+        yield from _read_jsonl(path, position, limits)
     elif fmt == "warc":
         if not _warc_compression_supported(path):
             raise InputError(path, "WARC in zstd is not read: decompress it (zstd -d) or give it as .gz", exit_code=2)
-        yield from _read_warc(path, position)
+        yield from _read_warc(path, position, limits)
     else:
         raise InputError(path, "not a record file (.jsonl[.gz|.zst], .warc[.gz], .wet[.gz])", exit_code=2)
 
@@ -200,19 +213,33 @@ def parse_record(item, text_field=TEXT_FIELD, html_field=None):
     return item
 
 
-def _read_jsonl(path, position):
+def _read_jsonl(path, position, limits):
     with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
         number = 0
         try:
-            for number, line in enumerate(handle, start=1):
+            while line := handle.readline(limits.max_bytes + 1):
+                number += 1
                 if position is not None and number % 64 == 0:
                     position[0] = raw.tell()
-                if line.strip():
+                if len(line) > limits.max_bytes and not line.endswith(b"\n"):
+                    size = len(line) + _skip_line(handle)
+                    yield Skipped(str(path), number, OVER_SIZE, str(over_size(size, limits)))
+                elif line.strip():
                     yield RawLine(str(path), number, line)
         except (OSError, EOFError) as error:   # a damaged or truncated gzip/zstd stream
             raise InputError(path, f"cannot read on: {error}", number + 1) from None
         if position is not None:
             position[0] = raw.tell()
+
+
+def _skip_line(handle):
+    """Read on to the end of the line, keeping nothing; the bytes passed over."""
+    skipped = 0
+    while piece := handle.readline(MB):
+        skipped += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    return skipped
 
 
 def _jsonl_record(path, number, line, text_field, html_field):
@@ -238,7 +265,7 @@ def _jsonl_record(path, number, line, text_field, html_field):
     return Record(str(path), number, record_id, text, None, fields, text_field)
 
 
-def _read_warc(path, position):
+def _read_warc(path, position, limits):
     from fastwarc.warc import ArchiveIterator
 
     # A .gz file is decompressed by ISA-L, not by FastWARC: FastWARC stops quietly at a cut or
@@ -251,14 +278,16 @@ def _read_warc(path, position):
                 if position is not None:
                     position[0] = raw.tell()
                 if record.record_type in (record.record_type.conversion, record.record_type.response):
-                    yield _warc_record(path, number, record)
+                    yield _warc_record(path, number, record, limits)
         except (OSError, EOFError) as error:
             raise InputError(path, f"not readable as WARC after {number} records: {error}", number + 1) from None
         if position is not None:
             position[0] = raw.tell()
 
 
-def _warc_record(path, number, record):
+def _warc_record(path, number, record, limits):
+    if record.content_length > limits.max_bytes:   # passed over unread: FastWARC skips the rest
+        return Skipped(str(path), number, OVER_SIZE, str(over_size(record.content_length, limits)))
     fields = {"id": None, "url": None, TEXT_FIELD: None, "metadata": {}}
     for name, value in record.headers.items():
         if name in WARC_PROMOTED:
@@ -277,9 +306,11 @@ def _warc_record(path, number, record):
     if not content_type.startswith(HTML_CONTENT_TYPES):
         return Skipped(str(path), number, "response is not HTML", content_type or "no content type")
     try:
-        body = _http_payload(headers, body)
+        body = _http_payload(headers, body, limits.max_bytes)
     except (ValueError, zlib.error) as error:
         return Skipped(str(path), number, "response body not decodable", str(error))
+    if len(body) > limits.max_bytes:   # the content encoding stopped at the limit
+        return Skipped(str(path), number, OVER_SIZE, str(over_size(None, limits, decompressed=True)))
     return Record(str(path), number, record_id, None, body, fields, TEXT_FIELD)
 
 
@@ -296,13 +327,14 @@ def _http_message(block):
     return headers, body
 
 
-def _http_payload(headers, body):
-    """The body as the server meant it: chunked transfer undone, gzip/deflate undone."""
+def _http_payload(headers, body, max_bytes):
+    """The body as the server meant it: chunked transfer undone, gzip/deflate undone (to
+    at most ``max_bytes`` + 1 bytes: longer means over the limit)."""
     if "chunked" in headers.get("transfer-encoding", "").lower():
         body = _unchunk(body)
     encoding = headers.get("content-encoding", "").lower().strip()
     if encoding in ("gzip", "x-gzip", "deflate"):
-        body = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15).decompress(body)
+        body = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15).decompress(body, max_bytes + 1)
     elif encoding not in ("", "identity"):
         raise ValueError(f"content encoding {encoding!r}")
     return body

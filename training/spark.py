@@ -22,8 +22,9 @@ Every input column passes through unchanged; the new columns are (``emit`` picks
   a dump, the block lines linesift read out of the document for HTML.
 
 A null (or non-text) input gives null in every new column. The model is a path on each
-executor: an existing path is used as it is (the shipped model when None, for an editable
-install); otherwise it is looked up by its file name among the files shipped with
+executor: an existing path is used as it is (the shipped model when None, where linesift is
+installed on the executors: inside a ``--py-files`` zip it cannot be read as a file);
+otherwise it is looked up by its file name among the files shipped with
 ``SparkContext.addFile`` (``SparkFiles.get``). pyspark is imported only inside the functions
 that need it: ``import linesift`` never loads it.
 """

@@ -36,8 +36,22 @@ def _loaded(path, version):
     return load_model(path), {}
 
 
-def batches(items, size=BATCH_PAGES):
-    """Lists of up to ``size`` consecutive items (itertools.batched is Python 3.12+)."""
+def batches(items, size=BATCH_PAGES, max_weight=None, weight=len):
+    """Lists of up to ``size`` consecutive items (itertools.batched is Python 3.12+); with
+    ``max_weight``, a list also ends before an item that would take the ``weight`` of its
+    items past that (an item heavier than that alone makes a list)."""
     iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+    if max_weight is None:
+        while batch := list(islice(iterator, size)):
+            yield batch
+        return
+    batch, total = [], 0
+    for item in iterator:
+        heft = weight(item)
+        if batch and (len(batch) == size or total + heft > max_weight):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += heft
+    if batch:
         yield batch

@@ -55,7 +55,7 @@ def write_wet(path, dumps, count):
             handle.write(gzip.compress(head.encode() + block + b"\r\n\r\n", compresslevel=1))
 
 
-def _tree_rss(pid):
+def tree_rss(pid):
     """RSS in bytes of ``pid`` and all its descendants."""
     total, stack = 0, [pid]
     while stack:
@@ -80,7 +80,7 @@ def run_predict(shard, jobs, output):
     process = subprocess.Popen(command, cwd=ROOT)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        peak = max(peak, tree_rss(process.pid))
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     if process.returncode:
