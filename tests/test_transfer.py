@@ -180,3 +180,25 @@ def test_a_corpus_of_symlinked_site_folders_is_read(runner, small_model_file, tm
     result = runner.invoke(main, ["evaluate", str(corpus), "-m", str(small_model_file), "--json", "--no-baselines"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["linesift"]["pages"] == len(list(LABELED.glob("*/*.tsv")))
+
+
+def test_a_target_threshold_is_chosen_on_folds_that_start_from_the_base(runner, small_model_file, tmp_path):
+    out = tmp_path / "mine.npz"
+    result = runner.invoke(main, ["train", str(LABELED), f"--base={small_model_file}", "--target-recall", "0.9",
+                                  "--cv", "2", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    model = load_model(out)
+    assert model.info_["threshold_selection"]["recall"] >= 0.9
+    assert model.threshold_ == model.info_["threshold_selection"]["threshold"]
+
+
+def test_a_correction_of_the_wrong_shape_is_refused(runner, based_model, tmp_path):
+    good = tmp_path / "based.npz"
+    save_model(based_model, good)
+    with np.load(good, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["correction_coef"] = np.zeros(2)
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, **arrays)
+    result = runner.invoke(main, ["predict", "-m", str(bad), str(sorted(LABELED.glob("*/*.tsv"))[0])])
+    _one_line_error(result, 1, f"linesift: {bad}: not a usable linesift model", "shapes")

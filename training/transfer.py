@@ -33,9 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from linesift.errors import InputError
-from linesift.features import FEATURE_SET_VERSION, dense_feature_names, extract, page_bounds
+from linesift.features import FEATURE_SET_VERSION, dense_feature_names, page_bounds
 from linesift.model import DEFAULT_THRESHOLD, LOGIT_CLIP, LineClassifier, context_feature_names, context_features
-from linesift.reading import UNLABELED
 
 BASE_PULL = 1.0           # L2 on the correction's shape and context weights, in pages of the user's
 CUE_PULL = 0.1            # L2 on its keyword-cue weights: cues are many and sparse, each seen on few lines
@@ -97,12 +96,7 @@ class BasedLineClassifier(LineClassifier):
         needed: the base's passes are not refitted)."""
         say = progress or (lambda message: None)
         self._take_base()
-        say(f"features of {len(pages)} pages")
-        features = extract(pages, self.hash_bits)
-        y = self._row_labels(features, labels)
-        keep = y != UNLABELED
-        if not keep.any() or len(np.unique(y[keep])) < 2:
-            raise ValueError("training needs lines of both classes, content and chrome")
+        features, y, keep = self._labeled_rows(pages, labels, say)
         weights = _per_page(self._row_weights(features) * keep, features.page_offsets, page_weights)
         base_logits = LineClassifier.row_logits(self, features)
         self._fit_context_scale(base_logits, features)

@@ -14,7 +14,7 @@ Prints the mean and standard deviation over the draws, the mean paired differenc
 --base against the better of the other two, and the seconds `--base` took to train (reading
 features included, as the command does; the model file's loading and saving left out).
 
-    python tests/bench/bench_base_curve.py                      # about 15 minutes on 2 cores
+    python tests/bench/bench_base_curve.py                      # about 7 minutes on 2 cores
     python tests/bench/bench_base_curve.py --draws 2 --ks 5,20  # quicker
 """
 

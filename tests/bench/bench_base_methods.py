@@ -4,7 +4,7 @@ On the split of bench_base_curve.py (WCXB's non-article pages, a third of the si
 out, k labeled pages from the others, one per site), token F1 per page on the held-out
 sites of
 - base alone, and from scratch (a LineClassifier on the k pages), as in the curve;
-- stacking: a new logistic regression (scikit-learn, C=0.01) on the k pages over the
+- stacking: a new logistic regression (scikit-learn, as strongly regularised) on the k pages over the
   context columns of the base's logits (the line's, its neighbours', windows', the page's)
   and the shape features, in place of the base;
 - warm start: the base's first pass with its weights refitted on the k pages, L2 pulling
@@ -15,7 +15,7 @@ sites of
 Warm start and correction use the same solver, page weights and pulls
 (linesift.transfer.fit_offset_logistic, BASE_PULL, CUE_PULL).
 
-    python tests/bench/bench_base_methods.py                 # about 10 minutes on 2 cores
+    python tests/bench/bench_base_methods.py                 # about 4 minutes on 2 cores
 """
 
 import argparse
@@ -24,31 +24,29 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from linesift.features import extract
 from linesift.model import LineClassifier
-from linesift.reading import UNLABELED
 from linesift.train import train_model
-from linesift.transfer import (BASE_PULL, CUE_PULL, BasedLineClassifier, _base_contexts, _cue_matrix, _per_page,
-                               fit_offset_logistic, load_base)
+from linesift.transfer import (BASE_PULL, CUE_PULL, BasedLineClassifier, _cue_matrix, _per_page, fit_offset_logistic,
+                               load_base)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_base_curve import NOT_ARTICLES, WCXB, draw_split, token_f1, wcxb_pages  # noqa: E402
 
 
 class Stacked(BasedLineClassifier):
-    """A fresh logistic regression over the base's logit context and the shape features."""
-
-    C = 0.01
+    """A fresh logistic regression over the base's logit context and the shape features,
+    its L2 as strong as the correction's (C = 1 / pull: scikit-learn's C multiplies the loss)."""
 
     def fit(self, pages, labels, groups=None, page_weights=None, progress=None):
         from sklearn.linear_model import LogisticRegression
 
         self._take_base()
-        features, y, weights, base_logits = _training_rows(self, pages, labels)
+        features, y, keep, weights = _training_rows(self, pages, labels)
+        base_logits = LineClassifier.row_logits(self, features)
         self._fit_context_scale(base_logits, features)
-        keep = y != UNLABELED
-        second = LogisticRegression(C=self.C, max_iter=1000)
+        second = LogisticRegression(C=1 / self.pull, max_iter=1000)
         second.fit(self._dense_block(features, base_logits)[keep], y[keep], sample_weight=weights[keep])
         self.stack_coef_, self.stack_intercept_ = second.coef_[0], float(second.intercept_[0])
         self.threshold_ = float(self.threshold)
@@ -60,19 +58,15 @@ class Stacked(BasedLineClassifier):
 
 
 def _training_rows(model, pages, labels):
-    features = extract(pages, model.hash_bits)
-    y = model._row_labels(features, labels)
-    weights = _per_page(model._row_weights(features) * (y != UNLABELED), features.page_offsets)
-    return features, y, weights, LineClassifier.row_logits(model, features)
+    """(features, labels, labeled rows, weights) as BasedLineClassifier.fit makes them."""
+    features, y, keep = model._labeled_rows(pages, labels, lambda message: None)
+    return features, y, keep, _per_page(model._row_weights(features) * keep, features.page_offsets)
 
 
 def warm_start(base, pages, labels):
     """The base with its first pass refitted toward its own weights; its context pass kept."""
     model = copy.copy(base)
-    features = extract(pages, base.hash_bits)
-    y = base._row_labels(features, labels)
-    keep = y != UNLABELED
-    weights = _per_page(base._row_weights(features) * keep, features.page_offsets)
+    features, y, keep, weights = _training_rows(base, pages, labels)
     shape = (features.dense - base.scale_mean_) / base.scale_std_
     first = base._first_pass_logits(features)
     dense, cues, intercept = fit_offset_logistic(shape[keep], _cue_matrix(features, base.hash_bits)[keep], y[keep],
@@ -91,6 +85,7 @@ def main():
     parser.add_argument("--test-share", type=float, default=1 / 3)
     args = parser.parse_args()
     ks = [int(k) for k in args.ks.split(",")]
+    threadpool_limits(limits=1, user_api="blas")   # small problems: BLAS threads only get in each other's way
     pages = wcxb_pages(WCXB, "md", set(NOT_ARTICLES.split(",")))
     base = load_base()
     methods = ("base alone", "from scratch", "stacking", "warm start", "correction (--base)")
