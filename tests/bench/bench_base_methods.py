@@ -11,11 +11,12 @@ sites of
   them toward the base's weights instead of toward 0, the base's context pass kept on top;
 - correction (what `--base` does, linesift.transfer): the base's final logit as the offset
   of a logistic regression on shape features, the base's logit context and keyword cues,
-  L2 pulling the correction toward 0.
+  L2 pulling the correction toward 0;
+- both: the warm-started model as the base of a correction.
 Warm start and correction use the same solver, page weights and pulls
 (linesift.transfer.fit_offset_logistic, BASE_PULL, CUE_PULL).
 
-    python tests/bench/bench_base_methods.py                 # about 4 minutes on 2 cores
+    python tests/bench/bench_base_methods.py                 # about 7 minutes on 2 cores
 """
 
 import argparse
@@ -88,7 +89,7 @@ def main():
     threadpool_limits(limits=1, user_api="blas")   # small problems: BLAS threads only get in each other's way
     pages = wcxb_pages(WCXB, "md", set(NOT_ARTICLES.split(",")))
     base = load_base()
-    methods = ("base alone", "from scratch", "stacking", "warm start", "correction (--base)")
+    methods = ("base alone", "from scratch", "stacking", "warm start", "correction (--base)", "both")
     scores = {(k, m): [] for k in ks for m in methods}
     for draw in range(args.first_draw, args.first_draw + args.draws):
         test, pool = draw_split(pages, draw, args.test_share)
@@ -103,6 +104,7 @@ def main():
                 "warm start": warm_start(base, lines, labels),
                 "correction (--base)": train_model(labeled, {}, base=base),
             }
+            fitted["both"] = BasedLineClassifier(fitted["warm start"]).fit(lines, labels)
             scores[(k, "base alone")].append(alone)
             for name, model in fitted.items():
                 scores[(k, name)].append(token_f1(model, test, cache))
