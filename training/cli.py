@@ -106,9 +106,9 @@ def _base_option(command):
     return click.option(
         "--base", "base_path", is_flag=False, flag_value=str(SHIPPED_MODEL), default=None, metavar="[MODEL]",
         is_eager=True, callback=_not_a_folder,
-        help="Start from a trained model (no value: the shipped one) and learn a correction of it from your "
-             "pages: a few dozen pages of your own notion of content are enough. --alpha, --epochs and "
-             "--context are the base's and cannot be given. Put it after the corpus folders, or write --base=MODEL."
+        help="Start from a trained model (no value: the shipped one) and learn from your pages a correction "
+             "of its scores. --alpha, --epochs and --context are the base's and cannot be given. Put it after "
+             "the corpus folders, or write --base=MODEL."
     )(command)
 
 
