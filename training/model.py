@@ -104,12 +104,7 @@ class LineClassifier:
         ``groups`` (one per page, e.g. the site) keeps a site's pages in one context fold;
         ``page_weights`` (one per page) scale how much each page's lines count."""
         say = progress or (lambda message: None)
-        say(f"features of {len(pages)} pages")
-        features = extract(pages, self.hash_bits)
-        y = self._row_labels(features, labels)
-        keep = y != UNLABELED
-        if not keep.any() or len(np.unique(y[keep])) < 2:
-            raise ValueError("training needs lines of both classes, content and chrome")
+        features, y, keep = self._labeled_rows(pages, labels, say)
         weights = self._row_weights(features)
         if page_weights is not None:
             weights = weights * np.repeat(np.asarray(page_weights, dtype=np.float64), np.diff(features.page_offsets))
@@ -134,6 +129,16 @@ class LineClassifier:
             self.context_intercept_ = float(second.intercept_[0])
         self.threshold_ = float(self.threshold)
         return self
+
+    def _labeled_rows(self, pages, labels, say):
+        """(features, label of each row, which rows have one) of training pages; both classes needed."""
+        say(f"features of {len(pages)} pages")
+        features = extract(pages, self.hash_bits)
+        y = self._row_labels(features, labels)
+        keep = y != UNLABELED
+        if not keep.any() or len(np.unique(y[keep])) < 2:
+            raise ValueError("training needs lines of both classes, content and chrome")
+        return features, y, keep
 
     def _row_labels(self, features, labels):
         y = np.full(len(features.line_index), UNLABELED, dtype=np.int64)

@@ -229,7 +229,9 @@ def find_files(paths, suffix=None):
     """Expand files and folders (recursively, sorted, hidden entries skipped) into
     FoundFile entries. The site of a file found under a folder is the first folder
     below that root (``root/<site>/<page>``); a file given directly, or lying right in
-    the root, takes the name of the folder it is in.
+    the root, takes the name of the folder it is in. Symbolic links to folders are
+    followed (a corpus assembled from links to site folders), each real folder read once,
+    so a link back up the tree does not loop.
     """
     found = []
     for given in paths:
@@ -240,8 +242,13 @@ def find_files(paths, suffix=None):
         if root.exists() and not root.is_dir():   # a file, or a pipe such as <(cmd) or /dev/stdin
             found.append(FoundFile(str(root), root.resolve().parent.name, root.name))
         elif root.is_dir():
-            matches = []
-            for folder, dirnames, filenames in os.walk(root):
+            matches, seen = [], set()
+            for folder, dirnames, filenames in os.walk(root, followlinks=True):
+                real = os.path.realpath(folder)
+                if real in seen:   # a link cycle, or a second link to a folder already read
+                    dirnames[:] = []
+                    continue
+                seen.add(real)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     if name.startswith(".") or (suffix and not _has_suffix(name, suffix)):
