@@ -35,7 +35,8 @@ class Page:
 
     ``labels[i]`` is CONTENT, CHROME, or UNLABELED (blank lines; every line of a raw dump).
     An HTML page also keeps ``markup`` (its ``HtmlLine``s, whose texts are ``lines``) and,
-    from an HTML corpus, ``gold``: the gold main text its labels were aligned to.
+    from an HTML corpus, ``gold``: the gold main text its labels were aligned to, and
+    ``page_type`` when its meta.json names one (WCXB's: article, forum, product...).
     """
 
     source: str
@@ -44,6 +45,7 @@ class Page:
     labels: list = field(default=None)
     markup: list = field(default=None)
     gold: str = field(default=None)
+    page_type: str = field(default=None)
     weight: float = 1.0      # how much the page's lines count in training
 
     def __post_init__(self):
@@ -186,7 +188,8 @@ def read_html_page(source, data, site):
 def read_gold_page(path, site):
     """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
     labeled by aligning its lines to the gold text (``linesift.align``). The site is the
-    one meta.json names, since such corpora keep one folder per page, not per site."""
+    one meta.json names, since such corpora keep one folder per page, not per site; its
+    ``page_type``, when it has one, is kept for measures by page type."""
     from linesift.align import align_labels
 
     folder = Path(path).parent
@@ -194,13 +197,16 @@ def read_gold_page(path, site):
     if not gold_path.is_file():
         raise InputError(path, f"no {GOLD_FILE} beside this page: an HTML corpus page needs its gold text")
     meta_path = folder / "meta.json"
+    meta = {}
     if meta_path.is_file():
         try:
-            site = json.loads(meta_path.read_text(encoding="utf-8")).get("site") or site
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            site = meta.get("site") or site
         except (ValueError, AttributeError):
             raise InputError(meta_path, "not a JSON object") from None
     page = read_html_page(path, read_bytes(path), site)
     page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
+    page.page_type = meta.get("page_type")
     page.labels = align_labels(page.lines, page.gold)
     return page
 
