@@ -11,7 +11,9 @@ README asks (``--all-pages`` keeps them: the shared README's peer table counts t
 
 Speed is measured on real runs only: every tool runs in this one process, one page at a
 time, one tool after the other (each is called once on the first page it runs before
-timing, so imports and caches are not counted). With ``--cache DIR`` each tool's text and
+timing, so imports and caches are not counted). pages/s counts the process's CPU time
+per page (``time.process_time``; none of the tools uses threads), so that other jobs on a
+shared machine do not slow a tool down on paper; --json also has the wall-clock rate. With ``--cache DIR`` each tool's text and
 seconds per page are stored in ``DIR/<corpus>/<tool>.json`` (keyed by the tool's package
 version, or the model file's digest for linesift), so a rerun runs only the pages not in the
 cache and re-scoring is instant; pages/s is then the sum of the seconds measured when each
@@ -235,14 +237,15 @@ def run_tool(extract, pages, outputs, checkpoint=lambda: None):
     for number, page in enumerate(todo, 1):
         html = html_of(page)
         failed = False
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             text = extract(html) or ""
         except ImportError:
             return False
         except Exception:
             text, failed = "", True
-        outputs[page["id"]] = {"text": text, "seconds": time.perf_counter() - started, "failed": failed}
+        outputs[page["id"]] = {"text": text, "seconds": time.perf_counter() - started,
+                               "cpu_seconds": time.process_time() - started_cpu, "failed": failed}
         if number % CHECKPOINT_PAGES == 0:
             print(f"    {number}/{len(todo)} pages", file=sys.stderr)
             checkpoint()
@@ -265,11 +268,14 @@ def score_texts(pages, texts):
 
 
 def score_tool(pages, outputs, timed=True):
+    """Both measures, failures, and speed: pages per second of CPU time (what a tool costs,
+    whatever else the shared machine runs meanwhile) and of wall-clock time."""
     texts = [outputs.get(page["id"], {}).get("text", "") for page in pages]
     result = score_texts(pages, texts)
     result["failures"] = sum(1 for page in pages if outputs.get(page["id"], {"failed": True})["failed"])
-    seconds = sum(outputs[page["id"]]["seconds"] for page in pages if page["id"] in outputs) if timed else 0.0
-    result["pages_per_second"] = len(pages) / seconds if seconds else None
+    for key, clock in (("pages_per_second", "cpu_seconds"), ("pages_per_wall_second", "seconds")):
+        seconds = sum(outputs[page["id"]][clock] for page in pages if page["id"] in outputs) if timed else 0.0
+        result[key] = len(pages) / seconds if seconds else None
     return result
 
 
@@ -296,7 +302,7 @@ def tables(corpus, pages, results, group_key):
     """The markdown tables: both measures and speed per tool, then F1 per group per measure."""
     out = [f"{corpus}: {len(pages)} pages, HTML in, one process; word F1 = WCXB's measure (mean of per-page F1), "
            "shingle = ScrapingHub's (F1 of mean P and mean R)\n",
-           "| tool | word F1 | word P / R | shingle F1 | shingle P / R | shingle strict P | pages/s | failures |",
+           "| tool | word F1 | word P / R | shingle F1 | shingle P / R | shingle strict P | pages/s (CPU) | failures |",
            "|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():
         if r is None:
