@@ -209,7 +209,7 @@ def test_train_and_evaluate_on_an_html_corpus_with_gold_text(runner, tmp_path):
     assert report["linesift"]["words"]["f1"] > 0.9
     assert {t: m["pages"] for t, m in report["linesift"]["page_types"].items()} == {"article": 2, "forum": 2}
     table = runner.invoke(main, ["evaluate", str(tmp_path / "pages"), "-m", str(model)]).stdout
-    assert "content, words vs gold (WCXB)" in table and "shingles vs gold" in table
+    assert "content, WCXB words vs gold" in table and "shingles vs gold" in table
     assert [row.split()[:2] for row in table.splitlines() if row.startswith(("article", "forum"))] == [
         ["article", "2"], ["forum", "2"]]
 

@@ -326,7 +326,7 @@ def _table(report):
         rows.append(row(f"{prefix}, tokens (per page)", metrics["tokens_per_page"]))
         if "shingles" in metrics:   # HTML corpora: the content text against gold.txt
             rows.append(row(f"{prefix}, shingles vs gold", metrics["shingles"]))
-            rows.append(row(f"{prefix}, words vs gold (WCXB)", metrics["words"]))
+            rows.append(row(f"{prefix}, WCXB words vs gold", metrics["words"]))
 
     system_rows("content", m)
     for name, base in report.get("baselines", {}).items():
