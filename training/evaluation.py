@@ -83,12 +83,29 @@ def content_text(lines, labels):
     return "\n".join(line for line, label in zip(lines, labels) if label == CONTENT)
 
 
+# WCXB's evaluate.py lists its page types in this order; other groups follow, sorted.
+PAGE_TYPE_ORDER = ("article", "forum", "product", "collection", "listing", "documentation", "service")
+
+
 def gold_measures(texts, golds):
     """The field's two measures of extracted texts against gold texts, one pair per page:
     {"shingles": ScrapingHub's (linesift.shingles), "words": WCXB's (linesift.wordbag)}."""
     texts, golds = list(texts), list(golds)
     return {"shingles": average_scores(shingle_scores(text, gold) for text, gold in zip(texts, golds)),
             "words": average_word_scores(word_scores(text, gold) for text, gold in zip(texts, golds))}
+
+
+def gold_measures_by_group(texts, golds, groups):
+    """gold_measures of the pages of each group (a page type...; None: in no group), as
+    {group: {"pages": n, "shingles": ..., "words": ...}}, WCXB's page types first."""
+    named = {group for group in groups if group is not None}
+    ordered = [g for g in PAGE_TYPE_ORDER if g in named] + sorted(named - set(PAGE_TYPE_ORDER))
+    result = {}
+    for group in ordered:
+        chosen = [i for i, g in enumerate(groups) if g == group]
+        result[group] = {"pages": len(chosen),
+                         **gold_measures([texts[i] for i in chosen], [golds[i] for i in chosen])}
+    return result
 
 
 def _gold_report(pages, predictions):
@@ -102,13 +119,8 @@ def _gold_report(pages, predictions):
         return {}
     texts, golds, types = zip(*scored)
     report = gold_measures(texts, golds)
-    if any(page_type is not None for page_type in types):
-        report["page_types"] = {}
-        for page_type in sorted({str(t) for t in types}):
-            chosen = [i for i, t in enumerate(types) if str(t) == page_type]
-            report["page_types"][page_type] = {"pages": len(chosen),
-                                               **gold_measures([texts[i] for i in chosen], [golds[i] for i in chosen])}
-    return report
+    by_type = gold_measures_by_group(texts, golds, [None if t is None else str(t) for t in types])
+    return {**report, "page_types": by_type} if by_type else report
 
 
 def _per_page_prf(truth, guess, weight, page_of, pages):

@@ -48,15 +48,13 @@ import sys
 import time
 from pathlib import Path
 
-from linesift.evaluation import content_text, gold_measures
+from linesift.evaluation import content_text, gold_measures, gold_measures_by_group
 from linesift.html import decode_html, read_html
 from linesift.model import labels_from_probabilities
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "model" / "linesift.npz"
-# WCXB's evaluate.py prints its page types in this order; other groups follow, sorted.
 CHECKPOINT_PAGES = 200
-GROUP_ORDER = ("article", "forum", "product", "collection", "listing", "documentation", "service")
 
 
 def keep_everything(html: bytes) -> str:
@@ -220,6 +218,10 @@ def save_cache(path, name, version, outputs):
     os.replace(temporary, path)
 
 
+def _html_of(page):
+    return gzip.decompress((page["folder"] / "page.html.gz").read_bytes())
+
+
 def run_tool(extract, pages, outputs, checkpoint=lambda: None):
     """Run ``extract`` on the pages not in ``outputs`` (a page id -> output dict it fills),
     each timed alone, calling ``checkpoint`` every CHECKPOINT_PAGES pages (the cache is
@@ -227,15 +229,14 @@ def run_tool(extract, pages, outputs, checkpoint=lambda: None):
     todo = [page for page in pages if page["id"] not in outputs]
     if not todo:
         return True
-    html_of = lambda page: gzip.decompress((page["folder"] / "page.html.gz").read_bytes())  # noqa: E731
     try:
-        extract(html_of(todo[0]))   # warm up: imports, caches, compiled patterns
+        extract(_html_of(todo[0]))   # warm up: imports, caches, compiled patterns
     except ImportError:
         return False
     except Exception:
         pass
     for number, page in enumerate(todo, 1):
-        html = html_of(page)
+        html = _html_of(page)
         failed = False
         started, started_cpu = time.perf_counter(), time.process_time()
         try:
@@ -255,16 +256,8 @@ def run_tool(extract, pages, outputs, checkpoint=lambda: None):
 def score_texts(pages, texts):
     """Both measures over all pages, and per group when the pages have groups."""
     golds = [page["gold"] for page in pages]
-    result = gold_measures(texts, golds)
-    groups = {page["group"] for page in pages} - {None}
-    if groups:
-        ordered = [g for g in GROUP_ORDER if g in groups] + sorted(groups - set(GROUP_ORDER))
-        result["groups"] = {}
-        for group in ordered:
-            chosen = [i for i, page in enumerate(pages) if page["group"] == group]
-            result["groups"][group] = {"pages": len(chosen),
-                                       **gold_measures([texts[i] for i in chosen], [golds[i] for i in chosen])}
-    return result
+    groups = gold_measures_by_group(texts, golds, [page["group"] for page in pages])
+    return {**gold_measures(texts, golds), **({"groups": groups} if groups else {})}
 
 
 def score_tool(pages, outputs, timed=True):
