@@ -19,8 +19,10 @@ Murrough-Foley/web-content-extraction-benchmark, commit 70e37e5): its ``tokenize
 (``re.findall(r'\\w+', text.lower())``, an empty or None text giving no words), its
 ``word_f1`` (the empty-gold and empty-output cases above, the multiset overlap of
 ``Counter``s) and its averages (``sum(...) / n`` of P, R and F1 over every page of the
-split, a page missing from the predictions scored as empty output). Its snippet checks
-(``with`` / ``without``) are not part of the F1 and are not reproduced here.
+split, a page missing from the predictions scored as empty output); run side by side on
+seven extractors' outputs for the 1,358 WCXB development pages, both gave the same P, R
+and F1 on every page and the same averages. Its snippet checks (``with`` /
+``without``) are not part of the F1 and are not reproduced here.
 """
 
 import re
