@@ -392,13 +392,24 @@ def _table(report):
     def row(name, prf):
         return f"{name:40}{prf['precision']:>10.4f}{prf['recall']:>10.4f}{prf['f1']:>10.4f}"
 
-    rows.append(row("content, lines", m["content"]))
-    rows.append(row("content, tokens (pooled)", m["tokens"]))
-    rows.append(row("content, tokens (per page)", m["tokens_per_page"]))
+    def system_rows(prefix, metrics):
+        rows.append(row(f"{prefix}, lines", metrics["content"]))
+        rows.append(row(f"{prefix}, tokens (pooled)", metrics["tokens"]))
+        rows.append(row(f"{prefix}, tokens (per page)", metrics["tokens_per_page"]))
+        if "shingles" in metrics:   # HTML corpora: the content text against gold.txt
+            rows.append(row(f"{prefix}, shingles vs gold", metrics["shingles"]))
+            rows.append(row(f"{prefix}, WCXB words vs gold", metrics["words"]))
+
+    system_rows("content", m)
     for name, base in report.get("baselines", {}).items():
-        rows.append(row(f"  {name}, lines", base["content"]))
-        rows.append(row(f"  {name}, tokens (pooled)", base["tokens"]))
-        rows.append(row(f"  {name}, tokens (per page)", base["tokens_per_page"]))
+        system_rows(f"  {name}", base)
+    if "page_types" in m:
+        rows += ["", f"{'page type (content vs gold)':30}{'pages':>6}{'shingle P':>11}{'R':>8}{'F1':>8}"
+                     f"{'word P':>10}{'R':>8}{'F1':>8}"]
+        for page_type, t in m["page_types"].items():
+            rows.append(f"{page_type:30}{t['pages']:>6}{t['shingles']['precision']:>11.4f}{t['shingles']['recall']:>8.4f}"
+                        f"{t['shingles']['f1']:>8.4f}{t['words']['precision']:>10.4f}{t['words']['recall']:>8.4f}"
+                        f"{t['words']['f1']:>8.4f}")
     rows += ["", f"{'class':40}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
     for name, c in m["classes"].items():
         rows.append(row(name, c) + f"{c['support']:>10}")

@@ -100,7 +100,8 @@ class Page:
 
     ``labels[i]`` is CONTENT, CHROME, or UNLABELED (blank lines; every line of a raw dump).
     An HTML page also keeps ``markup`` (its ``HtmlLine``s, whose texts are ``lines``) and,
-    from an HTML corpus, ``gold``: the gold main text its labels were aligned to.
+    from an HTML corpus, ``gold``: the gold main text its labels were aligned to, and
+    ``page_type`` when its meta.json names one (WCXB's: article, forum, product...).
     """
 
     source: str
@@ -109,6 +110,7 @@ class Page:
     labels: list = field(default=None)
     markup: list = field(default=None)
     gold: str = field(default=None)
+    page_type: str = field(default=None)
     weight: float = 1.0      # how much the page's lines count in training
 
     def __post_init__(self):
@@ -336,7 +338,8 @@ _OPTIONAL_END = ("head", "embed")   # often left open: skipping to their end tag
 def read_gold_page(path, site):
     """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
     labeled by aligning its lines to the gold text (``linesift.align``). The site is the
-    one meta.json names, since such corpora keep one folder per page, not per site.
+    one meta.json names, since such corpora keep one folder per page, not per site; its
+    ``page_type``, when it has one, is kept for measures by page type.
 
     linesift's notion of content keeps the page's headline. A corpus that keeps the title
     apart from the main text (WCXB: meta.json ``title``, not in gold.txt) has it aligned
@@ -358,6 +361,7 @@ def read_gold_page(path, site):
             raise InputError(meta_path, "not a JSON object") from None
     page = read_html_page(path, read_bytes(path), site)
     page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
+    page.page_type = meta.get("page_type")
     title = meta.get("title") if isinstance(meta.get("title"), str) else ""
     first_gold_line = next((line for line in page.gold.splitlines() if line.strip()), "")
     with_title = f"{title}\n{page.gold}" if words_of(title) and words_of(title) != words_of(first_gold_line) else page.gold
