@@ -349,10 +349,17 @@ class _LineBuilder:
 
 def read_html(data: bytes) -> HtmlPage:
     """The lines of an HTML page (bytes, gzip or not, any encoding) as HtmlLines, with the
-    line range of each block element (HtmlPage.blocks)."""
+    line range of each block element (HtmlPage.blocks). Hidden elements are not read,
+    unless that leaves the page without a line: some pages keep all of their text hidden
+    until their scripts run (a script-built page's server copy), and a reader with
+    scripts on sees it."""
     root = _parse(data)
     if root is None:
         return HtmlPage()
+    return _walk(root) or _walk(root, keep_hidden=True)
+
+
+def _walk(root, keep_hidden=False) -> HtmlPage:
     builder = _LineBuilder()
     add, flush = builder.add, builder.flush
     lines = builder.lines
@@ -371,7 +378,7 @@ def read_html(data: bytes) -> HtmlPage:
             tags, classes = parent.tags, parent.classes
             attributes = element.items()
             if attributes:
-                if _is_hidden(attributes):
+                if not keep_hidden and _is_hidden(attributes):
                     walker.skip_subtree()
                     stack.append(None)
                     continue
