@@ -72,6 +72,10 @@ FEATURE_PHRASES = {
                                f"outside the container holding {p}% of the page's running text") for p in (50, 80)},
     **{f"main{p}_line_share": ("share", f"the container holding {p}% of the running text has {{:.0%}} of the page's lines")
        for p in (50, 80)},
+    "repeat_units": ("count", "inside a structure of {:.0f} repeated units (cards, posts, items)"),
+    "repeat_unit_lines": ("count", "its repeated unit holds {:.0f} lines"),
+    "repeat_line_share": ("share", "the repeated units around it hold {:.0%} of the page's lines"),
+    "repeat_mass_share": ("share", "the repeated units around it hold {:.0%} of the page's running text"),
     **{f"from_main{p}": ("share", f"{{:.0%}} of the page's lines away from the container holding {p}% of its running text")
        for p in (50, 80)},
 }
