@@ -42,7 +42,9 @@ for converter in ("text", "md"):
         target.write_text(format_labeled(page.lines, page.labels), encoding="utf-8", errors="surrogateescape")
 PY
 # The copies are flagged like the originals.
-sed "s|^$shared/wcxb/dumps/|$work/wcxb/|" "$work/flagged" >> "$work/flagged"
+# (sed reads one file and appends to another: appending to the file being read never ends.)
+sed "s|^$shared/wcxb/dumps/|$work/wcxb/|" "$work/flagged" > "$work/flagged-copies"
+cat "$work/flagged-copies" >> "$work/flagged"
 linesift train \
     "$shared/wcxb/pages" "$work/wcxb/text" "$work/wcxb/md" \
     "$shared/dragnet/pages" "$shared/dragnet/dumps/text" "$shared/dragnet/dumps/md" \
