@@ -157,15 +157,34 @@ class LineClassifier:
             return np.ones(len(words))
         raise ValueError(f"word_weight must be none, log or sqrt, not {self.word_weight!r}")
 
-    def _design(self, features, rows=None):
+    def _design(self, features, rows):
+        """The first pass's inputs for the rows where ``rows`` (a boolean mask) is true: each
+        row's scaled shape features, then a 1 per hashed cue (a cue twice in a row is two
+        entries of its column, which for a linear model is a 2). Built straight as CSR,
+        column by column, without a scaled copy of the dense block or a COO detour: on a
+        few million lines those copies are what runs a machine out of memory."""
         from scipy import sparse
 
-        dense = (features.dense - self.scale_mean_) / self.scale_std_
-        hashed = sparse.csr_matrix(
-            (np.ones(len(features.hash_row)), (features.hash_row, features.hash_bucket)),
-            shape=(len(dense), 1 << self.hash_bits))
-        X = sparse.hstack([sparse.csr_matrix(dense), hashed], format="csr")
-        return X if rows is None else X[rows]
+        selected = np.flatnonzero(rows)
+        n, d = len(selected), features.dense.shape[1]
+        new_row = np.full(len(features.dense), -1, dtype=np.int64)
+        new_row[selected] = np.arange(n)
+        cue_row = new_row[features.hash_row]
+        cue_order = np.argsort(cue_row, kind="stable")
+        cue_order = cue_order[cue_row[cue_order] >= 0]
+        cues_per_row = np.bincount(cue_row[cue_order], minlength=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(d + cues_per_row, out=indptr[1:])
+        data = np.ones(indptr[-1], dtype=np.float64)
+        indices = np.empty(indptr[-1], dtype=np.int32 if d + (1 << self.hash_bits) < 2 ** 31 else np.int64)
+        starts = indptr[:-1]
+        for column in range(d):
+            data[starts + column] = (features.dense[selected, column] - self.scale_mean_[column]) / self.scale_std_[column]
+            indices[starts + column] = column
+        # The k-th cue of a row goes after its d shape features.
+        rank = np.arange(len(cue_order)) - np.repeat(np.cumsum(cues_per_row) - cues_per_row, cues_per_row)
+        indices[starts[cue_row[cue_order]] + d + rank] = d + features.hash_bucket[cue_order]
+        return sparse.csr_matrix((data, indices, indptr), shape=(n, d + (1 << self.hash_bits)))
 
     def _fit_first_pass(self, features, y, weights, rows):
         from sklearn.linear_model import SGDClassifier
