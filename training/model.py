@@ -124,7 +124,10 @@ class LineClassifier:
             from sklearn.linear_model import LogisticRegression  # training only: keeps `predict` start-up short
 
             second = LogisticRegression(C=1.0, max_iter=self.max_iter)
-            second.fit(X[keep], y[keep], sample_weight=weights[keep])
+            if keep.all():   # no copy of X when every line is labeled, as in most corpora
+                second.fit(X, y, sample_weight=weights)
+            else:
+                second.fit(X[keep], y[keep], sample_weight=weights[keep])
             self.context_coef_ = second.coef_[0]
             self.context_intercept_ = float(second.intercept_[0])
         self.threshold_ = float(self.threshold)
@@ -225,14 +228,24 @@ class LineClassifier:
         return features.dense @ weights + keywords + (self.intercept_ - self.scale_mean_ @ weights)
 
     def _context_inputs(self, logits, features, fit_scale=False):
-        """Second-pass inputs: context features of the clipped logits beside the shape features, scaled."""
-        dense = (features.dense - self.scale_mean_) / self.scale_std_
-        X = np.hstack([context_features(np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP), features), dense])
+        """Second-pass inputs: context features of the clipped logits beside the shape
+        features, scaled. Built in one array and scaled in place, a column at a time: the
+        full-size temporaries of the obvious expression run a few million lines out of memory."""
+        contexts = context_features(np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP), features)
+        k = contexts.shape[1]
+        X = np.empty((len(logits), k + features.dense.shape[1]))
+        X[:, :k] = contexts
+        del contexts
+        X[:, k:] = features.dense
+        X[:, k:] -= self.scale_mean_
+        X[:, k:] /= self.scale_std_
         if fit_scale:
             self.context_mean_ = X.mean(axis=0)
-            self.context_std_ = X.std(axis=0)
+            self.context_std_ = np.array([X[:, column].std() for column in range(X.shape[1])])
             self.context_std_[self.context_std_ == 0] = 1.0
-        return (X - self.context_mean_) / self.context_std_
+        X -= self.context_mean_
+        X /= self.context_std_
+        return X
 
     def row_logits(self, features):
         """Final logits of every classified line (row) of ``features``."""
