@@ -195,7 +195,8 @@ def test_train_and_evaluate_on_an_html_corpus_with_gold_text(runner, tmp_path):
         (folder / "gold.txt").write_text("Harbour bridge opens to traffic\nThe new harbour bridge opened to traffic on "
                                          "Monday after three years of work by the city.\nDrivers crossed in both "
                                          "directions from early morning, and the ferry will keep running.\n")
-        (folder / "meta.json").write_text(json.dumps({"site": f"site{number % 2}.example"}))
+        (folder / "meta.json").write_text(json.dumps({"site": f"site{number % 2}.example",
+                                                      "page_type": ("article", "forum")[number % 2]}))
     model = tmp_path / "html.npz"
     corpus = [str(tmp_path / "pages"), str(LABELED)]
     trained = runner.invoke(main, ["train", *corpus, "-o", str(model), "--epochs", "3", "--json", "-q"])
@@ -205,6 +206,12 @@ def test_train_and_evaluate_on_an_html_corpus_with_gold_text(runner, tmp_path):
     report = json.loads(evaluated.stdout)
     assert report["linesift"]["shingles"]["pages"] == 4
     assert report["linesift"]["shingles"]["f1"] > 0.9
+    assert report["linesift"]["words"]["f1"] > 0.9
+    assert {t: m["pages"] for t, m in report["linesift"]["page_types"].items()} == {"article": 2, "forum": 2}
+    table = runner.invoke(main, ["evaluate", str(tmp_path / "pages"), "-m", str(model)]).stdout
+    assert "content, WCXB words vs gold" in table and "shingles vs gold" in table
+    assert [row.split()[:2] for row in table.splitlines() if row.startswith(("article", "forum"))] == [
+        ["article", "2"], ["forum", "2"]]
 
 
 def test_html_corpus_page_without_gold_is_an_error(runner, tmp_path):

@@ -55,6 +55,13 @@ def test_hidden_and_invisible_elements_are_dropped():
     assert texts(html) == ["shown", "kept after script"]
 
 
+def test_a_page_whose_text_is_all_hidden_is_read_with_it():
+    html = """<body><script>render()</script><div hidden><h1>Title</h1><p>All of the text.</p></div>
+        <div style="visibility:hidden"><p>More of it.</p></div><nav hidden><a>Menu</a></nav></body>"""
+    assert texts(html) == ["Title", "All of the text.", "More of it.", "Menu"]
+    assert texts("<body><p>Visible.</p><div hidden><p>Not read.</p></div></body>") == ["Visible."]
+
+
 def test_tags_on_the_path_are_informative_and_deduplicated():
     html = ('<body><nav><ul><li><a href=/>Home</a></li><li><ul><li>Sub</li></ul></li></ul></nav>'
             '<article><section><div><p>Body <a href=x>link</a></p></div></section></article></body>')

@@ -234,10 +234,11 @@ def test_pages_classified_a_few_at_a_time_get_the_same_labels(tmp_path, small_mo
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 12
 
 
-def test_html_whose_text_is_all_hidden_is_an_empty_page_not_an_error(tmp_path, small_model_file):
-    """The parser kept the text; linesift leaves hidden text out by design (html.py): no loss to report."""
+def test_html_whose_text_is_all_hidden_is_read_with_it_not_an_error(tmp_path, small_model_file):
+    """The parser kept the text, all of it hidden: linesift reads it (html.py), no loss to report."""
     page = tmp_path / "page.html"
     page.write_bytes(b"<html><body><div hidden><p>" + PROSE.encode() + b"</p></div>"
                      b"<div style='visibility:hidden'>" + PROSE.encode() + b"</div></body></html>")
-    result = predict(small_model_file, page)
-    assert (result.exit_code, result.stdout) == (0, ""), result.output
+    result = predict(small_model_file, "--format", "labeled", page)
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t", 1)[1] for line in result.stdout.splitlines()] == [PROSE, PROSE]

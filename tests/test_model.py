@@ -127,3 +127,15 @@ def test_fast_scoring_equals_the_scaled_two_pass_definition(small_model):
     np.testing.assert_allclose(first, dense @ small_model.coef_dense_ + keywords + small_model.intercept_, atol=1e-9)
     slow = small_model._context_inputs(first, features) @ small_model.context_coef_ + small_model.context_intercept_
     np.testing.assert_allclose(small_model.row_logits(features), slow, atol=1e-9)
+
+
+def test_a_page_with_no_line_over_the_threshold_keeps_its_best_lines():
+    from linesift.model import KEEP_BEST_FLOOR, labels_from_probabilities
+
+    probabilities = np.array([0.1, np.nan, 0.4, 0.35, 0.2])
+    assert labels_from_probabilities(probabilities, 0.5).tolist() == [0, -1, 1, 1, 0]      # 0.35 >= 0.8 x 0.4
+    assert labels_from_probabilities(probabilities, 0.5, keep_best=0).tolist() == [0, -1, 0, 0, 0]
+    assert labels_from_probabilities(np.array([0.9, 0.4]), 0.5).tolist() == [1, 0]        # the threshold rules
+    hopeless = np.array([KEEP_BEST_FLOOR / 2, 0.01])
+    assert labels_from_probabilities(hopeless, 0.5).tolist() == [0, 0]
+    assert labels_from_probabilities(np.array([np.nan]), 0.5).tolist() == [-1]

@@ -65,3 +65,23 @@ def test_site_is_the_folder_right_under_the_root(tmp_path):
 def test_folder_without_pages_is_an_error(tmp_path):
     with pytest.raises(InputError, match="no labeled pages"):
         find_files([tmp_path], suffix=".tsv")
+
+
+def test_symlinked_site_folders_are_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere" / "c.example"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "r.tsv").write_text("content\tx\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "c.example").symlink_to(elsewhere, target_is_directory=True)
+    found = find_files([corpus], suffix=".tsv")
+    assert [(f.site, f.relative) for f in found] == [("c.example", "c.example/r.tsv")]
+
+
+def test_a_symlink_cycle_is_read_once(tmp_path):
+    (tmp_path / "a.example").mkdir()
+    (tmp_path / "a.example" / "p.tsv").write_text("chrome\tx\n")
+    (tmp_path / "a.example" / "loop").symlink_to(tmp_path, target_is_directory=True)   # back to the root
+    (tmp_path / "b.example").symlink_to(tmp_path / "a.example", target_is_directory=True)   # the same folder again
+    found = find_files([tmp_path], suffix=".tsv")
+    assert [(f.site, f.relative) for f in found] == [("a.example", "a.example/p.tsv")]

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from linesift.features import dense_feature_names, extract
-from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, dump_containers, page_containers,
-                                         text_mass)
+from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN,
+                                         dump_containers, page_containers, text_mass)
 from linesift.html import HtmlPage, read_html
 
 PROSE = "The council voted on the plan and it was approved by a wide margin after a long debate."
@@ -20,21 +20,23 @@ def test_html_blocks_are_the_line_ranges_of_block_elements():
     page = read_html(b"<body><nav><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul></nav>"
                      b"<article><p>One.</p><p>Two <b>bold</b>.</p></article><p>Foot</p></body>")
     assert [line.text for line in page] == ["Home", "News", "One.", "Two bold.", "Foot"]
-    blocks = set(page.blocks)
+    blocks = {(first, end) for first, end, _ in page.blocks}
     assert {(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (2, 4), (4, 5), (0, 5)} <= blocks
     # Inline elements and elements without a line are no containers.
-    assert all(end > first for first, end in page.blocks)
+    assert all(end > first for first, end, _ in page.blocks)
+    signature = {(first, end): sign for first, end, sign in page.blocks}
+    assert signature[(0, 1)] == signature[(1, 2)] != signature[(2, 3)]    # <li> and <li>, not <p>
 
 
 def test_hidden_and_dropped_elements_leave_no_container():
     page = read_html(b"<body><div hidden><p>x</p><p>y</p></div><script>s</script><p>Kept.</p></body>")
     assert [line.text for line in page] == ["Kept."]
-    assert set(page.blocks) <= {(0, 1)}
+    assert {(first, end) for first, end, _ in page.blocks} <= {(0, 1)}
 
 
 def test_dump_containers_are_blocks_cut_at_headings_and_nested_sections():
     lines = ["Home", "News", "", "# Title", "Para one.", "Para two.", "", "## Part", "Text.", "", "Footer"]
-    ranges = set(dump_containers(lines))
+    ranges = {(first, end) for first, end, _ in dump_containers(lines)}
     assert (0, 2) in ranges                  # the block of the first two lines
     assert (4, 6) in ranges                  # the heading ends no block; its own line is not in it
     assert (3, 11) in ranges and (7, 11) in ranges    # '#' section holds the '##' one
@@ -42,8 +44,8 @@ def test_dump_containers_are_blocks_cut_at_headings_and_nested_sections():
 
 
 def test_a_plain_list_of_lines_has_dump_containers_and_an_html_page_its_blocks():
-    assert page_containers(["a", "b", "", "c"]) == [(0, 2), (3, 4)]
-    assert page_containers(HtmlPage(["x"], [(0, 1)])) == [(0, 1)]
+    assert page_containers(["a", "b", "", "c"]) == [(0, 2, NO_SIGNATURE), (3, 4, NO_SIGNATURE)]
+    assert page_containers(HtmlPage(["x"], [(0, 1, 7)])) == [(0, 1, 7)]
 
 
 def test_text_mass_counts_long_link_free_text_only():
@@ -102,6 +104,31 @@ def test_rows_skip_blank_lines_in_container_ranges():
 def test_batches_keep_each_pages_containers_apart():
     one = extract([_article_page()])
     two = extract([["a", "b"], _article_page()])
-    names = [n for n in dense_feature_names() if n.startswith(("container", "in_main", "main", "from_main"))]
+    names = [n for n in dense_feature_names() if n.startswith(("container", "in_main", "main", "from_main", "repeat"))]
     for name in names:
         assert column(two, name)[2:] == pytest.approx(column(one, name))
+
+
+def test_repeated_units_are_siblings_of_one_tag_and_class():
+    cards = "".join(f"<div class=card><h3><a href=/{i}>Item {i}</a></h3><p>Price {i}</p></div>" for i in range(4))
+    menu = "".join(f"<li class=nav><a href=/m{i}>Menu {i}</a></li>" for i in range(5))
+    page = read_html(f"<body><ul>{menu}</ul><div class=grid>{cards}</div><p>Alone</p></body>".encode())
+    features = extract([page])
+    texts = [line.text for line in page]
+    units, unit_lines = column(features, "repeat_units"), column(features, "repeat_unit_lines")
+    card_row, menu_row, alone_row = texts.index("Item 2"), texts.index("Menu 1"), texts.index("Alone")
+    assert np.expm1(units[card_row]) == pytest.approx(4) and np.expm1(unit_lines[card_row]) == pytest.approx(2)
+    assert np.expm1(units[menu_row]) == pytest.approx(5) and np.expm1(unit_lines[menu_row]) == pytest.approx(1)
+    assert units[alone_row] == 0 and column(features, "repeat_line_share")[alone_row] == 0
+    assert column(features, "repeat_line_share")[card_row] == pytest.approx(8 / len(page))
+
+
+def test_fewer_than_repeat_min_siblings_are_no_repeated_structure():
+    items = "".join(f"<li>Item {i}</li>" for i in range(REPEAT_MIN - 1))
+    features = extract([read_html(f"<body><ul>{items}</ul><p>Text</p></body>".encode())])
+    assert column(features, "repeat_units").tolist() == [0.0] * REPEAT_MIN
+
+
+def test_dumps_have_no_repeated_units():
+    features = extract([["* a", "* b", "* c", "* d", "", "x", "", "y", "", "z"]])
+    assert not column(features, "repeat_units").any()

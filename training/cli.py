@@ -27,6 +27,7 @@ from linesift.records import TEXT_FIELD, compressed_stream, gzip_member, record_
 from linesift.report import render_report
 from linesift.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
                             threshold_by_target, train_model)
+from linesift.transfer import load_base
 from linesift.workers import process_model
 
 
@@ -93,6 +94,41 @@ def _model_options(command):
     return command
 
 
+def _not_a_folder(ctx, param, value):
+    # `--base my-labels/`: the optional value took the corpus. Said before click misses the corpus.
+    if value is not None and Path(value).is_dir():
+        raise click.BadParameter(f"{value} is a folder, not a model: put --base after the corpus folders, "
+                                 "or write --base=MODEL")
+    return value
+
+
+def _base_option(command):
+    """--base [MODEL]: start from a trained model (train, and evaluate --cv)."""
+    return click.option(
+        "--base", "base_path", is_flag=False, flag_value=str(SHIPPED_MODEL), default=None, metavar="[MODEL]",
+        is_eager=True, callback=_not_a_folder,
+        help="Start from a trained model (no value: the shipped one) and learn from your pages a correction "
+             "of its scores. --alpha, --epochs and --context are the base's and cannot be given. Put it after "
+             "the corpus folders, or write --base=MODEL."
+    )(command)
+
+
+BASE_KEEPS = ("alpha", "epochs", "context")   # hyperparameters of the base's passes, which --base keeps
+
+
+def _load_base(base_path):
+    """The base model of --base, after checking that no option of the base's own passes was given."""
+    if base_path is None:
+        return None
+    context = click.get_current_context()
+    for name in BASE_KEEPS:
+        if context.get_parameter_source(name) != click.core.ParameterSource.DEFAULT:
+            flag = "--context/--no-context" if name == "context" else f"--{name}"
+            raise InputError(flag, "does not apply with --base: the base model's passes are kept as trained",
+                             exit_code=2)
+    return load_base(base_path)
+
+
 def _parse_weights(weights, corpus):
     parsed = {}
     for item in weights:
@@ -108,8 +144,9 @@ def _parse_weights(weights, corpus):
     return parsed
 
 
-def _hyperparameters(alpha, epochs, context, word_weight, threshold=None):
-    chosen = {"alpha": alpha, "epochs": epochs, "context": context, "word_weight": word_weight}
+def _hyperparameters(alpha, epochs, context, word_weight, threshold=None, base=None):
+    chosen = {"word_weight": word_weight} if base else {"alpha": alpha, "epochs": epochs, "context": context,
+                                                        "word_weight": word_weight}
     if threshold is not None:
         chosen["threshold"] = threshold
     return chosen
@@ -194,11 +231,12 @@ def main():
               help="Before training, measure K-fold cross-validation by site and store it in the model; "
                    f"with --target-*, the folds the threshold is chosen on [default: {DEFAULT_TARGET_FOLDS}, "
                    "or the number of sites if fewer].")
+@_base_option
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
 def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, target_precision,
-          target_recall, folds, as_json, quiet):
+          target_recall, folds, base_path, as_json, quiet):
     """Train a model on labeled pages.
 
     CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
@@ -208,6 +246,7 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
     Example:
       linesift train labeled/ ../my-labels/ -o my-model.npz --cv 5
       linesift train labeled/ -o precise.npz --target-precision 0.95
+      linesift train my-labels/ --base -o mine.npz    # teach the shipped model your notion
       linesift predict -m my-model.npz page.txt
     """
     say = _progress(quiet)
@@ -218,22 +257,24 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
         raise InputError("train", "--threshold and --target-* exclude each other: a target chooses the threshold",
                          exit_code=2)
     corpus_weights = _parse_weights(weights, corpus)
+    base = _load_base(base_path)
     pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
-    hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold)
+    hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold, base)
     info = {"training": {**describe(pages, corpus), "weights": corpus_weights},
             "threshold_selection": {"method": "default" if threshold is None else "given (--threshold)",
                                     "threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
     try:
         if targeted:
             selection, probabilities, setup = threshold_by_target(pages, hyperparameters, target_precision,
-                                                                  target_recall, folds, progress=say)
+                                                                  target_recall, folds, progress=say, base=base)
             info["threshold_selection"] = selection
             hyperparameters["threshold"] = selection["threshold"]
             if folds:   # the same folds' scores, at the chosen threshold (chosen on them: optimistic)
                 info["metrics"] = score_report(pages, probabilities, selection["threshold"], setup)
         elif folds:
-            info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say)
-        model = train_model(pages, hyperparameters, progress=say)
+            info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say,
+                                             base=base)
+        model = train_model(pages, hyperparameters, progress=say, base=base)
     except ValueError as error:   # too few sites for the folds, a corpus of one class
         raise InputError(" ".join(corpus), str(error)) from None
     save_model(model, output, info)
@@ -244,7 +285,7 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
     else:
         t = info["training"]
         click.echo(f"trained on {t['pages']} pages from {t['sites']} sites: {t['lines']} lines, "
-                   f"{t['content_lines']} content")
+                   f"{t['content_lines']} content" + (f", starting from {base_path}" if base else ""))
         if folds:
             click.echo(_table(info["metrics"]))
         click.echo(_threshold_line(info["threshold_selection"]))
@@ -267,10 +308,11 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write an HTML report: metrics, precision-recall curve, sites worst first, and every "
                    "page with errors, its lines coloured by truth and prediction (one self-contained file).")
+@_base_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
 def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, weights, exclude_file, threshold, baselines,
-             as_json, report_path, quiet):
+             as_json, report_path, base_path, quiet):
     """Precision, recall and F1 of `content` on labeled pages.
 
     Reports line-level scores, token-weighted scores (each line weighted by its
@@ -282,17 +324,23 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
       linesift evaluate labeled/                       # the shipped model
       linesift evaluate my-labels/ -m my-model.npz --json
       linesift evaluate my-labels/ --cv 5              # train and test by site folds
+      linesift evaluate my-labels/ --cv 5 --base       # the same, each fold starting from the shipped model
       linesift evaluate my-labels/ --report report.html   # where the model goes wrong
     """
     say = _progress(quiet)
+    if base_path is not None and not folds:
+        raise InputError("--base", "trains on your pages: measure it with --cv K (or evaluate a model trained "
+                                   "with --base by -m MODEL)", exit_code=2)
+    base = _load_base(base_path)
     pages = read_corpus(corpus, _read_exclude(exclude_file), _parse_weights(weights, corpus))
     if folds:
         if model_path:
             raise InputError(model_path, "--cv trains its own models; leave out -m", exit_code=2)
         try:
             report, probabilities = evaluate_pages(
-                pages, folds=folds, hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold),
-                baselines=baselines, progress=say, keep_probabilities=True)
+                pages, folds=folds,
+                hyperparameters=_hyperparameters(alpha, epochs, context, word_weight, threshold, base),
+                baselines=baselines, progress=say, keep_probabilities=True, base=base)
         except ValueError as error:
             raise InputError(" ".join(corpus), str(error)) from None
     else:
@@ -344,13 +392,24 @@ def _table(report):
     def row(name, prf):
         return f"{name:40}{prf['precision']:>10.4f}{prf['recall']:>10.4f}{prf['f1']:>10.4f}"
 
-    rows.append(row("content, lines", m["content"]))
-    rows.append(row("content, tokens (pooled)", m["tokens"]))
-    rows.append(row("content, tokens (per page)", m["tokens_per_page"]))
+    def system_rows(prefix, metrics):
+        rows.append(row(f"{prefix}, lines", metrics["content"]))
+        rows.append(row(f"{prefix}, tokens (pooled)", metrics["tokens"]))
+        rows.append(row(f"{prefix}, tokens (per page)", metrics["tokens_per_page"]))
+        if "shingles" in metrics:   # HTML corpora: the content text against gold.txt
+            rows.append(row(f"{prefix}, shingles vs gold", metrics["shingles"]))
+            rows.append(row(f"{prefix}, WCXB words vs gold", metrics["words"]))
+
+    system_rows("content", m)
     for name, base in report.get("baselines", {}).items():
-        rows.append(row(f"  {name}, lines", base["content"]))
-        rows.append(row(f"  {name}, tokens (pooled)", base["tokens"]))
-        rows.append(row(f"  {name}, tokens (per page)", base["tokens_per_page"]))
+        system_rows(f"  {name}", base)
+    if "page_types" in m:
+        rows += ["", f"{'page type (content vs gold)':30}{'pages':>6}{'shingle P':>11}{'R':>8}{'F1':>8}"
+                     f"{'word P':>10}{'R':>8}{'F1':>8}"]
+        for page_type, t in m["page_types"].items():
+            rows.append(f"{page_type:30}{t['pages']:>6}{t['shingles']['precision']:>11.4f}{t['shingles']['recall']:>8.4f}"
+                        f"{t['shingles']['f1']:>8.4f}{t['words']['precision']:>10.4f}{t['words']['recall']:>8.4f}"
+                        f"{t['words']['f1']:>8.4f}")
     rows += ["", f"{'class':40}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
     for name, c in m["classes"].items():
         rows.append(row(name, c) + f"{c['support']:>10}")

@@ -9,6 +9,7 @@ import numpy as np
 from linesift.lines import parse_line
 from linesift.reading import CHROME, CONTENT, UNLABELED
 from linesift.shingles import average_scores, shingle_scores
+from linesift.wordbag import average_word_scores, word_scores
 
 _WORD = re.compile(r"\w+")
 C4_MIN_WORDS = 5
@@ -36,7 +37,9 @@ def score(pages, predictions):
     pages, F1 their harmonic mean, as the field's extraction benchmarks do: one huge page
     cannot outweigh a hundred small ones; a page with no predicted content is left out of
     the precision average and counts 0 for recall), ``classes`` (P/R/F1 and support of
-    each class) and ``confusion`` (tp, fp, fn, tn with content as positive).
+    each class) and ``confusion`` (tp, fp, fn, tn with content as positive); for pages
+    with gold text, ``shingles`` and ``words`` (the content text against it by the field's
+    two measures) and ``page_types`` (both, per page type), see ``_gold_report``.
     """
     truth, guess, weight, page_of = [], [], [], []
     for number, (page, predicted) in enumerate(zip(pages, predictions)):
@@ -70,16 +73,54 @@ def score(pages, predictions):
             "chrome": {**chrome, "support": int(tn + fp)},
         },
         "confusion": {"tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn)},
-        **_shingle_report(pages, predictions),
+        **_gold_report(pages, predictions),
     }
 
 
-def _shingle_report(pages, predictions):
-    """The field's token measure against each page's gold text, for pages that have one
-    (HTML corpora): {"shingles": {...}} or nothing."""
-    pairs = [("\n".join(line for line, label in zip(page.lines, predicted) if label == CONTENT), page.gold)
-             for page, predicted in zip(pages, predictions) if page.gold is not None]
-    return {"shingles": average_scores(shingle_scores(text, gold) for text, gold in pairs)} if pairs else {}
+def content_text(lines, labels):
+    """The text a labeling keeps: its content lines, one per line; what the measures
+    against gold text score (and what the benchmark scripts write as linesift's output)."""
+    return "\n".join(line for line, label in zip(lines, labels) if label == CONTENT)
+
+
+# WCXB's evaluate.py lists its page types in this order; other groups follow, sorted.
+PAGE_TYPE_ORDER = ("article", "forum", "product", "collection", "listing", "documentation", "service")
+
+
+def gold_measures(texts, golds):
+    """The field's two measures of extracted texts against gold texts, one pair per page:
+    {"shingles": ScrapingHub's (linesift.shingles), "words": WCXB's (linesift.wordbag)}."""
+    texts, golds = list(texts), list(golds)
+    return {"shingles": average_scores(shingle_scores(text, gold) for text, gold in zip(texts, golds)),
+            "words": average_word_scores(word_scores(text, gold) for text, gold in zip(texts, golds))}
+
+
+def gold_measures_by_group(texts, golds, groups):
+    """gold_measures of the pages of each group (a page type...; None: in no group), as
+    {group: {"pages": n, "shingles": ..., "words": ...}}, WCXB's page types first."""
+    named = {group for group in groups if group is not None}
+    ordered = [g for g in PAGE_TYPE_ORDER if g in named] + sorted(named - set(PAGE_TYPE_ORDER))
+    result = {}
+    for group in ordered:
+        chosen = [i for i, g in enumerate(groups) if g == group]
+        result[group] = {"pages": len(chosen),
+                         **gold_measures([texts[i] for i in chosen], [golds[i] for i in chosen])}
+    return result
+
+
+def _gold_report(pages, predictions):
+    """Both measures against each page's gold text, for pages that have one (HTML
+    corpora), and the same per page type when the pages have one (WCXB):
+    {"shingles": ..., "words": ..., "page_types": {type: {"pages", "shingles", "words"}}}
+    or nothing."""
+    scored = [(content_text(page.lines, predicted), page.gold, page.page_type)
+              for page, predicted in zip(pages, predictions) if page.gold is not None]
+    if not scored:
+        return {}
+    texts, golds, types = zip(*scored)
+    report = gold_measures(texts, golds)
+    by_type = gold_measures_by_group(texts, golds, [None if t is None else str(t) for t in types])
+    return {**report, "page_types": by_type} if by_type else report
 
 
 def _per_page_prf(truth, guess, weight, page_of, pages):

@@ -72,6 +72,10 @@ FEATURE_PHRASES = {
                                f"outside the container holding {p}% of the page's running text") for p in (50, 80)},
     **{f"main{p}_line_share": ("share", f"the container holding {p}% of the running text has {{:.0%}} of the page's lines")
        for p in (50, 80)},
+    "repeat_units": ("count", "inside a structure of {:.0f} repeated units (cards, posts, items)"),
+    "repeat_unit_lines": ("count", "its repeated unit holds {:.0f} lines"),
+    "repeat_line_share": ("share", "the repeated units around it hold {:.0%} of the page's lines"),
+    "repeat_mass_share": ("share", "the repeated units around it hold {:.0%} of the page's running text"),
     **{f"from_main{p}": ("share", f"{{:.0%}} of the page's lines away from the container holding {p}% of its running text")
        for p in (50, 80)},
 }
@@ -128,6 +132,8 @@ def describe_context(name, value):
     if name.startswith("content_share_"):          # "content_share_container2"
         return f"{value:.0%} of the lines of {CONTAINER_NAMES[name[len('content_share_'):]]} look like content"
     key = name[len("logit_"):]                     # "logit_prev1", "logit_window5", "logit_page_mean"
+    if name == "logit":
+        return f"this line {_looks(value)}"
     if key in NEIGHBOUR_NAMES:
         return f"{NEIGHBOUR_NAMES[key]} {_looks(value)}"
     if key.startswith("window"):
@@ -184,6 +190,15 @@ def explain_line(model, lines, index):
         context_terms = [{"name": describe_context(name, raw_context[j]), "kind": "context",
                           "feature": name, "value": float(raw_context[j]), "contribution": float(contributions[j])}
                          for j, name in enumerate(context_feature_names()[1:k], start=1)]
+    correction = getattr(model, "correction_terms", None)   # a model trained with --base: linesift.transfer
+    if correction is not None:
+        dense_part, cue_correction, base_contexts, constant = correction(features, row)
+        dense = dense + dense_part
+        cue_part = cue_part + cue_correction
+        baseline += constant
+        context_terms += [{"name": f"base model: {describe_context(name, value)}", "kind": "base",
+                           "feature": f"base_{name}", "value": value, "contribution": contribution}
+                          for name, value, contribution in base_contexts]
     terms = [{"name": describe_feature(name, raw[j]), "kind": "feature", "feature": name,
               "value": float(raw[j]), "contribution": float(dense[j])} for j, name in enumerate(names)]
     terms += [{"name": str(name), "kind": "cue", "contribution": float(c)} for name, c in zip(cue_names, cue_part)]

@@ -101,10 +101,11 @@ _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tr
 
 
 class HtmlPage(list):
-    """The HtmlLines of a page, and ``blocks``: the (first, end) line range of every block
-    element that holds a line, innermost first where two end together. Ranges nest as the
-    elements do (a page's lines are in document order, so an element's lines are
-    consecutive): features.structure reads the page's containers from them."""
+    """The HtmlLines of a page, and ``blocks``: for every block element that holds a line,
+    (first, end, signature): its line range, innermost first where two end together, and
+    a number that is the same for elements of the same tag and class (within this page).
+    Ranges nest as the elements do (a page's lines are in document order, so an element's
+    lines are consecutive): features.structure reads the page's containers from them."""
 
     def __init__(self, lines=(), blocks=()):
         super().__init__(lines)
@@ -349,15 +350,22 @@ class _LineBuilder:
 
 def read_html(data: bytes) -> HtmlPage:
     """The lines of an HTML page (bytes, gzip or not, any encoding) as HtmlLines, with the
-    line range of each block element (HtmlPage.blocks)."""
+    line range of each block element (HtmlPage.blocks). Hidden elements are not read,
+    unless that leaves the page without a line: some pages keep all of their text hidden
+    until their scripts run (a script-built page's server copy), and a reader with
+    scripts on sees it."""
     root = _parse(data)
     if root is None:
         return HtmlPage()
+    return _walk(root) or _walk(root, keep_hidden=True)
+
+
+def _walk(root, keep_hidden=False) -> HtmlPage:
     builder = _LineBuilder()
     add, flush = builder.add, builder.flush
     lines = builder.lines
     stack = [_ROOT_FRAME]   # one frame per open element; None for a dropped one
-    block_starts = []       # the first line of each open block element
+    block_starts = []       # (first line, signature) of each open block element
     blocks = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -371,7 +379,7 @@ def read_html(data: bytes) -> HtmlPage:
             tags, classes = parent.tags, parent.classes
             attributes = element.items()
             if attributes:
-                if _is_hidden(attributes):
+                if not keep_hidden and _is_hidden(attributes):
                     walker.skip_subtree()
                     stack.append(None)
                     continue
@@ -382,7 +390,9 @@ def read_html(data: bytes) -> HtmlPage:
                             classes = classes + tuple(new)
             if tag in BLOCK_TAGS:
                 flush()
-                block_starts.append(len(lines))
+                # Siblings of one tag and class are the units of a repeated structure:
+                # the cards of a grid, the posts of a thread, the items of a menu.
+                block_starts.append((len(lines), hash((tag, element.get("class")))))
             elif tag == "br":
                 flush()
             if tag in INFORMATIVE_TAGS and tag not in tags:
@@ -397,9 +407,9 @@ def read_html(data: bytes) -> HtmlPage:
         else:
             if stack.pop() is not None and tag in BLOCK_TAGS:
                 flush()
-                first = block_starts.pop()
+                first, signature = block_starts.pop()
                 if len(lines) > first:
-                    blocks.append((first, len(lines)))
+                    blocks.append((first, len(lines), signature))
             if element.tail:
                 add(element.tail, stack[-1])
     flush()

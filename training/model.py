@@ -24,6 +24,8 @@ from linesift.reading import UNLABELED
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 CONTEXT_WINDOWS = (2, 5, 10)
 DEFAULT_THRESHOLD = 0.5
+KEEP_BEST_SHARE = 0.8     # labels_from_probabilities: what a page with no line over the threshold keeps
+KEEP_BEST_FLOOR = 0.05    # ... unless even its best line is this unlikely to be content
 LOGIT_CLIP = 8.0   # first-pass logits are clipped before the context pass: past this, sure is sure
 
 
@@ -102,12 +104,7 @@ class LineClassifier:
         ``groups`` (one per page, e.g. the site) keeps a site's pages in one context fold;
         ``page_weights`` (one per page) scale how much each page's lines count."""
         say = progress or (lambda message: None)
-        say(f"features of {len(pages)} pages")
-        features = extract(pages, self.hash_bits)
-        y = self._row_labels(features, labels)
-        keep = y != UNLABELED
-        if not keep.any() or len(np.unique(y[keep])) < 2:
-            raise ValueError("training needs lines of both classes, content and chrome")
+        features, y, keep = self._labeled_rows(pages, labels, say)
         weights = self._row_weights(features)
         if page_weights is not None:
             weights = weights * np.repeat(np.asarray(page_weights, dtype=np.float64), np.diff(features.page_offsets))
@@ -132,6 +129,16 @@ class LineClassifier:
             self.context_intercept_ = float(second.intercept_[0])
         self.threshold_ = float(self.threshold)
         return self
+
+    def _labeled_rows(self, pages, labels, say):
+        """(features, label of each row, which rows have one) of training pages; both classes needed."""
+        say(f"features of {len(pages)} pages")
+        features = extract(pages, self.hash_bits)
+        y = self._row_labels(features, labels)
+        keep = y != UNLABELED
+        if not keep.any() or len(np.unique(y[keep])) < 2:
+            raise ValueError("training needs lines of both classes, content and chrome")
+        return features, y, keep
 
     def _row_labels(self, features, labels):
         y = np.full(len(features.line_index), UNLABELED, dtype=np.int64)
@@ -242,8 +249,17 @@ class LineClassifier:
         return [labels_from_probabilities(p, cut) for p in self.predict_proba(pages)]
 
 
-def labels_from_probabilities(probabilities, threshold):
-    """CONTENT (1) / CHROME (0) per line; UNLABELED where there is no probability (NaN)."""
+def labels_from_probabilities(probabilities, threshold, keep_best=KEEP_BEST_SHARE):
+    """CONTENT (1) / CHROME (0) per line of a page; UNLABELED where there is no probability
+    (NaN). A page on which no line reaches ``threshold`` keeps its most content-like lines
+    (P at least ``keep_best`` x the page's highest, when that is at least KEEP_BEST_FLOOR)
+    rather than nothing: a page whose article scores low throughout (an article between
+    dozens of share buttons, under 60 lines of menus) otherwise loses all of its text."""
     labels = np.where(probabilities >= threshold, 1, 0)
-    labels[np.isnan(probabilities)] = UNLABELED
+    classified = ~np.isnan(probabilities)
+    if keep_best and classified.any() and not labels.any():
+        best = np.nanmax(probabilities)
+        if best >= KEEP_BEST_FLOOR:
+            labels[classified & (probabilities >= keep_best * best)] = 1
+    labels[~classified] = UNLABELED
     return labels

@@ -18,6 +18,7 @@ from linesift.errors import InputError
 from linesift.features import FEATURE_SET_VERSION, dense_feature_names
 from linesift.model import LineClassifier, context_feature_names
 from linesift.output import atomic_writer
+from linesift.transfer import CORRECTION_ARRAYS, correction_file_parts, with_correction
 
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
@@ -48,12 +49,15 @@ def save_model(model: LineClassifier, path, info=None):
         "versions": {"linesift": linesift.__version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__},
         **(info or {}),
     }
+    correction_meta, correction_arrays = correction_file_parts(model)   # a model trained with --base
+    meta.update(correction_meta)
     arrays = {
         "scale_mean": model.scale_mean_, "scale_std": model.scale_std_,
         "coef_dense": model.coef_dense_, "coef_hash": model.coef_hash_.astype(np.float32),
         "context_mean": model.context_mean_, "context_std": model.context_std_,
         "context_coef": model.context_coef_,
         "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        **correction_arrays,
     }
     with atomic_writer(path, binary=True) as handle:
         np.savez_compressed(handle, **arrays)
@@ -77,9 +81,9 @@ def _read_model_data(path):
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             _refuse(path, "a single array, not an .npz model")
         with loaded as archive:
-            if sorted(archive.files) != sorted(_ARRAYS):
+            if sorted(archive.files) not in (sorted(_ARRAYS), sorted(_ARRAYS + CORRECTION_ARRAYS)):
                 _refuse(path, f"expected arrays {', '.join(_ARRAYS)}, found {', '.join(archive.files) or 'none'}")
-            arrays = {name: archive[name] for name in _ARRAYS}
+            arrays = {name: archive[name] for name in archive.files}
     except InputError:
         raise
     except FileNotFoundError:
@@ -161,5 +165,12 @@ def load_model(path=None) -> LineClassifier:
         model.dense_feature_names_ = meta["dense_feature_names"]
     except (KeyError, TypeError, ValueError) as error:
         _refuse(path, f"its metadata lacks or mangles {error}")
+    if CORRECTION_ARRAYS[0] in arrays:   # trained with --base: the base's arrays above, its correction here
+        try:
+            model = with_correction(model, meta, arrays)
+        except (KeyError, TypeError) as error:
+            _refuse(path, f"its metadata lacks or mangles {error}")
+        except ValueError as error:
+            _refuse(path, str(error))
     model.info_ = meta
     return model

@@ -100,7 +100,8 @@ class Page:
 
     ``labels[i]`` is CONTENT, CHROME, or UNLABELED (blank lines; every line of a raw dump).
     An HTML page also keeps ``markup`` (its ``HtmlLine``s, whose texts are ``lines``) and,
-    from an HTML corpus, ``gold``: the gold main text its labels were aligned to.
+    from an HTML corpus, ``gold``: the gold main text its labels were aligned to, and
+    ``page_type`` when its meta.json names one (WCXB's: article, forum, product...).
     """
 
     source: str
@@ -109,6 +110,7 @@ class Page:
     labels: list = field(default=None)
     markup: list = field(default=None)
     gold: str = field(default=None)
+    page_type: str = field(default=None)
     weight: float = 1.0      # how much the page's lines count in training
 
     def __post_init__(self):
@@ -229,7 +231,9 @@ def find_files(paths, suffix=None):
     """Expand files and folders (recursively, sorted, hidden entries skipped) into
     FoundFile entries. The site of a file found under a folder is the first folder
     below that root (``root/<site>/<page>``); a file given directly, or lying right in
-    the root, takes the name of the folder it is in.
+    the root, takes the name of the folder it is in. Symbolic links to folders are
+    followed (a corpus assembled from links to site folders), each real folder read once,
+    so a link back up the tree does not loop.
     """
     found = []
     for given in paths:
@@ -240,8 +244,13 @@ def find_files(paths, suffix=None):
         if root.exists() and not root.is_dir():   # a file, or a pipe such as <(cmd) or /dev/stdin
             found.append(FoundFile(str(root), root.resolve().parent.name, root.name))
         elif root.is_dir():
-            matches = []
-            for folder, dirnames, filenames in os.walk(root):
+            matches, seen = [], set()
+            for folder, dirnames, filenames in os.walk(root, followlinks=True):
+                real = os.path.realpath(folder)
+                if real in seen:   # a link cycle, or a second link to a folder already read
+                    dirnames[:] = []
+                    continue
+                seen.add(real)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     if name.startswith(".") or (suffix and not _has_suffix(name, suffix)):
@@ -329,7 +338,8 @@ _OPTIONAL_END = ("head", "embed")   # often left open: skipping to their end tag
 def read_gold_page(path, site):
     """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
     labeled by aligning its lines to the gold text (``linesift.align``). The site is the
-    one meta.json names, since such corpora keep one folder per page, not per site.
+    one meta.json names, since such corpora keep one folder per page, not per site; its
+    ``page_type``, when it has one, is kept for measures by page type.
 
     linesift's notion of content keeps the page's headline. A corpus that keeps the title
     apart from the main text (WCXB: meta.json ``title``, not in gold.txt) has it aligned
@@ -351,6 +361,7 @@ def read_gold_page(path, site):
             raise InputError(meta_path, "not a JSON object") from None
     page = read_html_page(path, read_bytes(path), site)
     page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
+    page.page_type = meta.get("page_type")
     title = meta.get("title") if isinstance(meta.get("title"), str) else ""
     first_gold_line = next((line for line in page.gold.splitlines() if line.strip()), "")
     with_title = f"{title}\n{page.gold}" if words_of(title) and words_of(title) != words_of(first_gold_line) else page.gold

@@ -90,9 +90,12 @@ def metrics_table(report):
                 f"<tr><td>true chrome</td>{_number('linesift.confusion.fp', c['fp'])}"
                 f"{_number('linesift.confusion.tn', c['tn'])}</tr></table>")
     if "shingles" in m:
-        cells = "".join(_number(f"linesift.shingles.{k}", m["shingles"][k]) for k in PRF)
-        rows.append("<table class=\"shingles\"><tr><th>shingle measure vs gold</th><th>precision</th>"
-                    f"<th>recall</th><th>F1</th></tr><tr><td>linesift</td>{cells}</tr></table>")
+        rows.append("<table class=\"shingles\"><tr><th>linesift's content vs gold</th><th>precision</th>"
+                    "<th>recall</th><th>F1</th></tr>")
+        for name, key in (("shingle measure (ScrapingHub)", "shingles"), ("word measure (WCXB)", "words")):
+            cells = "".join(_number(f"linesift.{key}.{k}", m[key][k]) for k in PRF)
+            rows.append(f"<tr><td>{name}</td>{cells}</tr>")
+        rows.append("</table>")
     return "\n".join(rows)
 
 

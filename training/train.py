@@ -44,23 +44,39 @@ def describe(pages, paths):
     }
 
 
-def train_model(pages, hyperparameters, progress=None):
-    """Fit a LineClassifier on labeled pages."""
-    model = LineClassifier(**hyperparameters)
+def new_model(hyperparameters, base=None):
+    """An unfitted LineClassifier; with ``base`` (a fitted model), one that keeps the base and
+    learns a correction of it from the pages it is fitted on (linesift.transfer)."""
+    if base is None:
+        return LineClassifier(**hyperparameters)
+    from linesift.transfer import BasedLineClassifier
+
+    return BasedLineClassifier(base, **hyperparameters)
+
+
+def train_model(pages, hyperparameters, progress=None, base=None):
+    """Fit a LineClassifier on labeled pages (starting from ``base``, when given)."""
+    model = new_model(hyperparameters, base)
     return model.fit([p.model_lines for p in pages], [p.labels for p in pages],
                      groups=[p.site for p in pages], page_weights=[p.weight for p in pages], progress=progress)
 
 
-def page_probabilities(pages, model=None, folds=None, hyperparameters=None, threshold=None, seed=0, progress=None):
+def page_probabilities(pages, model=None, folds=None, hyperparameters=None, threshold=None, seed=0, progress=None,
+                       base=None):
     """P(content) per line of each page (NaN on blank lines), from ``model`` or (``folds``)
-    out of fold from a new model per site fold; with the threshold that labels them and
-    a description of the setup. Returns (probabilities, threshold, setup)."""
+    out of fold from a new model per site fold (starting from ``base``, when given); with the
+    threshold that labels them and a description of the setup. Returns (probabilities, threshold, setup)."""
     if folds:
         hyperparameters = hyperparameters or {}
-        probabilities = cross_validate(pages, lambda: LineClassifier(**hyperparameters),
+        probabilities = cross_validate(pages, lambda: new_model(hyperparameters, base),
                                        folds=folds, seed=seed, progress=progress)
         cut = hyperparameters.get("threshold", DEFAULT_THRESHOLD)
-        setup = {"mode": f"{folds}-fold cross-validation by site", "hyperparameters": hyperparameters, "threshold": cut}
+        setup = {"mode": f"{folds}-fold cross-validation by site{' from a base model' if base else ''}",
+                 "hyperparameters": hyperparameters, "threshold": cut}
+        if base is not None:
+            from linesift.transfer import base_record
+
+            setup["base"] = base_record(base)
     else:
         probabilities = model.predict_proba([p.model_lines for p in pages])
         cut = model.threshold_ if threshold is None else threshold
@@ -78,12 +94,12 @@ def score_report(pages, probabilities, threshold, setup, baselines=True):
 
 
 def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshold=None,
-                   baselines=True, seed=0, progress=None, keep_probabilities=False):
+                   baselines=True, seed=0, progress=None, keep_probabilities=False, base=None):
     """Score ``model`` on ``pages``, or (``folds``) cross-validate a new model split by site.
     Returns {"linesift": metrics, "baselines": {name: metrics}, "setup": ...}; with
     ``keep_probabilities``, (that report, P(content) per line of each page) for
     ``linesift.report``."""
-    probabilities, cut, setup = page_probabilities(pages, model, folds, hyperparameters, threshold, seed, progress)
+    probabilities, cut, setup = page_probabilities(pages, model, folds, hyperparameters, threshold, seed, progress, base)
     report = score_report(pages, probabilities, cut, setup, baselines)
     return (report, probabilities) if keep_probabilities else report
 
@@ -92,7 +108,7 @@ DEFAULT_TARGET_FOLDS = 5   # folds for --target-*: fewer when the corpus has few
 
 
 def threshold_by_target(pages, hyperparameters, target_precision=None, target_recall=None, folds=None,
-                        seed=0, progress=None):
+                        seed=0, progress=None, base=None):
     """Pick the threshold that reaches a target precision or recall of content on
     out-of-fold scores (site-grouped cross-validation of ``hyperparameters``).
     Returns (selection: what the model file records, probabilities, setup)."""
@@ -101,7 +117,7 @@ def threshold_by_target(pages, hyperparameters, target_precision=None, target_re
         raise ValueError("choosing a threshold on held-out folds needs pages from at least 2 sites")
     folds = folds or min(DEFAULT_TARGET_FOLDS, sites)
     probabilities, _, setup = page_probabilities(pages, folds=folds, hyperparameters=hyperparameters,
-                                                 seed=seed, progress=progress)
+                                                 seed=seed, progress=progress, base=base)
     choice = choose_threshold(pr_curve(*labeled_scores(pages, probabilities)), target_precision, target_recall)
     selection = {
         "method": f"target {'precision' if target_precision is not None else 'recall'} of content on "

@@ -5,18 +5,27 @@ random, so no site is on both sides), then scores each corpus separately, beside
 reference rules computed by the same code. Pages listed in an exclude file (the shared
 corpus's flagged pages) are left out. Prints a markdown table; --json for the raw report.
 
+``--texts CORPUS=FILE.json`` writes, for each page of the HTML corpus CORPUS (one of those
+given), its out-of-fold content text as {page_id: text} (page_id: the page's folder name),
+which tests/bench/bench_html_peers.py scores beside the field's extractors
+(``--predictions "linesift CV"=FILE.json``), by the same code on the same pages.
+
     python tests/bench/measure_corpus.py ../shared/corpus/dragnet/dumps/text \\
         ../shared/corpus/dragnet/dumps/md ../shared/corpus/cleaneval/dumps/text \\
         ../shared/corpus/cleaneval/dumps/md labeled --exclude flagged.txt --folds 5
+    python tests/bench/measure_corpus.py ../shared/corpus/wcxb/pages ../shared/corpus/dragnet/pages \\
+        --exclude flagged.txt --texts ../shared/corpus/wcxb/pages=/work/peer-cache/cv-wcxb.json
 """
 
 import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
-from linesift.evaluation import BASELINES, cross_validate, score
+from linesift.evaluation import BASELINES, content_text, cross_validate, score
 from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
+from linesift.output import atomic_writer
 from linesift.reading import read_path_list
 from linesift.train import read_corpus
 
@@ -29,8 +38,14 @@ def main():
     parser.add_argument("--params", default="{}", help="LineClassifier hyperparameters as JSON")
     parser.add_argument("--weight", action="append", default=[], metavar="CORPUS=W",
                         help="training weight of a corpus's pages, as linesift train --weight")
+    parser.add_argument("--texts", action="append", default=[], metavar="CORPUS=FILE.json",
+                        help="write the out-of-fold content text of each page of the HTML corpus CORPUS")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    texts_of = dict(item.rpartition("=")[::2] for item in args.texts)
+    unknown = set(texts_of) - set(args.corpora)
+    if unknown:
+        raise SystemExit(f"--texts names corpora not given: {sorted(unknown)}")
     exclude = read_path_list(args.exclude) if args.exclude else []
     pages, corpus_of = [], []
     weights = {path: float(w) for path, _, w in (item.rpartition("=") for item in args.weight)}
@@ -44,6 +59,9 @@ def main():
                                    progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
     cut = params.get("threshold", DEFAULT_THRESHOLD)
     predictions = [labels_from_probabilities(p, cut) for p in probabilities]
+    for corpus, path in texts_of.items():
+        write_texts(path, [(pages[i], predictions[i]) for i, c in enumerate(corpus_of) if c == corpus])
+        print(f"wrote {path}", file=sys.stderr)
     report = {"params": params, "weights": weights, "folds": args.folds, "corpora": {}}
     for corpus in args.corpora:
         chosen = [i for i, c in enumerate(corpus_of) if c == corpus]
@@ -57,20 +75,46 @@ def main():
         return
     print(f"site-grouped {args.folds}-fold CV over {len(pages)} pages; params {params}; weights {weights}\n")
     print(table(report))
+    by_type = page_type_table(report)
+    if by_type:
+        print("\n" + by_type)
+
+
+def write_texts(path, labeled_pages):
+    """{page_id: content text} of an HTML corpus's pages, written atomically."""
+    texts = {}
+    for page, labels in labeled_pages:
+        if page.gold is None:
+            raise SystemExit(f"--texts: {page.source} is not a page of an HTML corpus (page.html beside gold.txt)")
+        texts[Path(page.source).parent.name] = content_text(page.lines, labels)
+    with atomic_writer(path) as handle:
+        json.dump(texts, handle)
 
 
 def table(report):
     rows = ["| corpus | pages | method | line P | line R | line F1 | token F1 (pooled) | token P / R / F1 (per page) "
-            "| shingle P / R / F1 vs gold |", "|---|---|---|---|---|---|---|---|---|"]
+            "| shingle P / R / F1 vs gold | word P / R / F1 vs gold (WCXB) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for corpus, scores in report["corpora"].items():
         for method, m in scores.items():
             t = m["tokens_per_page"]
             g = m.get("shingles")
             gold = f"{g['precision']:.3f} / {g['recall']:.3f} / **{g['f1']:.3f}**" if g else "—"
+            w = m.get("words")
+            words = f"{w['precision']:.3f} / {w['recall']:.3f} / **{w['f1']:.3f}**" if w else "—"
             rows.append(f"| {corpus} | {m['pages']} | {method} | {m['content']['precision']:.3f} | {m['content']['recall']:.3f} "
                         f"| {m['content']['f1']:.3f} | {m['tokens']['f1']:.3f} | {t['precision']:.3f} / {t['recall']:.3f} / "
-                        f"**{t['f1']:.3f}** | {gold} |")
+                        f"**{t['f1']:.3f}** | {gold} | {words} |")
     return "\n".join(rows)
+
+
+def page_type_table(report):
+    """linesift's F1 by both measures per page type, for corpora whose pages have one (wcxb)."""
+    rows = []
+    for corpus, scores in report["corpora"].items():
+        for page_type, m in scores["linesift"].get("page_types", {}).items():
+            rows.append(f"| {corpus} | {page_type} | {m['pages']} | {m['words']['f1']:.3f} | {m['shingles']['f1']:.3f} |")
+    header = ["| corpus | page type | pages | linesift word F1 (WCXB) | linesift shingle F1 |", "|---|---|---|---|---|"]
+    return "\n".join(header + rows) if rows else ""
 
 
 if __name__ == "__main__":

@@ -22,6 +22,13 @@ The *main* container of a page is the innermost container holding at least a sha
 the page's text mass (for each s in MAIN_SHARES): a line inside it is in the main text's
 region, a line outside it is told how far away it is.
 
+A *repeated unit* is an HTML block element with at least REPEAT_MIN siblings of its tag
+and class: the cards of a product grid, the posts of a thread, the items of a list of
+stories, the entries of a menu. A line learns about the innermost repeated unit it is
+in: how many units there are, how many lines one holds (a card several, a menu entry
+one) and how much of the page all of them hold. Listings and product grids are content
+made of short linked lines, which nothing else here tells from a menu.
+
 ``ContainerRanges`` carries each row's container ranges on, so that the model's context
 pass can average first-pass scores over the same containers.
 """
@@ -35,6 +42,8 @@ from linesift.lines import parse_line
 CONTAINER_LEVELS = 3
 MAIN_SHARES = (0.5, 0.8)
 MASS_MIN_CHARS = 40     # shorter lines (menu items, labels, bylines) add no text mass
+REPEAT_MIN = 3          # siblings of one tag and class that make a repeated structure
+NO_SIGNATURE = -1       # a container with no tag and class (a dump's): never a repeated unit
 
 STRUCTURE_FEATURES = [
     *[(f"container{level}_{name}", f"{what} of the {ordinal} container around the line")
@@ -49,21 +58,28 @@ STRUCTURE_FEATURES = [
       for share in MAIN_SHARES],
     *[(f"from_main{round(share * 100)}", f"lines from that container ({share:.0%}) / lines of the page; 0 inside")
       for share in MAIN_SHARES],
+    ("repeat_units", "log(1 + units of the innermost repeated structure around the line); 0 if none"),
+    ("repeat_unit_lines", "log(1 + lines of its unit): a card holds several, a menu entry one"),
+    ("repeat_line_share", "lines of all its units / lines of the page"),
+    ("repeat_mass_share", "text mass of all its units / the page's"),
 ]
 
 
 class ContainerRanges(NamedTuple):
     """For each row: the first row and one past the last row of each of its levels
-    (``levels[k]``: level k + 1) and of each main container (``main[i]``: MAIN_SHARES[i])."""
+    (``levels[k]``: level k + 1) and of each main container (``main[i]``: MAIN_SHARES[i]);
+    and the repeated-unit columns of STRUCTURE_FEATURES."""
 
     levels: tuple   # CONTAINER_LEVELS pairs (start, end) of row arrays
     main: tuple     # len(MAIN_SHARES) pairs (start, end) of row arrays
+    repeat: np.ndarray   # (4, rows): repeat_units, repeat_unit_lines, repeat_line_share, repeat_mass_share
 
 
 def dump_containers(lines):
-    """(first, end) line ranges of a dump's containers: blocks between blank lines, cut at
-    headings, and the section under each markdown heading (to the next heading of its
-    level or higher). They nest: a heading ends a block, and sections nest by level."""
+    """(first, end, NO_SIGNATURE) line ranges of a dump's containers: blocks between blank
+    lines, cut at headings, and the section under each markdown heading (to the next
+    heading of its level or higher). They nest: a heading ends a block, and sections nest
+    by level."""
     ranges, block_start = [], None
     open_sections = []   # (level, first line) of the sections not yet ended
     for index, line in enumerate(lines):
@@ -72,24 +88,56 @@ def dump_containers(lines):
         heading = 0 if blank or not text.lstrip().startswith("#") else parse_line(text).heading
         if blank or heading:
             if block_start is not None:
-                ranges.append((block_start, index))
+                ranges.append((block_start, index, NO_SIGNATURE))
             block_start = None
         if heading:
             while open_sections and open_sections[-1][0] >= heading:
-                ranges.append((open_sections.pop()[1], index))
+                ranges.append((open_sections.pop()[1], index, NO_SIGNATURE))
             open_sections.append((heading, index))
         elif not blank and block_start is None:
             block_start = index
     if block_start is not None:
-        ranges.append((block_start, len(lines)))
-    ranges += [(first, len(lines)) for _, first in open_sections]
+        ranges.append((block_start, len(lines), NO_SIGNATURE))
+    ranges += [(first, len(lines), NO_SIGNATURE) for _, first in open_sections]
     return ranges
 
 
 def page_containers(lines):
-    """The (first, end) line ranges of a page's containers (see the module docstring)."""
+    """The (first, end, signature) line ranges of a page's containers (see the module docstring)."""
     blocks = getattr(lines, "blocks", None)
     return blocks if blocks is not None else dump_containers(lines)
+
+
+def _repeated_units(blocks, rows, mass):
+    """The repeated-unit columns (ContainerRanges.repeat) of one page of ``rows`` rows,
+    from its (start, end, signature) row ranges: see the module docstring."""
+    out = np.zeros((4, rows))
+    blocks = blocks[blocks[:, 2] != NO_SIGNATURE]
+    if len(blocks) < REPEAT_MIN:
+        return out
+    blocks = blocks[np.lexsort((-blocks[:, 1], blocks[:, 0]))]   # outer before inner, as _page_levels paints
+    innermost = np.full(rows, -1)
+    parent = np.empty(len(blocks), np.int64)
+    for i, (start, end) in enumerate(blocks[:, :2].tolist()):
+        parent[i] = innermost[start]
+        innermost[start:end] = i
+    _, group, units = np.unique(np.stack([parent, blocks[:, 2]], axis=1), axis=0, return_inverse=True,
+                                return_counts=True)
+    group = group.ravel()
+    size = blocks[:, 1] - blocks[:, 0]
+    cumulative = np.concatenate([[0.0], np.cumsum(mass)])
+    block_mass = cumulative[blocks[:, 1]] - cumulative[blocks[:, 0]]
+    group_lines, group_mass = np.bincount(group, size), np.bincount(group, block_mass)
+    unit = np.full(rows, -1)
+    for i in np.flatnonzero(units[group] >= REPEAT_MIN).tolist():
+        unit[blocks[i, 0]:blocks[i, 1]] = i
+    inside = unit >= 0
+    of_row = group[unit[inside]]
+    out[0, inside] = np.log1p(units[of_row])
+    out[1, inside] = np.log1p(size[unit[inside]])
+    out[2, inside] = group_lines[of_row] / rows
+    out[3, inside] = group_mass[of_row] / max(cumulative[-1], 1e-9)
+    return out
 
 
 def _page_levels(ranges, rows, mass):
@@ -97,7 +145,7 @@ def _page_levels(ranges, rows, mass):
     (CONTAINER_LEVELS arrays of container indices) and each main container's index, in a
     table of (start, end) ranges whose last entry is the page itself."""
     if len(ranges):
-        ranges = np.unique(np.asarray(ranges, dtype=np.int64).reshape(-1, 2), axis=0)
+        ranges = np.unique(ranges[:, :2], axis=0)
         ranges = ranges[(ranges[:, 1] - ranges[:, 0] >= 2) & (ranges[:, 1] - ranges[:, 0] < rows)]
     table = np.vstack([np.asarray(ranges, dtype=np.int64).reshape(-1, 2), [[0, rows]]])
     root = len(table) - 1
@@ -129,21 +177,23 @@ def container_ranges(pages, line_index, offsets, mass):
     n = len(line_index)
     level_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in range(CONTAINER_LEVELS)]
     main_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in MAIN_SHARES]
+    repeat = np.zeros((4, n))
     for page, lines in enumerate(pages):
         first, last = int(offsets[page]), int(offsets[page + 1])
         if first == last:
             continue
         page_rows = line_index[first:last]
-        ranges = np.asarray(page_containers(lines), dtype=np.int64).reshape(-1, 2)
+        ranges = np.asarray(page_containers(lines), dtype=np.int64).reshape(-1, 3)
         # Line ranges to row ranges: blank lines are not rows.
-        row_ranges = np.searchsorted(page_rows, ranges)
+        row_ranges = np.column_stack([np.searchsorted(page_rows, ranges[:, :2]), ranges[:, 2]])
         table, levels, main = _page_levels(row_ranges, last - first, mass[first:last])
+        repeat[:, first:last] = _repeated_units(row_ranges, last - first, mass[first:last])
         table = table + first
         for (starts, ends), containers in zip(level_ranges, levels):
             starts[first:last], ends[first:last] = table[containers, 0], table[containers, 1]
         for (starts, ends), container in zip(main_ranges, main):
             starts[first:last], ends[first:last] = table[container]
-    return ContainerRanges(tuple(level_ranges), tuple(main_ranges))
+    return ContainerRanges(tuple(level_ranges), tuple(main_ranges), repeat)
 
 
 def range_sum(values, start, end):
@@ -174,4 +224,4 @@ def structure_columns(ranges, mass, chars, link_chars, start, end):
         inside.append(((row >= main_start) & (row < main_end)).astype(np.float64))
         share.append((main_end - main_start) / page_lines)
         distance.append(np.maximum(np.maximum(main_start - row, row - (main_end - 1)), 0) / page_lines)
-    return columns + inside + share + distance
+    return columns + inside + share + distance + list(ranges.repeat)
