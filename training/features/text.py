@@ -6,7 +6,7 @@ and from where the line stands (``own_features``, numpy over a batch).
 ``text_stats`` computes the same for many lines at once, which is what classifying
 does: the regular expressions run once over the lines joined into one string, character
 classes are counted with numpy over the code points, and words are looked up and hashed
-in C-level passes over the batch's words. tests/test_speed.py checks the two agree.
+in C-level passes over the batch's words. tests/test_batch_features.py checks the two agree.
 
 A line is a string (a line of a dump, markup read by ``linesift.lines``) or an
 ``HtmlLine`` (whose markup is known from its tags).
