@@ -125,6 +125,16 @@ def count_per_line(pattern, joined, lines):
     return np.bincount(per_line(pattern.findall(joined), lines)[1], minlength=lines)
 
 
+def byte_counts(encoded, wanted):
+    """How many of the bytes ``wanted`` each line of ``encoded`` (lines joined by SEPARATOR, UTF-8) holds."""
+    kept = encoded.translate(None, _ALL_BYTES.translate(None, wanted + SEPARATOR.encode()))
+    parts = kept.split(SEPARATOR.encode())
+    return np.fromiter(map(len, parts), np.int64, len(parts))
+
+
+_ALL_BYTES = bytes(range(256))
+
+
 def code_points(text):
     """The code points of ``text`` as a uint32 array (a surrogate escape is its own code point)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -157,13 +167,20 @@ def _at_line_start(pattern):
     return re.compile(f"{SEPARATOR}((?:{_separated(pattern)}))?", pattern.flags)
 
 
-_ANY_MARKUP_OR_SEPARATOR = with_separator(_ANY_MARKUP)
+# _ANY_MARKUP is one of these ASCII characters (a UTF-8 byte that is never part of another
+# character), or "://", or "www.": found by bytes.translate and str.__contains__, no regex.
+assert _ANY_MARKUP.pattern == r"[\[`*_|]|://|www\."
+_MARKUP_CHARACTERS = b"[`*_|"
 _HEADING_AT_START = _at_line_start(_HEADING)
 _LISTS_AT_START = re.compile(f"{SEPARATOR}((?:{_LIST.pattern})(?:{_LIST.pattern})?)?")   # a list in a list too
 _IMAGE_IN_LINES = re.compile(_separated(_IMAGE))
 _LINK_IN_LINES = re.compile(_separated(_LINK))
 _BARE_URL_OR_SEPARATOR = with_separator(_BARE_URL)
 _LYNX_REF_OR_SEPARATOR = with_separator(_LYNX_REF)
+
+
+def _flags(values, lines):
+    return np.fromiter(values, bool, lines)
 
 
 def _lengths(texts):
@@ -220,7 +237,9 @@ def parse_lines(raws):
     RESERVED character), its text and the rest of its ParsedLine as a row of ``fields``."""
     n = len(raws)
     first_alpha = np.fromiter(map(str.isalpha, "".join(map(itemgetter(0), raws))), bool, n)
-    has_markup = count_per_line(_ANY_MARKUP_OR_SEPARATOR, SEPARATOR.join(raws), n) > 0
+    has_markup = ((byte_counts(SEPARATOR.join(raws).encode("utf-8", "surrogatepass"), _MARKUP_CHARACTERS) > 0)
+                  | _flags(map(str.__contains__, raws, repeat("://")), n)
+                  | _flags(map(str.__contains__, raws, repeat("www.")), n))
     plain = first_alpha & ~has_markup      # most lines of a dump: nothing to strip but trailing space
     texts = list(map(str.rstrip, raws))
     fields = np.zeros((n, len(ParsedLine._fields) - 1))

@@ -14,7 +14,7 @@ A line is a string (a line of a dump, markup read by ``linesift.lines``) or an
 
 import re
 from importlib import resources
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -22,8 +22,8 @@ import numpy as np
 
 from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT, crc, word_ids
 from linesift.features.page import page_bounds, title_heading
-from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, code_points, count_per_line, parse_line,
-                            parse_lines, per_line, with_separator)
+from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
+                            parse_line, parse_lines, per_line, with_separator)
 
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
                           # long line is told by its shape, so the cost stays bounded
@@ -291,7 +291,11 @@ _WORD_CHARACTER = CharClass(_WORD.pattern.removesuffix("+"))
 # gives the words (str.translate copies ASCII to ASCII through a table, in C).
 _ASCII_NON_WORD = {code: " " for code in range(128)
                    if not _WORD_CHARACTER.pattern.match(chr(code)) and chr(code) != SEPARATOR}
-_CAPITALISED_OR_SEPARATOR = with_separator(_CAPITALISED)
+# _CAPITALISED is a \b then a character class: counted with numpy as the class's
+# characters whose previous character is no \w character (the separator is none).
+assert _CAPITALISED.pattern.startswith(r"\b[") and _CAPITALISED.pattern.endswith("]")
+_CAPITAL_LETTER = CharClass(_CAPITALISED.pattern.removeprefix(r"\b"))
+_REGEX_WORD_CHARACTER = CharClass(r"\w")   # what \b looks at
 _CJK_CHARACTER = CharClass(_CJK.pattern)
 _SEPARATORS_OR_SEPARATOR = with_separator(_SEPARATORS)
 _YEAR_OR_SEPARATOR = with_separator(_YEAR)
@@ -341,14 +345,12 @@ def _word_lists(lowered):
     return lists
 
 
-def _byte_counts(encoded, wanted):
-    """How many of the bytes ``wanted`` each line of ``encoded`` (lines joined by SEPARATOR, UTF-8) holds."""
-    kept = encoded.translate(None, _ALL_BYTES.translate(None, wanted + b"\x00"))
-    parts = kept.split(b"\x00")
-    return np.fromiter(map(len, parts), np.int64, len(parts))
-
-
-_ALL_BYTES = bytes(range(256))
+def _capitalised_counts(joined, lines):
+    """_CAPITALISED.findall's count in each of ``lines`` lines joined by SEPARATOR."""
+    codes = code_points(joined)
+    starts = _CAPITAL_LETTER(codes)
+    starts[1:] &= ~_REGEX_WORD_CHARACTER(codes[:-1])
+    return np.bincount(np.cumsum(codes == ord(SEPARATOR))[starts], minlength=lines)
 
 
 def _matches(pattern, texts, candidates):
@@ -410,14 +412,14 @@ def text_stats(lines):
     chars = np.fromiter(map(len, texts), np.int64, n)
     joined = SEPARATOR.join(texts)
     encoded = joined.encode("utf-8", "surrogatepass")
-    digits = _byte_counts(encoded, _DIGITS)
+    digits = byte_counts(encoded, _DIGITS)
     lowered = joined.lower()
     word_lists = _word_lists(lowered)
     n_words = np.fromiter(map(len, word_lists), np.int64, n)
     words = list(chain.from_iterable(word_lists))
     word_line = np.repeat(np.arange(n), n_words)
-    heads = list(map(itemgetter(slice(KEYWORD_WORDS)), word_lists))
-    head = list(chain.from_iterable(heads))
+    word_start = np.cumsum(n_words) - n_words
+    head = list(compress(words, np.arange(len(words)) - word_start[word_line] < KEYWORD_WORDS))
     head_line = np.repeat(np.arange(n), np.minimum(n_words, KEYWORD_WORDS))
     chrome = (np.bincount(head_line, weights=_flags(map(CHROME_WORDS.__contains__, head), head), minlength=n)
               + np.fromiter(map(str.count, texts, repeat("©")), np.int64, n))
@@ -449,12 +451,12 @@ def text_stats(lines):
         extra = Ragged(tail_ids, tail_lengths)
 
     counts = np.column_stack([
-        chars, n_words, fields, stop, chrome, count_per_line(_CAPITALISED_OR_SEPARATOR, joined, n), digits,
-        _byte_counts(encoded, _ASCII_PUNCT),
+        chars, n_words, fields, stop, chrome, _capitalised_counts(joined, n), digits,
+        byte_counts(encoded, _ASCII_PUNCT),
         _flags(map(str.endswith, texts, repeat(_SENTENCE_END)), texts), _flags(map(str.endswith, texts, repeat(":")), texts),
-        _matches(_SEPARATORS_OR_SEPARATOR, texts, (_byte_counts(encoded, _SEPARATOR_BYTES) > 0) & (chars < 2000)),
+        _matches(_SEPARATORS_OR_SEPARATOR, texts, (byte_counts(encoded, _SEPARATOR_BYTES) > 0) & (chars < 2000)),
         _matches(_YEAR_OR_SEPARATOR, texts, digits >= 4) > 0,
-        _matches(_TIME_OR_SEPARATOR, texts, (digits >= 3) & _byte_counts(encoded, b":").astype(bool)) > 0,
+        _matches(_TIME_OR_SEPARATOR, texts, (digits >= 3) & byte_counts(encoded, b":").astype(bool)) > 0,
         _matches(_PHOTO_CREDIT_OR_SEPARATOR, texts, _containing(lowered, _PHOTO_WORDS)) > 0,
     ]).astype(np.float64)
     head_ids = np.array(word_ids(head), dtype=np.int64)
