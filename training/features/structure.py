@@ -85,12 +85,12 @@ def dump_containers(lines):
         line if isinstance(line, str) else line.text for line in lines]
     n = len(texts)
     # Blocks are runs of lines that are neither blank nor headings, found with numpy; only
-    # the few lines holding a "#" are looked at one by one.
+    # the few lines starting with a "#" are looked at one by one.
     cut = np.fromiter(map(str.isspace, texts), bool, n) | (np.fromiter(map(len, texts), np.int64, n) == 0)
     headings = []   # (line, level)
-    for index in [index for index, text in enumerate(texts) if "#" in text]:
-        text = texts[index]
-        heading = parse_line(text).heading if text.lstrip().startswith("#") else 0
+    starts_with_hash = np.fromiter(map(str.startswith, map(str.lstrip, texts), repeat("#")), bool, n)
+    for index in np.flatnonzero(starts_with_hash).tolist():
+        heading = parse_line(texts[index]).heading
         if heading:
             headings.append((index, heading))
             cut[index] = True
