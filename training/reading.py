@@ -25,6 +25,8 @@ import stat
 import sys
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import accumulate, islice
+from operator import add
 from pathlib import Path
 from typing import NamedTuple
 
@@ -126,15 +128,11 @@ class Page:
 def split_lines(text: str):
     """(lines, starts): ``text`` split by this module's line policy, and the character
     offset in ``text`` where each line starts (spans of records point into their text)."""
-    lines, starts, start = [], [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start:match.start()])
-        starts.append(start)
-        start = match.end()
-    if start < len(text):     # a final line break does not start another, empty line
-        lines.append(text[start:])
-        starts.append(start)
-    return lines, starts
+    lines = _LINE_BREAK.split(text)
+    if not lines[-1]:     # a final line break does not start another, empty line
+        lines.pop()
+    ends = map(add, map(len, lines), map(len, _LINE_BREAK.findall(text)))   # each line with its break
+    return lines, list(islice(accumulate(ends, initial=0), len(lines)))
 
 
 def decode_lines(data: bytes) -> list:
