@@ -89,3 +89,8 @@ def test_a_full_cache_is_emptied_and_still_right(monkeypatch):
     cache = {}
     for _ in range(2):
         assert_same(extract(pages(), cache=cache), extract(pages(), cue_names=True))
+
+
+def test_a_full_word_id_cache_is_emptied_and_still_right(monkeypatch):
+    monkeypatch.setattr("linesift.features.cues.WORD_CACHE_WORDS", 3)
+    assert_same(extract(pages()), extract(pages(), cue_names=True))
