@@ -94,9 +94,9 @@ def parse_line(raw: str) -> ParsedLine:
 
 
 # Joins many lines into one string for the batch readers (here and in features.text): no
-# pattern they run matches it (``with_separator`` makes sure), so no match crosses from
-# one line into the next, and each separator comes back from findall as a token of its
-# own (``per_line``). The batch readers also mark images and link text with three more
+# pattern they run matches it (``within_lines`` makes sure), so no match crosses from one
+# line into the next, and the separators before a match say which line it is in
+# (``per_line``). The batch readers also mark images and link text with three more
 # control characters; a line holding any of these RESERVED characters is read one line at a time.
 SEPARATOR = "\x00"
 _IMAGE_MARK, _LINK_START, _LINK_END = "\x01", "\x02", "\x03"
@@ -110,23 +110,23 @@ def _separated(pattern):
     return text.replace("[^", "[^" + SEPARATOR).replace("\\S", f"[^\\s{SEPARATOR}]")
 
 
-def with_separator(pattern):
-    """``pattern``, or the separator: its findall over joined lines says which line each match is in."""
-    assert not pattern.groups, pattern.pattern   # findall would give the groups, not the matches
-    return re.compile(f"{SEPARATOR}|(?:{_separated(pattern)})", pattern.flags)
+def within_lines(pattern):
+    """``pattern``, made never to match the separator: run over joined lines, it finds
+    what it finds in each line (the separator is neither a word nor a space character)."""
+    return re.compile(_separated(pattern), pattern.flags)
 
 
-def per_line(tokens, lines):
-    """For a findall of a ``with_separator`` pattern over ``lines`` lines joined by SEPARATOR:
-    (the matches, the line of each)."""
-    is_separator = np.fromiter(map(SEPARATOR.__eq__, tokens), bool, len(tokens))
-    line = np.cumsum(is_separator)[~is_separator]
-    return list(filter(SEPARATOR.__ne__, tokens)), line
+def per_line(pattern, joined):
+    """(the matches of a ``within_lines`` pattern in lines joined by SEPARATOR, the line of each)."""
+    found = list(pattern.finditer(joined))
+    separators = np.flatnonzero(code_points(joined) == ord(SEPARATOR))
+    return (list(map(re.Match.group, found)),
+            np.searchsorted(separators, np.fromiter(map(re.Match.start, found), np.int64, len(found))))
 
 
 def count_per_line(pattern, joined, lines):
-    """Matches of a ``with_separator`` pattern in each of ``lines`` lines joined by SEPARATOR."""
-    return np.bincount(per_line(pattern.findall(joined), lines)[1], minlength=lines)
+    """Matches of a ``within_lines`` pattern in each of ``lines`` lines joined by SEPARATOR."""
+    return np.bincount(per_line(pattern, joined)[1], minlength=lines)
 
 
 def byte_counts(encoded, wanted):
@@ -179,8 +179,8 @@ _HEADING_AT_START = _at_line_start(_HEADING)
 _LISTS_AT_START = re.compile(f"{SEPARATOR}((?:{_LIST.pattern})(?:{_LIST.pattern})?)?")   # a list in a list too
 _IMAGE_IN_LINES = re.compile(_separated(_IMAGE))
 _LINK_IN_LINES = re.compile(_separated(_LINK))
-_BARE_URL_OR_SEPARATOR = with_separator(_BARE_URL)
-_LYNX_REF_OR_SEPARATOR = with_separator(_LYNX_REF)
+_BARE_URL_IN_LINES = within_lines(_BARE_URL)
+_LYNX_REF_IN_LINES = within_lines(_LYNX_REF)
 
 
 def _flags(values, lines):
@@ -224,10 +224,10 @@ def _parse_marked_up(raws):
     images = np.bincount(line[image], minlength=n)
     if links.any() or images.any():
         joined = marked.replace(_IMAGE_MARK, "").replace(_LINK_START, "").replace(_LINK_END, "")
-    urls, url_line = per_line(_BARE_URL_OR_SEPARATOR.findall(joined), n + 1)
+    urls, url_line = per_line(_BARE_URL_IN_LINES, joined)
     link_chars += np.bincount(url_line - 1, weights=_lengths(urls), minlength=n).astype(np.int64)
     links += np.bincount(url_line - 1, minlength=n)
-    refs, ref_line = per_line(_LYNX_REF_OR_SEPARATOR.findall(joined), n + 1)
+    refs, ref_line = per_line(_LYNX_REF_IN_LINES, joined)
     if refs:
         links += np.bincount(ref_line - 1, minlength=n)
         joined = _LYNX_REF.sub("", joined)

@@ -23,7 +23,7 @@ import numpy as np
 from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT, crc, word_ids
 from linesift.features.page import page_bounds, title_heading
 from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
-                            parse_line, parse_lines, per_line, with_separator)
+                            parse_line, parse_lines, within_lines)
 
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
                           # long line is told by its shape, so the cost stays bounded
@@ -297,10 +297,10 @@ assert _CAPITALISED.pattern.startswith(r"\b[") and _CAPITALISED.pattern.endswith
 _CAPITAL_LETTER = CharClass(_CAPITALISED.pattern.removeprefix(r"\b"))
 _REGEX_WORD_CHARACTER = CharClass(r"\w")   # what \b looks at
 _CJK_CHARACTER = CharClass(_CJK.pattern)
-_SEPARATORS_OR_SEPARATOR = with_separator(_SEPARATORS)
-_YEAR_OR_SEPARATOR = with_separator(_YEAR)
-_TIME_OR_SEPARATOR = with_separator(_TIME)
-_PHOTO_CREDIT_OR_SEPARATOR = with_separator(_PHOTO_CREDIT)
+_SEPARATORS_IN_LINES = within_lines(_SEPARATORS)
+_YEAR_IN_LINES = within_lines(_YEAR)
+_TIME_IN_LINES = within_lines(_TIME)
+_PHOTO_CREDIT_IN_LINES = within_lines(_PHOTO_CREDIT)
 # The UTF-8 bytes of the separator characters (as a superset: a line holding none of them holds no separator).
 _SEPARATOR_BYTES = bytes(sorted({byte for char in _SEPARATOR_CHARS.pattern[1:-1] for byte in char.encode()}))
 # First words of the chrome list's two-word entries: only a head word among them can
@@ -354,7 +354,7 @@ def _capitalised_counts(joined, lines):
 
 
 def _matches(pattern, texts, candidates):
-    """Matches of ``pattern`` (with_separator) in each of ``texts``; only the ``candidates`` (a mask) are searched."""
+    """Matches of ``pattern`` (within_lines) in each of ``texts``; only the ``candidates`` (a mask) are searched."""
     found = np.zeros(len(texts), dtype=np.int64)
     chosen = np.flatnonzero(candidates)
     if len(chosen):
@@ -454,10 +454,10 @@ def text_stats(lines):
         chars, n_words, fields, stop, chrome, _capitalised_counts(joined, n), digits,
         byte_counts(encoded, _ASCII_PUNCT),
         _flags(map(str.endswith, texts, repeat(_SENTENCE_END)), texts), _flags(map(str.endswith, texts, repeat(":")), texts),
-        _matches(_SEPARATORS_OR_SEPARATOR, texts, (byte_counts(encoded, _SEPARATOR_BYTES) > 0) & (chars < 2000)),
-        _matches(_YEAR_OR_SEPARATOR, texts, digits >= 4) > 0,
-        _matches(_TIME_OR_SEPARATOR, texts, (digits >= 3) & byte_counts(encoded, b":").astype(bool)) > 0,
-        _matches(_PHOTO_CREDIT_OR_SEPARATOR, texts, _containing(lowered, _PHOTO_WORDS)) > 0,
+        _matches(_SEPARATORS_IN_LINES, texts, (byte_counts(encoded, _SEPARATOR_BYTES) > 0) & (chars < 2000)),
+        _matches(_YEAR_IN_LINES, texts, digits >= 4) > 0,
+        _matches(_TIME_IN_LINES, texts, (digits >= 3) & byte_counts(encoded, b":").astype(bool)) > 0,
+        _matches(_PHOTO_CREDIT_IN_LINES, texts, _containing(lowered, _PHOTO_WORDS)) > 0,
     ]).astype(np.float64)
     head_ids = np.array(word_ids(head), dtype=np.int64)
     return LineTable(counts, Ragged(head_ids, np.minimum(n_words, KEYWORD_WORDS)), extra, whole, keys)
