@@ -7,7 +7,6 @@ import re
 import sys
 import tempfile
 from contextlib import contextmanager
-from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -78,20 +77,16 @@ def render_text(lines, labels) -> str:
     """The content lines, in order; where the input had a blank line (a paragraph break)
     between two content lines, the first such blank line too. Every output line is an
     input line, in input order."""
-    labels = np.asarray(labels)
-    content = np.flatnonzero(labels == 1)
-    if not len(content):
-        return ""
-    breaks = np.flatnonzero((labels != 1) & ~np.fromiter(map(bool, map(str.strip, lines)), bool, len(lines)))
-    # Between two content lines: the first blank line after the earlier one, if it comes
-    # before the later one.
-    first_after = np.searchsorted(breaks, content[:-1], side="right")
-    found = first_after < len(breaks)
-    chosen = breaks[first_after[found]]
-    chosen = chosen[chosen < content[1:][found]]
-    shown = labels == 1
-    shown[chosen] = True
-    return "\n".join(compress(lines, shown)) + "\n"
+    out, pending_break, kept = [], None, False
+    for line, label in zip(lines, labels):
+        if label == 1:
+            if pending_break is not None and kept:
+                out.append(pending_break + "\n")
+            out.append(line + "\n")
+            kept, pending_break = True, None
+        elif not line.strip() and pending_break is None:
+            pending_break = line
+    return "".join(out)
 
 
 # Characters json.dumps(ensure_ascii=False) leaves raw that some readers take amiss: lone

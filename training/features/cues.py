@@ -7,8 +7,6 @@ processes, unlike str hash()), mixed in numpy rather than hashed as strings.
 """
 
 import zlib
-from itertools import compress, repeat
-from operator import is_
 
 import numpy as np
 
@@ -17,14 +15,9 @@ from linesift.features.page import shift
 WORD_CACHE_WORDS = 500_000   # the word-id cache is emptied past this size (memory per worker)
 
 
-def crcs(texts):
-    """The crc32 of each of ``texts``, lazily, in C-level passes (no Python call per text).
-    crc32 is stable across processes (str hash() is salted)."""
-    return map(zlib.crc32, map(str.encode, texts, repeat("utf-8"), repeat("surrogatepass")))
-
-
 def crc(text):
-    return next(crcs((text,)))
+    # crc32 is stable across processes (str hash() is salted).
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
 def word_ids(words, cache={}):
@@ -33,10 +26,10 @@ def word_ids(words, cache={}):
     if None in ids:
         if len(cache) > WORD_CACHE_WORDS:
             cache.clear()
-            ids = [None] * len(words)
-        new = list(dict.fromkeys(compress(words, map(is_, ids, repeat(None)))))
-        cache.update(zip(new, crcs(new)))
-        ids = list(map(cache.__getitem__, words))
+        for at, value in enumerate(ids):
+            if value is None:
+                word = words[at]
+                ids[at] = cache[word] = crc(word)
     return ids
 
 
