@@ -33,7 +33,6 @@ made of short linked lines, which nothing else here tells from a menu.
 pass can average first-pass scores over the same containers.
 """
 
-from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -80,30 +79,26 @@ def dump_containers(lines):
     """(first, end, NO_SIGNATURE) line ranges of a dump's containers: blocks between blank
     lines, cut at headings, and the section under each markdown heading (to the next
     heading of its level or higher). They nest: a heading ends a block, and sections nest
-    by level. Blocks come first, then sections (callers read them as a set)."""
-    texts = lines if all(map(isinstance, lines, repeat(str))) else [
-        line if isinstance(line, str) else line.text for line in lines]
-    n = len(texts)
-    # Blocks are runs of lines that are neither blank nor headings, found with numpy; only
-    # the few lines starting with a "#" are looked at one by one.
-    cut = np.fromiter(map(str.isspace, texts), bool, n) | (np.fromiter(map(len, texts), np.int64, n) == 0)
-    headings = []   # (line, level)
-    starts_with_hash = np.fromiter(map(str.startswith, map(str.lstrip, texts), repeat("#")), bool, n)
-    for index in np.flatnonzero(starts_with_hash).tolist():
-        heading = parse_line(texts[index]).heading
-        if heading:
-            headings.append((index, heading))
-            cut[index] = True
-    kept = np.concatenate([[False], ~cut, [False]])
-    starts = np.flatnonzero(kept[1:-1] & ~kept[:-2])
-    ends = np.flatnonzero(kept[1:-1] & ~kept[2:]) + 1
-    ranges = list(zip(starts.tolist(), ends.tolist(), repeat(NO_SIGNATURE)))
+    by level."""
+    ranges, block_start = [], None
     open_sections = []   # (level, first line) of the sections not yet ended
-    for index, heading in headings:
-        while open_sections and open_sections[-1][0] >= heading:
-            ranges.append((open_sections.pop()[1], index, NO_SIGNATURE))
-        open_sections.append((heading, index))
-    ranges += [(first, n, NO_SIGNATURE) for _, first in open_sections]
+    for index, line in enumerate(lines):
+        text = line if isinstance(line, str) else line.text
+        blank = not text or text.isspace()
+        heading = 0 if blank or not text.lstrip().startswith("#") else parse_line(text).heading
+        if blank or heading:
+            if block_start is not None:
+                ranges.append((block_start, index, NO_SIGNATURE))
+            block_start = None
+        if heading:
+            while open_sections and open_sections[-1][0] >= heading:
+                ranges.append((open_sections.pop()[1], index, NO_SIGNATURE))
+            open_sections.append((heading, index))
+        elif not blank and block_start is None:
+            block_start = index
+    if block_start is not None:
+        ranges.append((block_start, len(lines), NO_SIGNATURE))
+    ranges += [(first, len(lines), NO_SIGNATURE) for _, first in open_sections]
     return ranges
 
 
