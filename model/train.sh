@@ -5,7 +5,8 @@
 # as HTML pages (labeled by aligning them to gold.txt) and as plain and markdown dumps, and on
 # labeled/, leaving out the pages a corpus index flags (low_alignment, dump_empty,
 # gold_empty). Weights (--weight): wcxb counts twice, the only corpus of today's pages and of
-# page types other than articles; the project's own pages ten times. The notion of content
+# page types other than articles; the project's own pages 25 times (their share of the weight
+# as when the recipe was dragnet and CleanEval with them counted ten times). The notion of content
 # is model/README.md's: the main text with its headline. WCXB keeps the title apart from its
 # main text, so its dumps are copied with the title line labeled content (its HTML pages get
 # the same notion when they are read: linesift.reading.read_gold_page).
@@ -51,5 +52,5 @@ linesift train \
     "$shared/cleaneval/pages" "$shared/cleaneval/dumps/text" "$shared/cleaneval/dumps/md" \
     "$shared/daniel/pages" "$shared/daniel/dumps/text" "$shared/daniel/dumps/md" \
     labeled \
-    --weight "$shared/wcxb/pages=2" --weight "$work/wcxb/text=2" --weight "$work/wcxb/md=2" --weight labeled=10 \
+    --weight "$shared/wcxb/pages=2" --weight "$work/wcxb/text=2" --weight "$work/wcxb/md=2" --weight labeled=25 \
     --exclude "$work/flagged" -o model/linesift.npz "$@"

@@ -122,6 +122,18 @@ def test_region_features_find_the_prose_in_the_middle():
     assert value(page, "from_peak", 0) < 0 < value(page, "from_peak", 6)
 
 
+def test_headline_candidate_is_the_longest_short_line_just_above_the_first_prose():
+    page = ["Home News World", "Load more stories here", "Minister to meet his counterpart in Moscow next week",
+            "by AP - 04/14/23", PROSE, "Related stories about it", PROSE]
+    marked = [line for line in range(len(page)) if value(page, "headline_candidate", line)]
+    assert marked == [2]
+    # Too far above the prose (HEADLINE_WINDOW), linked, or ending a sentence: no candidate.
+    assert not any(value(["Minister to meet his counterpart"] + ["x"] * 8 + [PROSE], "headline_candidate", line)
+                   for line in range(10))
+    assert not value(["[Minister to meet his counterpart](https://e.com/a)", PROSE], "headline_candidate", 0)
+    assert not value(["The minister met his counterpart.", PROSE], "headline_candidate", 0)
+
+
 def test_page_features_are_the_same_for_every_line_of_a_page():
     page = ["[a](/a)", "text", "more text"]
     assert value(page, "page_log_lines", 0) == pytest.approx(math.log1p(3))

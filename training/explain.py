@@ -65,6 +65,7 @@ FEATURE_PHRASES = {
     "prose_around": ("share", "inside the prose: {:.2f}"),
     "from_peak": ("number", "{:+.2f} pages from the most prose-like line"),
     "from_peak_abs": ("number", "{:.2f} pages from the most prose-like line"),
+    "headline_candidate": ("flag", "the headline candidate: just above the first prose|not the headline candidate"),
     "page_log_lines": ("count", "page of {:.0f} lines"),
     "page_linked_lines": ("share", "page: {:.0%} of lines hold a link"),
     "page_link_density": ("share", "page: mean link density {:.2f}"),

@@ -124,7 +124,10 @@ class LineClassifier:
             from sklearn.linear_model import LogisticRegression  # training only: keeps `predict` start-up short
 
             second = LogisticRegression(C=1.0, max_iter=self.max_iter)
-            second.fit(X[keep], y[keep], sample_weight=weights[keep])
+            if keep.all():   # no copy of X when every line is labeled, as in most corpora
+                second.fit(X, y, sample_weight=weights)
+            else:
+                second.fit(X[keep], y[keep], sample_weight=weights[keep])
             self.context_coef_ = second.coef_[0]
             self.context_intercept_ = float(second.intercept_[0])
         self.threshold_ = float(self.threshold)
@@ -157,15 +160,34 @@ class LineClassifier:
             return np.ones(len(words))
         raise ValueError(f"word_weight must be none, log or sqrt, not {self.word_weight!r}")
 
-    def _design(self, features, rows=None):
+    def _design(self, features, rows):
+        """The first pass's inputs for the rows where ``rows`` (a boolean mask) is true: each
+        row's scaled shape features, then a 1 per hashed cue (a cue twice in a row is two
+        entries of its column, which for a linear model is a 2). Built straight as CSR,
+        column by column, without a scaled copy of the dense block or a COO detour: on a
+        few million lines those copies are what runs a machine out of memory."""
         from scipy import sparse
 
-        dense = (features.dense - self.scale_mean_) / self.scale_std_
-        hashed = sparse.csr_matrix(
-            (np.ones(len(features.hash_row)), (features.hash_row, features.hash_bucket)),
-            shape=(len(dense), 1 << self.hash_bits))
-        X = sparse.hstack([sparse.csr_matrix(dense), hashed], format="csr")
-        return X if rows is None else X[rows]
+        selected = np.flatnonzero(rows)
+        n, d = len(selected), features.dense.shape[1]
+        new_row = np.full(len(features.dense), -1, dtype=np.int64)
+        new_row[selected] = np.arange(n)
+        cue_row = new_row[features.hash_row]
+        cue_order = np.argsort(cue_row, kind="stable")
+        cue_order = cue_order[cue_row[cue_order] >= 0]
+        cues_per_row = np.bincount(cue_row[cue_order], minlength=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(d + cues_per_row, out=indptr[1:])
+        data = np.ones(indptr[-1], dtype=np.float64)
+        indices = np.empty(indptr[-1], dtype=np.int32 if d + (1 << self.hash_bits) < 2 ** 31 else np.int64)
+        starts = indptr[:-1]
+        for column in range(d):
+            data[starts + column] = (features.dense[selected, column] - self.scale_mean_[column]) / self.scale_std_[column]
+            indices[starts + column] = column
+        # The k-th cue of a row goes after its d shape features.
+        rank = np.arange(len(cue_order)) - np.repeat(np.cumsum(cues_per_row) - cues_per_row, cues_per_row)
+        indices[starts[cue_row[cue_order]] + d + rank] = d + features.hash_bucket[cue_order]
+        return sparse.csr_matrix((data, indices, indptr), shape=(n, d + (1 << self.hash_bits)))
 
     def _fit_first_pass(self, features, y, weights, rows):
         from sklearn.linear_model import SGDClassifier
@@ -206,14 +228,24 @@ class LineClassifier:
         return features.dense @ weights + keywords + (self.intercept_ - self.scale_mean_ @ weights)
 
     def _context_inputs(self, logits, features, fit_scale=False):
-        """Second-pass inputs: context features of the clipped logits beside the shape features, scaled."""
-        dense = (features.dense - self.scale_mean_) / self.scale_std_
-        X = np.hstack([context_features(np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP), features), dense])
+        """Second-pass inputs: context features of the clipped logits beside the shape
+        features, scaled. Built in one array and scaled in place, a column at a time: the
+        full-size temporaries of the obvious expression run a few million lines out of memory."""
+        contexts = context_features(np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP), features)
+        k = contexts.shape[1]
+        X = np.empty((len(logits), k + features.dense.shape[1]))
+        X[:, :k] = contexts
+        del contexts
+        X[:, k:] = features.dense
+        X[:, k:] -= self.scale_mean_
+        X[:, k:] /= self.scale_std_
         if fit_scale:
             self.context_mean_ = X.mean(axis=0)
-            self.context_std_ = X.std(axis=0)
+            self.context_std_ = np.array([X[:, column].std() for column in range(X.shape[1])])
             self.context_std_[self.context_std_ == 0] = 1.0
-        return (X - self.context_mean_) / self.context_std_
+        X -= self.context_mean_
+        X /= self.context_std_
+        return X
 
     def row_logits(self, features):
         """Final logits of every classified line (row) of ``features``."""

@@ -46,12 +46,12 @@ import numpy as np
 from linesift.features.cues import CUE_KINDS, keyword_buckets, shape_crosses
 from linesift.features.page import (NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS, PAGE_FEATURES, PROSE_LINE_WORDS,
                                     REGION_FEATURES, WINDOW_FEATURES, WINDOWS, neighbour_columns, page_bounds,
-                                    page_columns, prose_distances, region_features)
+                                    page_columns, prose_distances, region_features, headline_candidate)
 from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
 from linesift.features.store import LineStore
 from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features, stats_table
 
-FEATURE_SET_VERSION = 5
+FEATURE_SET_VERSION = 6
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 # The cache of line statistics is emptied when it passes this size: a site's menus repeat
@@ -130,9 +130,11 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     columns = [own[name] for name, _ in OWN_FEATURES]
     columns += neighbour_columns(own, start, end)
     words = stats["words"]
-    to_next, since = prose_distances((words >= PROSE_LINE_WORDS) & (stats["ends_sentence"] > 0), start, end)
+    is_prose = (words >= PROSE_LINE_WORDS) & (stats["ends_sentence"] > 0)
+    to_next, since = prose_distances(is_prose, start, end)
     region = region_features(own["log_words"] * own["stopword_density"], to_next, since, page_of_row, start, end)
     columns += region
+    columns.append(headline_candidate(words, own["link_density"], stats["ends_sentence"] > 0, is_prose, page_of_row, start))
     columns += page_columns(np.diff(offsets), stats["links"], own["link_density"], page_of_row)
     mass = text_mass(stats["chars"], stats["link_chars"])
     containers = container_ranges(pages, index, offsets, mass)

@@ -15,6 +15,13 @@ WINDOW_FEATURES = ["log_words", "link_density", "ends_sentence", "stopword_densi
 # line with prose on both sides of it is most likely inside that stretch.
 PROSE_LINE_WORDS = 12     # a line this long that ends a sentence is "a line of prose"
 PROSE_DISTANCE_CAP = 30   # distances in lines are capped here; the cap also means "none"
+# The headline of a dump sits a few lines above the first line of prose (bylines, a
+# caption between), and is the longest of the short link-free lines there that do not end
+# a sentence: a breadcrumb, a section label or "Load more" is shorter. Alone, such a line
+# looks like chrome.
+HEADLINE_WINDOW = 8       # lines above the first prose line where the headline is looked for
+HEADLINE_MIN_WORDS = 4
+HEADLINE_MAX_WORDS = 25
 REGION_FEATURES = [
     ("lines_to_next_prose", "log(1 + lines until the next line of prose), capped: a headline is just above the text"),
     ("lines_since_prose", "log(1 + lines since the previous line of prose), capped: a footer is long after it"),
@@ -23,6 +30,7 @@ REGION_FEATURES = [
     ("prose_around", "2 x min(prose_before, prose_after): high inside the main text"),
     ("from_peak", "(line - the page's most prose-like line) / lines: signed distance"),
     ("from_peak_abs", "|from_peak|"),
+    ("headline_candidate", "the longest short link-free line not ending a sentence in the few lines above the page's first prose"),
 ]
 PAGE_FEATURES = [
     ("page_log_lines", "log(1 + classified lines of the page)"),
@@ -99,6 +107,26 @@ def region_features(prose, to_next, since, page_of_row, start, end):
     peak = order[last_of_page][page_of_row]
     from_peak = (np.arange(n) - peak) / np.maximum(end - start, 1)
     return [np.log1p(to_next), np.log1p(since), before, after, 2 * np.minimum(before, after), from_peak, np.abs(from_peak)]
+
+
+def headline_candidate(words, link_density, ends_sentence, is_prose, page_of_row, start,
+                       window=HEADLINE_WINDOW, min_words=HEADLINE_MIN_WORDS, max_words=HEADLINE_MAX_WORDS):
+    """1 on each page's headline candidate (see HEADLINE_WINDOW), else 0."""
+    n = len(words)
+    index = np.arange(n)
+    pages = int(page_of_row[-1]) + 1 if n else 0
+    first_prose = np.full(pages, n, dtype=np.int64)
+    np.minimum.at(first_prose, page_of_row[is_prose], index[is_prose])
+    above = first_prose[page_of_row]
+    eligible = ((words >= min_words) & (words <= max_words) & (link_density == 0) & ~ends_sentence
+                & (index < above) & (index >= np.maximum(above - window, start)))
+    candidate = np.zeros(n)
+    rows = index[eligible]
+    # The longest of them (the earliest on a tie): sort by page, then words down, then row.
+    rows = rows[np.lexsort((rows, -words[rows], page_of_row[rows]))]
+    _, first = np.unique(page_of_row[rows], return_index=True)
+    candidate[rows[first]] = 1.0
+    return candidate
 
 
 def page_bounds(page_offsets):
