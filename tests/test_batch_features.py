@@ -5,8 +5,10 @@ LineStore) must give exactly what the line-at-a-time definition (text.line_stats
 import numpy as np
 import pytest
 
+from conftest import SHARED, needs_shared
 from linesift.features import extract
 from linesift.html import read_html
+from linesift.reading import read_bytes, read_html_page, read_labeled_corpus
 
 PLAIN = [
     "Home", "Home", "News | Sport | Weather", "  indented text\twith a tab  ", "", "   ",
@@ -94,3 +96,13 @@ def test_a_full_cache_is_emptied_and_still_right(monkeypatch):
 def test_a_full_word_id_cache_is_emptied_and_still_right(monkeypatch):
     monkeypatch.setattr("linesift.features.cues.WORD_CACHE_WORDS", 3)
     assert_same(extract(pages()), extract(pages(), cue_names=True))
+
+
+@needs_shared
+def test_batch_features_equal_the_definition_on_real_pages():
+    corpus = SHARED / "corpus"
+    pages = [read_html_page(path, read_bytes(path), "x").markup
+             for path in sorted(corpus.glob("*/pages/*/page.html.gz"))[::400]]
+    pages += [read_labeled_corpus([path])[0].lines for path in sorted(corpus.glob("*/dumps/*/*/*.tsv"))[::200]]
+    assert len(pages) > 50
+    assert_same(extract(pages), extract(pages, cue_names=True))
