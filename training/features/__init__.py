@@ -27,17 +27,6 @@ Bump FEATURE_SET_VERSION whenever a feature changes meaning: models of another v
 are refused, since their weights would be read against the wrong columns.
 """
 
-import re
-import zlib
-from collections import Counter
-from importlib import resources
-from typing import NamedTuple
-
-import numpy as np
-
-from linesift.lines import ParsedLine, parse_line
-
-
 from itertools import chain, count, repeat
 from typing import NamedTuple
 
