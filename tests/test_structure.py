@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from linesift.features import dense_feature_names, extract
-from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN,
+from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN, _painted,
                                          dump_containers, page_containers, text_mass)
 from linesift.html import HtmlPage, read_html
 
@@ -132,3 +132,33 @@ def test_fewer_than_repeat_min_siblings_are_no_repeated_structure():
 def test_dumps_have_no_repeated_units():
     features = extract([["* a", "* b", "* c", "* d", "", "x", "", "y", "", "z"]])
     assert not column(features, "repeat_units").any()
+
+
+def _random_nested_ranges(rng, rows):
+    """Ranges that nest, as an element tree gives them: some repeated, some empty."""
+    ranges, stack = [], [(0, rows)]
+    while stack:
+        start, end = stack.pop()
+        cut = start
+        while cut < end:
+            size = int(rng.integers(0, end - cut + 1))
+            ranges += [(cut, cut + size)] * int(rng.integers(1, 3))   # the same lines in two elements
+            if size > 1:
+                stack.append((cut, cut + size))
+            cut += max(size, 1)
+    return np.array(ranges, dtype=np.int64).reshape(-1, 2)
+
+
+def test_painted_equals_painting_the_ranges_one_by_one():
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        rows = int(rng.integers(1, 30))
+        ranges = _random_nested_ranges(rng, rows)
+        ranges = ranges[np.lexsort((-ranges[:, 1], ranges[:, 0]))]
+        ranges = ranges[ranges[:, 0] < rows]
+        innermost, parent = np.full(rows, -1), np.full(len(ranges), -1)
+        for i, (start, end) in enumerate(ranges.tolist()):
+            parent[i] = innermost[start]
+            innermost[start:end] = i
+        got_parent, got_innermost = _painted(ranges[:, 0], ranges[:, 1], rows)
+        assert np.array_equal(got_parent, parent) and np.array_equal(got_innermost, innermost)

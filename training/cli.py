@@ -374,11 +374,16 @@ def _target_of(folder, relative, fmt):
 
 def _refuse_overwrites(found, targets):
     """Before any work: no output may be an input, and no two inputs may share an output."""
-    inputs = {Path(f.path).resolve() for f in found if f.path != "-"}
+    inputs = None
     seen = {}
     for entry, target in zip(found, targets):
-        if target.resolve() in inputs:
-            raise InputError(target, "output would overwrite an input; choose another -o folder", exit_code=2)
+        # Inputs exist, so only an output that exists can be one: a fresh folder costs one
+        # stat per output, not the resolving of every path.
+        if target.exists():
+            if inputs is None:
+                inputs = {Path(f.path).resolve() for f in found if f.path != "-"}
+            if target.resolve() in inputs:
+                raise InputError(target, "output would overwrite an input; choose another -o folder", exit_code=2)
         if target in seen:
             raise InputError(target, f"two inputs ({seen[target]}, {entry.path}) would write this output", exit_code=2)
         seen[target] = entry.path

@@ -25,6 +25,8 @@ import stat
 import sys
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import accumulate, islice, repeat
+from operator import add
 from pathlib import Path
 from typing import NamedTuple
 
@@ -123,18 +125,21 @@ class Page:
         return self.markup if self.markup is not None else self.lines
 
 
+def _text_lines(text: str) -> list:
+    """``text`` split by this module's line policy (str.split in C when there is no "\\r")."""
+    lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
+    if not lines[-1]:     # a final line break does not start another, empty line
+        lines.pop()
+    return lines
+
+
 def split_lines(text: str):
     """(lines, starts): ``text`` split by this module's line policy, and the character
     offset in ``text`` where each line starts (spans of records point into their text)."""
-    lines, starts, start = [], [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start:match.start()])
-        starts.append(start)
-        start = match.end()
-    if start < len(text):     # a final line break does not start another, empty line
-        lines.append(text[start:])
-        starts.append(start)
-    return lines, starts
+    lines = _text_lines(text)
+    breaks = map(len, _LINE_BREAK.findall(text)) if "\r" in text else repeat(1)
+    ends = map(add, map(len, lines), breaks)   # each line with its break
+    return lines, list(islice(accumulate(ends, initial=0), len(lines)))
 
 
 def decode_lines(data: bytes) -> list:
@@ -142,7 +147,7 @@ def decode_lines(data: bytes) -> list:
     text = data.decode("utf-8", errors="surrogateescape")
     if text.startswith(BOM):
         text = text[1:]
-    return split_lines(text)[0]
+    return _text_lines(text)
 
 
 def read_bytes(path, limits=None) -> bytes:

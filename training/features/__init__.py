@@ -27,18 +27,7 @@ Bump FEATURE_SET_VERSION whenever a feature changes meaning: models of another v
 are refused, since their weights would be read against the wrong columns.
 """
 
-import re
-import zlib
-from collections import Counter
-from importlib import resources
-from typing import NamedTuple
-
-import numpy as np
-
-from linesift.lines import ParsedLine, parse_line
-
-
-from collections import Counter
+from itertools import chain, count, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -48,7 +37,8 @@ from linesift.features.page import (NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS, PAGE_
                                     REGION_FEATURES, WINDOW_FEATURES, WINDOWS, neighbour_columns, page_bounds,
                                     page_columns, prose_distances, region_features, headline_candidate)
 from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
-from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features
+from linesift.features.store import LineStore
+from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features, stats_table
 
 FEATURE_SET_VERSION = 6
 
@@ -85,77 +75,47 @@ class Features(NamedTuple):
 def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features:
     """Features of every non-blank line of each page in ``pages`` (lists of lines).
 
-    Each distinct line's own statistics are computed once in Python (``cache``, a dict,
-    keeps them across calls: a crawl repeats its chrome lines on every page of a site);
-    everything that depends on the page around a line is numpy over the whole batch.
-    ``cue_names`` also fills ``Features.hash_name``: what each hashed cue is, in words
-    (slower: for explaining a line, not for batches).
+    Each distinct line's own statistics are computed once, for all the new lines of the
+    batch at once (``text.text_stats``; ``cache``, a dict, keeps them across calls: a
+    crawl repeats its chrome lines on every page of a site); everything that depends on
+    the page around a line is numpy over the whole batch. ``cue_names`` also fills
+    ``Features.hash_name``: what each hashed cue is, in words (slower: each line is read
+    by ``text.line_stats``, one at a time, for explaining a line, not for batches).
     """
-    if cache is None:
-        cache = {}
-    head_names, extra_names, whole_names = [], [], []
-    # Each distinct line of the batch is one row of ``unique_counts``; a page row points at it.
-    batch_unique, unique_counts, row_unique = {}, [], []
-    line_index, page_sizes, head_lengths = [], [], []
-    word_ids, extra_lengths, extra_ids, whole_row, whole_ids, duplicated = [], [], [], [], [], []
-    page_offsets = [0]
-    row = 0
-    for lines in pages:
-        keys = []
-        for index, line in enumerate(lines):
-            text = line if isinstance(line, str) else line.text
-            if not text or text.isspace():
-                continue
-            stats = cache.get(line)
-            if cue_names:
-                stats, (head, extra_cues, whole_text) = line_stats(line, names=True)
-                head_names += head
-                extra_names += [CUE_KINDS[salt].format(text) for text, salt in extra_cues]
-                whole_names += [] if whole_text is None else [whole_text]
-            elif stats is None:
-                if len(cache) > LINE_CACHE_LINES:
-                    cache.clear()
-                stats = cache[line] = line_stats(line)
-            counts, ids, extra, whole, key = stats
-            unique = batch_unique.get(line)
-            if unique is None:
-                unique = batch_unique[line] = len(unique_counts)
-                unique_counts.append(counts)
-            row_unique.append(unique)
-            line_index.append(index)
-            keys.append(key)
-            head_lengths.append(len(ids))
-            word_ids += ids
-            extra_lengths.append(len(extra))
-            extra_ids += extra
-            if whole is not None:
-                whole_row.append(row)
-                whole_ids.append(whole)
-            row += 1
-        if len(set(keys)) < len(keys):
-            seen = Counter(keys)
-            duplicated += [seen[k] > 1 and k != "" for k in keys]
-        else:
-            duplicated += [False] * len(keys)
-        page_offsets.append(row)
-        page_sizes.append(len(lines))
-    hash_row = np.repeat(np.arange(row), head_lengths)
-    extra_row = np.repeat(np.arange(row), extra_lengths)
+    lines = list(chain.from_iterable(pages))
+    page_sizes = np.fromiter(map(len, pages), np.int64, len(pages))
+    texts = lines if all(map(isinstance, lines, repeat(str))) else [
+        line if isinstance(line, str) else line.text for line in lines]
+    blank = np.fromiter(map(str.isspace, texts), bool, len(texts)) | (np.fromiter(map(len, texts), np.int64, len(texts)) == 0)
+    kept = np.flatnonzero(~blank)
+    page_of_line = np.repeat(np.arange(len(pages)), page_sizes)
+    index = kept - (np.cumsum(page_sizes) - page_sizes)[page_of_line[kept]]
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(page_of_line[kept], minlength=len(pages)))]).astype(np.int64)
+    row_lines = list(map(lines.__getitem__, kept.tolist()))
+    n = len(row_lines)
+    if cue_names:
+        named = [line_stats(line, names=True) for line in row_lines]
+        table = stats_table([stats for stats, _ in named])
+        head_names = [word for _, (head, _, _) in named for word in head]
+        extra_names = [CUE_KINDS[salt].format(text) for _, (_, extra, _) in named for text, salt in extra]
+        whole_names = [whole for _, (_, _, whole) in named if whole is not None]
+        names = (head_names, extra_names, whole_names)
+    else:
+        table = LineStore.of({} if cache is None else cache, LINE_CACHE_LINES).table(row_lines)
+        names = None
+    whole_row = np.flatnonzero(table.whole >= 0)
     hash_row, hash_bucket, *hash_name = keyword_buckets(
-        hash_row, word_ids, extra_row, extra_ids, whole_row, whole_ids, hash_bits,
-        (head_names, extra_names, whole_names) if cue_names else None)
+        np.repeat(np.arange(n), table.head.lengths), table.head.values,
+        np.repeat(np.arange(n), table.extra.lengths), table.extra.values, whole_row, table.whole[whole_row],
+        hash_bits, names)
     hash_name = hash_name[0] if cue_names else None
-
     names = dense_feature_names()
-    offsets = np.array(page_offsets, dtype=np.int64)
-    n = row
     if n == 0:
         return Features(offsets, np.zeros(0, np.int64), np.zeros((0, len(names))), hash_row, hash_bucket, hash_name)
 
-    stats = dict(zip(STAT_FIELDS, np.array(unique_counts, dtype=np.float64)[row_unique].T))
-    index = np.array(line_index, dtype=np.int64)
+    stats = dict(zip(STAT_FIELDS, table.counts.T))
     page_of_row, start, end = page_bounds(offsets)
-    own = own_features(stats, duplicated, index, page_sizes, offsets)
+    own = own_features(stats, duplicates(table.keys, stats["words"], page_of_row), index, page_sizes, offsets)
     columns = [own[name] for name, _ in OWN_FEATURES]
     columns += neighbour_columns(own, start, end)
     words = stats["words"]
@@ -180,3 +140,11 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     for column, values in enumerate(columns):
         dense[:, column] = values
     return Features(offsets, index, dense, hash_row, hash_bucket, hash_name, containers)
+
+
+def duplicates(keys, words, page_of_row):
+    """1 where another row of the same page has the same key (and the key is not empty: no words)."""
+    ids = {}
+    key_ids = np.fromiter(map(ids.setdefault, keys, count()), np.int64, len(keys))
+    _, inverse, counts = np.unique(page_of_row * max(len(keys), 1) + key_ids, return_inverse=True, return_counts=True)
+    return ((counts[inverse] > 1) & (words > 0)).astype(np.float64)

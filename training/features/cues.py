@@ -21,15 +21,15 @@ def crc(text):
 
 
 def word_ids(words, cache={}):
-    # A dict lookup per word; the cache is shared by every page of the process.
-    ids = []
-    for word in words:
-        value = cache.get(word)
-        if value is None:
-            if len(cache) > WORD_CACHE_WORDS:
-                cache.clear()
-            value = cache[word] = crc(word)
-        ids.append(value)
+    """crc ids of ``words`` (a list), looked up in a cache shared by every page of the process."""
+    ids = list(map(cache.get, words))
+    if None in ids:
+        if len(cache) > WORD_CACHE_WORDS:
+            cache.clear()
+        for at, value in enumerate(ids):
+            if value is None:
+                word = words[at]
+                ids[at] = cache[word] = crc(word)
     return ids
 
 

@@ -108,6 +108,39 @@ def page_containers(lines):
     return blocks if blocks is not None else dump_containers(lines)
 
 
+def _painted(starts, ends, rows):
+    """What painting row ranges in the given order (outer before inner: start up, end
+    down), each over its rows, leaves: (for each range, the one painted last over its
+    start before it; for each row of ``rows``, the one painted last over it), as positions
+    in that order, -1 for none. The ranges nest (an HTML page's elements; a dump's blocks
+    and sections), so this is read off their depths with numpy, not painted row by row:
+    the range over a point is the last one before it, in this order, at the depth of the
+    ranges around the point less one."""
+    spans = np.flatnonzero(ends > starts)      # an empty range paints nothing
+    span_starts, span_ends = starts[spans], np.sort(ends[spans])
+    count = len(spans)
+    # Ranges before a range that end at or before its start are not around it: depth =
+    # ranges before it that are around it.
+    depth = np.arange(count) - np.searchsorted(span_ends, span_starts, side="right")
+    by_depth = np.sort(depth * (count + 1) + np.arange(count))
+
+    def last_at(level, before):
+        found = by_depth[np.maximum(np.searchsorted(by_depth, level * (count + 1) + before) - 1, 0)]
+        return np.where(level >= 0, spans[found % (count + 1)], -1)
+
+    def over(points):
+        started = np.searchsorted(span_starts, points, side="right")
+        return last_at(started - np.searchsorted(span_ends, points, side="right") - 1, started)
+
+    if not count:
+        return np.full(len(starts), -1), np.full(rows, -1)
+    parent = np.empty(len(starts), np.int64)
+    parent[spans] = last_at(depth - 1, np.arange(count))
+    empty = np.flatnonzero(ends <= starts)
+    parent[empty] = over(starts[empty])
+    return parent, over(np.arange(rows))
+
+
 def _repeated_units(blocks, rows, mass):
     """The repeated-unit columns (ContainerRanges.repeat) of one page of ``rows`` rows,
     from its (start, end, signature) row ranges: see the module docstring."""
@@ -116,21 +149,18 @@ def _repeated_units(blocks, rows, mass):
     if len(blocks) < REPEAT_MIN:
         return out
     blocks = blocks[np.lexsort((-blocks[:, 1], blocks[:, 0]))]   # outer before inner, as _page_levels paints
-    innermost = np.full(rows, -1)
-    parent = np.empty(len(blocks), np.int64)
-    for i, (start, end) in enumerate(blocks[:, :2].tolist()):
-        parent[i] = innermost[start]
-        innermost[start:end] = i
-    _, group, units = np.unique(np.stack([parent, blocks[:, 2]], axis=1), axis=0, return_inverse=True,
+    parent, _ = _painted(blocks[:, 0], blocks[:, 1], rows)
+    # The groups of siblings of one tag and class: (parent, signature) pairs, numbered
+    # through one integer key (np.unique of rows is several times slower).
+    signatures, signature = np.unique(blocks[:, 2], return_inverse=True)
+    _, group, units = np.unique((parent + 1) * len(signatures) + signature.ravel(), return_inverse=True,
                                 return_counts=True)
-    group = group.ravel()
     size = blocks[:, 1] - blocks[:, 0]
     cumulative = np.concatenate([[0.0], np.cumsum(mass)])
     block_mass = cumulative[blocks[:, 1]] - cumulative[blocks[:, 0]]
     group_lines, group_mass = np.bincount(group, size), np.bincount(group, block_mass)
-    unit = np.full(rows, -1)
-    for i in np.flatnonzero(units[group] >= REPEAT_MIN).tolist():
-        unit[blocks[i, 0]:blocks[i, 1]] = i
+    repeated = np.flatnonzero(units[group] >= REPEAT_MIN)
+    unit = np.append(repeated, -1)[_painted(blocks[repeated, 0], blocks[repeated, 1], rows)[1]]
     inside = unit >= 0
     of_row = group[unit[inside]]
     out[0, inside] = np.log1p(units[of_row])
@@ -145,20 +175,21 @@ def _page_levels(ranges, rows, mass):
     (CONTAINER_LEVELS arrays of container indices) and each main container's index, in a
     table of (start, end) ranges whose last entry is the page itself."""
     if len(ranges):
-        ranges = np.unique(ranges[:, :2], axis=0)
+        # Distinct (start, end) pairs in their order, through one integer key per pair.
+        keys = np.unique(ranges[:, 0] * (rows + 1) + ranges[:, 1])
+        ranges = np.column_stack([keys // (rows + 1), keys % (rows + 1)])
         ranges = ranges[(ranges[:, 1] - ranges[:, 0] >= 2) & (ranges[:, 1] - ranges[:, 0] < rows)]
     table = np.vstack([np.asarray(ranges, dtype=np.int64).reshape(-1, 2), [[0, rows]]])
     root = len(table) - 1
     # Outer before inner (start up, end down): painting in this order leaves each row with
     # its innermost container, and what a row held just before a container was painted
     # over it is that container's parent.
-    innermost = np.full(rows, root)
+    order = np.lexsort((-table[:-1, 1], table[:-1, 0]))
+    parent_at, innermost_at = _painted(table[order, 0], table[order, 1], rows)
+    index_of = np.append(order, root)   # position -1 (none) is the page
     parent = np.full(len(table), root)
-    for i in np.lexsort((-table[:-1, 1], table[:-1, 0])):
-        start, end = table[i]
-        parent[i] = innermost[start]
-        innermost[start:end] = i
-    levels = [innermost]
+    parent[order] = index_of[parent_at]
+    levels = [index_of[innermost_at]]
     for _ in range(CONTAINER_LEVELS - 1):
         levels.append(parent[levels[-1]])
     cumulative = np.concatenate([[0.0], np.cumsum(mass)])

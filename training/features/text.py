@@ -2,18 +2,28 @@
 (``line_stats``, computed once per distinct line), and the OWN_FEATURES built from that
 and from where the line stands (``own_features``, numpy over a batch).
 
+``line_stats`` defines a line's statistics, one line at a time (explanations use it);
+``text_stats`` computes the same for many lines at once, which is what classifying
+does: the regular expressions run once over the lines joined into one string, character
+classes are counted with numpy over the code points, and words are looked up and hashed
+in C-level passes over the batch's words. tests/test_batch_features.py checks the two agree.
+
 A line is a string (a line of a dump, markup read by ``linesift.lines``) or an
 ``HtmlLine`` (whose markup is known from its tags).
 """
 
 import re
 from importlib import resources
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
 from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT, crc, word_ids
 from linesift.features.page import page_bounds, title_heading
-from linesift.lines import ParsedLine, parse_line
+from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
+                            parse_line, parse_lines, within_lines)
 
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
                           # long line is told by its shape, so the cost stays bounded
@@ -225,3 +235,229 @@ def own_features(stats, duplicated, line_index, page_sizes, offsets):
         "is_first": first_row.astype(np.float64),
         "is_last": last_row.astype(np.float64),
     }
+
+
+class Ragged(NamedTuple):
+    """A list of int64 lists, flat: ``values`` holds them one after another."""
+
+    values: np.ndarray
+    lengths: np.ndarray
+
+    def take(self, rows):
+        """The lists at ``rows``, in that order."""
+        lengths = self.lengths[rows]
+        starts = np.cumsum(self.lengths) - self.lengths
+        flat = np.repeat(starts[rows] - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+        return Ragged(self.values[flat], lengths)
+
+
+def ragged(lists):
+    return Ragged(np.fromiter((v for values in lists for v in values), np.int64),
+                  np.fromiter(map(len, lists), np.int64, len(lists)))
+
+
+class LineTable(NamedTuple):
+    """line_stats of many lines, as arrays: entry i is line i's."""
+
+    counts: np.ndarray   # (lines, len(STAT_FIELDS)) float64
+    head: Ragged         # the ids of its first words
+    extra: Ragged        # its other cue ids (tail words, markup), salted
+    whole: np.ndarray    # int64: the id of the line whole; -1 where it is too long to be hashed whole
+    keys: np.ndarray     # object: the words that tell duplicates apart
+
+    def take(self, rows):
+        return LineTable(self.counts[rows], self.head.take(rows), self.extra.take(rows), self.whole[rows],
+                         self.keys[rows])
+
+
+def stats_table(stats):
+    """A LineTable of line_stats results (one per line)."""
+    counts, head, extra, whole, keys = zip(*stats) if stats else ((),) * 5
+    keys_array = np.empty(len(keys), dtype=object)
+    keys_array[:] = keys
+    return LineTable(np.array(counts, dtype=np.float64).reshape(len(stats), len(STAT_FIELDS)), ragged(head),
+                     ragged(extra), np.array([-1 if w is None else w for w in whole], dtype=np.int64), keys_array)
+
+
+def concat_tables(tables):
+    return LineTable(np.concatenate([t.counts for t in tables]),
+                     *(Ragged(np.concatenate([getattr(t, part).values for t in tables]),
+                              np.concatenate([getattr(t, part).lengths for t in tables])) for part in ("head", "extra")),
+                     np.concatenate([t.whole for t in tables]), np.concatenate([t.keys for t in tables]))
+
+
+_WORD_CHARACTER = CharClass(_WORD.pattern.removesuffix("+"))
+# ASCII text: every character that is not a word character made a space, so str.split
+# gives the words (str.translate copies ASCII to ASCII through a table, in C).
+_ASCII_NON_WORD = {code: " " for code in range(128)
+                   if not _WORD_CHARACTER.pattern.match(chr(code)) and chr(code) != SEPARATOR}
+# _CAPITALISED is a \b then a character class: counted with numpy as the class's
+# characters whose previous character is no \w character (the separator is none).
+assert _CAPITALISED.pattern.startswith(r"\b[") and _CAPITALISED.pattern.endswith("]")
+_CAPITAL_LETTER = CharClass(_CAPITALISED.pattern.removeprefix(r"\b"))
+_REGEX_WORD_CHARACTER = CharClass(r"\w")   # what \b looks at
+_CJK_CHARACTER = CharClass(_CJK.pattern)
+_SEPARATORS_IN_LINES = within_lines(_SEPARATORS)
+_YEAR_IN_LINES = within_lines(_YEAR)
+_TIME_IN_LINES = within_lines(_TIME)
+_PHOTO_CREDIT_IN_LINES = within_lines(_PHOTO_CREDIT)
+# The UTF-8 bytes of the separator characters (as a superset: a line holding none of them holds no separator).
+_SEPARATOR_BYTES = bytes(sorted({byte for char in _SEPARATOR_CHARS.pattern[1:-1] for byte in char.encode()}))
+# First words of the chrome list's two-word entries: only a head word among them can
+# start a pair that is on the list.
+_CHROME_PAIR_FIRST = frozenset(entry.split(" ", 1)[0] for entry in CHROME_WORDS if " " in entry)
+_HTML_MARKUP = {}   # (tags, classes) -> (the parsed fields the tags give, the markup cue ids)
+
+
+def _html_parsed(lines):
+    """parse_html_line's text and fields, and markup cue ids, of HtmlLines (memoised by their markup)."""
+    fields, markup = np.zeros((len(lines), len(ParsedLine._fields) - 1)), []
+    fields[:, 0] = np.fromiter(map(attrgetter("link_chars"), lines), np.float64, len(lines))
+    for at, line in enumerate(lines):
+        known = _HTML_MARKUP.get((line.tags, line.classes))
+        if known is None:
+            if len(_HTML_MARKUP) > 100_000:
+                _HTML_MARKUP.clear()
+            bare = line._replace(text="", link_chars=0)
+            known = _HTML_MARKUP[line.tags, line.classes] = (
+                np.array(parse_html_line(bare)[3:], dtype=np.float64),
+                [crc(text) ^ salt for text, salt in markup_cues(bare)])
+        fields[at, 2:] = known[0]
+        markup.append(known[1])
+    fields[:, 1] = fields[:, 0] > 0
+    return list(map(attrgetter("text"), lines)), fields, markup
+
+
+def _word_lists(lowered):
+    """split_words of each line of ``lowered`` (lower-cased lines joined by SEPARATOR), as a list per line."""
+    if lowered.isascii():
+        return list(map(str.split, lowered.translate(_ASCII_NON_WORD).split(SEPARATOR)))
+    codes = code_points(lowered)
+    word = _WORD_CHARACTER(codes)
+    cjk = _CJK_CHARACTER(codes) if codes.max() >= 0x3040 else None
+    spaced = np.where(word | (codes == 0), codes, 32).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    lists = list(map(str.split, spaced.split(SEPARATOR)))
+    if cjk is not None and cjk.any():   # lines with CJK characters are split by split_words' other pattern
+        line = np.cumsum(codes == 0)
+        texts = lowered.split(SEPARATOR)
+        for at in np.unique(line[cjk]).tolist():
+            lists[at] = split_words(texts[at])
+    return lists
+
+
+def _capitalised_counts(joined, lines):
+    """_CAPITALISED.findall's count in each of ``lines`` lines joined by SEPARATOR."""
+    codes = code_points(joined)
+    starts = _CAPITAL_LETTER(codes)
+    starts[1:] &= ~_REGEX_WORD_CHARACTER(codes[:-1])
+    return np.bincount(np.cumsum(codes == ord(SEPARATOR))[starts], minlength=lines)
+
+
+def _matches(pattern, texts, candidates):
+    """Matches of ``pattern`` (within_lines) in each of ``texts``; only the ``candidates`` (a mask) are searched."""
+    found = np.zeros(len(texts), dtype=np.int64)
+    chosen = np.flatnonzero(candidates)
+    if len(chosen):
+        found[chosen] = count_per_line(pattern, SEPARATOR.join(map(texts.__getitem__, chosen.tolist())), len(chosen))
+    return found
+
+
+def _containing(joined, needles):
+    """Which of the lines ``joined`` (by SEPARATOR) contain one of the strings ``needles``."""
+    ends = None
+    found = set()
+    for needle in needles:
+        at = joined.find(needle)
+        while at >= 0:
+            if ends is None:
+                ends = np.flatnonzero(code_points(joined) == 0)
+            line = int(np.searchsorted(ends, at))
+            found.add(line)
+            at = joined.find(needle, int(ends[line]) + 1) if line < len(ends) else -1
+    mask = np.zeros(joined.count(SEPARATOR) + 1, dtype=bool)
+    mask[list(found)] = True
+    return mask
+
+
+def _flags(values, texts):
+    return np.fromiter(values, bool, len(texts))
+
+
+def text_stats(lines):
+    """line_stats of each of ``lines`` (distinct, non-blank), as a LineTable: see the module docstring."""
+    n = len(lines)
+    if not n:
+        return stats_table([])
+    is_dump = np.fromiter(map(isinstance, lines, repeat(str)), bool, n)
+    raws = [line if dump else line.text for line, dump in zip(lines, is_dump.tolist())]
+    if RESERVED.search("".join(raws)):   # lines holding the batch readers' separators are read one at a time
+        odd = np.fromiter(map(bool, map(RESERVED.search, raws)), bool, n)
+        plain, odd_rows = np.flatnonzero(~odd), np.flatnonzero(odd)
+        table = concat_tables([text_stats([lines[at] for at in plain.tolist()]),
+                               stats_table([line_stats(lines[at]) for at in odd_rows.tolist()])])
+        return table.take(np.argsort(np.concatenate([plain, odd_rows]), kind="stable"))
+    texts, fields, markup = [None] * n, np.zeros((n, len(ParsedLine._fields) - 1)), [[]] * n
+    for dump, parse in ((True, parse_lines), (False, _html_parsed)):
+        chosen = np.flatnonzero(is_dump == dump)
+        if len(chosen) == n:
+            texts, fields, *rest = parse(lines)
+            markup = rest[0] if rest else markup
+        elif len(chosen):
+            group_texts, fields[chosen], *rest = parse([lines[at] for at in chosen.tolist()])
+            for k, at in enumerate(chosen.tolist()):
+                texts[at] = group_texts[k]
+                if rest:
+                    markup[at] = rest[0][k]
+
+    chars = np.fromiter(map(len, texts), np.int64, n)
+    joined = SEPARATOR.join(texts)
+    encoded = joined.encode("utf-8", "surrogatepass")
+    digits = byte_counts(encoded, _DIGITS)
+    lowered = joined.lower()
+    word_lists = _word_lists(lowered)
+    n_words = np.fromiter(map(len, word_lists), np.int64, n)
+    words = list(chain.from_iterable(word_lists))
+    word_line = np.repeat(np.arange(n), n_words)
+    word_start = np.cumsum(n_words) - n_words
+    head = list(compress(words, np.arange(len(words)) - word_start[word_line] < KEYWORD_WORDS))
+    head_line = np.repeat(np.arange(n), np.minimum(n_words, KEYWORD_WORDS))
+    chrome = (np.bincount(head_line, weights=_flags(map(CHROME_WORDS.__contains__, head), head), minlength=n)
+              + np.fromiter(map(str.count, texts, repeat("©")), np.int64, n))
+    pair_first = _flags(map(_CHROME_PAIR_FIRST.__contains__, head), head)
+    pair_first[:-1] &= head_line[1:] == head_line[:-1]
+    pair_first[-1:] = False
+    for at in np.flatnonzero(pair_first).tolist():
+        if head[at] + " " + head[at + 1] in CHROME_WORDS:
+            chrome[head_line[at]] += 1
+    stop = np.bincount(word_line, weights=_flags(map(STOPWORDS.__contains__, words), words), minlength=n)
+
+    keys = np.empty(n, dtype=object)
+    keys[:] = list(map(" ".join, map(itemgetter(slice(DUPLICATE_KEY_WORDS)), word_lists)))
+    whole = np.full(n, -1, dtype=np.int64)
+    short = np.flatnonzero(n_words <= WHOLE_LINE_WORDS)
+    assert WHOLE_LINE_WORDS <= DUPLICATE_KEY_WORDS   # a short line's key is the line whole
+    whole[short] = word_ids(keys[short].tolist())
+    long_lines = np.flatnonzero(n_words > KEYWORD_WORDS).tolist()
+    tails = list(map(itemgetter(slice(-TAIL_WORDS, None)), map(word_lists.__getitem__, long_lines)))
+    tail_ids = np.array(word_ids(list(chain.from_iterable(tails))), dtype=np.int64) ^ TAIL_SALT
+    tail_lengths = np.zeros(n, dtype=np.int64)
+    tail_lengths[long_lines] = np.fromiter(map(len, tails), np.int64, len(tails))
+    if any(markup):
+        markup_lengths = np.fromiter(map(len, markup), np.int64, n)
+        values = np.concatenate([tail_ids, np.fromiter(chain.from_iterable(markup), np.int64)])
+        line_of = np.concatenate([np.repeat(np.arange(n), tail_lengths), np.repeat(np.arange(n), markup_lengths)])
+        extra = Ragged(values[np.argsort(line_of, kind="stable")], tail_lengths + markup_lengths)
+    else:
+        extra = Ragged(tail_ids, tail_lengths)
+
+    counts = np.column_stack([
+        chars, n_words, fields, stop, chrome, _capitalised_counts(joined, n), digits,
+        byte_counts(encoded, _ASCII_PUNCT),
+        _flags(map(str.endswith, texts, repeat(_SENTENCE_END)), texts), _flags(map(str.endswith, texts, repeat(":")), texts),
+        _matches(_SEPARATORS_IN_LINES, texts, (byte_counts(encoded, _SEPARATOR_BYTES) > 0) & (chars < 2000)),
+        _matches(_YEAR_IN_LINES, texts, digits >= 4) > 0,
+        _matches(_TIME_IN_LINES, texts, (digits >= 3) & byte_counts(encoded, b":").astype(bool)) > 0,
+        _matches(_PHOTO_CREDIT_IN_LINES, texts, _containing(lowered, _PHOTO_WORDS)) > 0,
+    ]).astype(np.float64)
+    head_ids = np.array(word_ids(head), dtype=np.int64)
+    return LineTable(counts, Ragged(head_ids, np.minimum(n_words, KEYWORD_WORDS)), extra, whole, keys)

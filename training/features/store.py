@@ -1,0 +1,98 @@
+"""The statistics of the distinct lines seen so far, kept across batches: a site's menus,
+footers and share bars repeat on every page, so most of a crawl's lines were seen
+before and are looked up, not computed again.
+
+A ``LineStore`` lives in the ``cache`` dict that callers pass to ``features.extract``
+(under the key ``LineStore``): the dict stays the API, the arrays behind it are this
+module's business. It is emptied when it passes ``limit`` lines (memory per worker).
+"""
+
+import operator
+from itertools import compress, repeat
+
+import numpy as np
+
+from linesift.features.text import STAT_FIELDS, LineTable, Ragged, text_stats
+
+
+class _Growing:
+    """An array that grows at its end (its capacity doubles), for appending batch after batch."""
+
+    def __init__(self, dtype, width=()):
+        self.data = np.empty((1024, *width), dtype=dtype)
+        self.size = 0
+
+    def extend(self, values):
+        end = self.size + len(values)
+        if end > len(self.data):
+            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), dtype=self.data.dtype)
+            grown[:self.size] = self.data[:self.size]
+            self.data = grown
+        self.data[self.size:end] = values
+        self.size = end
+
+    @property
+    def array(self):
+        return self.data[:self.size]
+
+
+class _GrowingRagged:
+    def __init__(self):
+        self.values, self.starts, self.lengths = _Growing(np.int64), _Growing(np.int64), _Growing(np.int64)
+
+    def extend(self, ragged):
+        self.starts.extend(self.values.size + np.cumsum(ragged.lengths) - ragged.lengths)
+        self.lengths.extend(ragged.lengths)
+        self.values.extend(ragged.values)
+
+    def take(self, rows):
+        lengths = self.lengths.array[rows]
+        flat = np.repeat(self.starts.array[rows] - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+        return Ragged(self.values.array[flat], lengths)
+
+
+class LineStore:
+    """text_stats of every distinct line seen (up to ``limit``), looked up by the line."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.clear()
+
+    @classmethod
+    def of(cls, cache, limit):
+        """The store kept in ``cache`` (a dict), made there the first time."""
+        store = cache.get(cls)
+        if store is None:
+            store = cache[cls] = cls(limit)
+        return store
+
+    def clear(self):
+        self.row_of = {}
+        self.counts = _Growing(np.float64, (len(STAT_FIELDS),))
+        self.head, self.extra = _GrowingRagged(), _GrowingRagged()
+        self.whole, self.keys = _Growing(np.int64), _Growing(object)
+
+    def __len__(self):
+        return len(self.row_of)
+
+    def table(self, lines):
+        """The LineTable of ``lines`` (non-blank; repeats welcome), computing only the lines not seen before."""
+        rows = list(map(self.row_of.get, lines))
+        if None in rows:
+            new = list(dict.fromkeys(compress(lines, map(operator.is_, rows, repeat(None)))))
+            if len(self) + len(new) > self.limit:
+                self.clear()
+                new = list(dict.fromkeys(lines))
+            self._add(new, text_stats(new))
+            rows = list(map(self.row_of.__getitem__, lines))
+        rows = np.array(rows, dtype=np.int64)
+        return LineTable(self.counts.array[rows], self.head.take(rows), self.extra.take(rows),
+                         self.whole.array[rows], self.keys.array[rows])
+
+    def _add(self, lines, table):
+        self.row_of.update(zip(lines, range(len(self), len(self) + len(lines))))
+        self.counts.extend(table.counts)
+        self.head.extend(table.head)
+        self.extra.extend(table.extra)
+        self.whole.extend(table.whole)
+        self.keys.extend(table.keys)
