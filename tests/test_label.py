@@ -272,8 +272,12 @@ def test_a_port_in_use_is_a_one_line_error(dumps, tmp_path):
 
 
 def test_the_command_serves_until_ctrl_c_and_exits_quietly(dumps, tmp_path):
+    # Ctrl-C in a terminal reaches a process whose SIGINT is at its default; a test run
+    # started in the background (`cmd &` in a script) ignores SIGINT, and children inherit
+    # that, so the child gets the default back before it starts.
     process = subprocess.Popen([sys.executable, "-m", "linesift", "label", str(dumps), "-o", str(tmp_path / "out"),
-                                "--no-browser"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                                "--no-browser"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first = process.stderr.readline()
         assert first.startswith("linesift: labeling 3 pages at http://127.0.0.1:"), first
