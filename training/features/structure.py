@@ -156,8 +156,7 @@ def _repeated_units(blocks, rows, mass):
     _, group, units = np.unique((parent + 1) * len(signatures) + signature.ravel(), return_inverse=True,
                                 return_counts=True)
     size = blocks[:, 1] - blocks[:, 0]
-    cumulative = np.concatenate([[0.0], np.cumsum(mass)])
-    block_mass = cumulative[blocks[:, 1]] - cumulative[blocks[:, 0]]
+    block_mass = range_sum(mass, blocks[:, 0], blocks[:, 1])
     group_lines, group_mass = np.bincount(group, size), np.bincount(group, block_mass)
     repeated = np.flatnonzero(units[group] >= REPEAT_MIN)
     unit = np.append(repeated, -1)[_painted(blocks[repeated, 0], blocks[repeated, 1], rows)[1]]
@@ -166,7 +165,7 @@ def _repeated_units(blocks, rows, mass):
     out[0, inside] = np.log1p(units[of_row])
     out[1, inside] = np.log1p(size[unit[inside]])
     out[2, inside] = group_lines[of_row] / rows
-    out[3, inside] = group_mass[of_row] / max(cumulative[-1], 1e-9)
+    out[3, inside] = group_mass[of_row] / max(range_sum(mass, 0, rows), 1e-9)
     return out
 
 
@@ -192,8 +191,8 @@ def _page_levels(ranges, rows, mass):
     levels = [index_of[innermost_at]]
     for _ in range(CONTAINER_LEVELS - 1):
         levels.append(parent[levels[-1]])
-    cumulative = np.concatenate([[0.0], np.cumsum(mass)])
-    share = (cumulative[table[:, 1]] - cumulative[table[:, 0]]) / max(cumulative[-1], 1e-9)
+    container_mass = range_sum(mass, table[:, 0], table[:, 1])
+    share = container_mass / max(container_mass[root], 1e-9)   # the last entry, root, is the page
     size = table[:, 1] - table[:, 0]
     main = []
     for wanted in MAIN_SHARES:
