@@ -26,9 +26,11 @@ def dump_of(path):
     return "\n".join(row.split("\t", 1)[1] if row else "" for row in rows)
 
 
-def documents(texts):
-    return [Document(text=text, id=str(i), metadata={"url": f"https://example.org/{i}"})
-            for i, text in enumerate(texts)]
+def documents(texts, hosts=None):
+    """A Document per text, each of its own site (``hosts``: the host of each)."""
+    hosts = hosts or [f"site{i}.example.org" for i in range(len(texts))]
+    return [Document(text=text, id=str(i), metadata={"url": f"https://{host}/{i}"})
+            for i, (text, host) in enumerate(zip(texts, hosts))]
 
 
 def test_text_replaced_by_cleaned_text_other_fields_kept_spans_in_metadata():
@@ -40,7 +42,17 @@ def test_text_replaced_by_cleaned_text_other_fields_kept_spans_in_metadata():
     assert [document.text for document in out] == clean_texts(model, texts)
     assert [document.metadata["linesift_spans"] for document in out] == [
         content_spans(result) for result in classify_texts(model, texts)]
-    assert all(document.metadata["url"] == f"https://example.org/{document.id}" for document in out)
+    assert all(document.metadata["url"] == f"https://site{document.id}.example.org/{document.id}" for document in out)
+
+
+def test_documents_of_one_site_in_a_row_count_each_others_lines():
+    texts = [dump_of(path) for path in PAGES]
+    hosts = ["www.example.org"] * 5 + ["other.example.org"] * (len(texts) - 5)
+    out = list(LinesiftCleaner(SHIPPED, spans_key="spans", batch_size=4)(documents(texts, hosts)))
+
+    model = load_model(SHIPPED)
+    expected = classify_texts(model, texts[:5], sites=["example.org"] * 5)   # 5 > batch_size: kept together
+    assert [document.metadata["spans"] for document in out[:5]] == [content_spans(result) for result in expected]
 
 
 def test_empty_results_dropped_unless_asked_and_threshold():

@@ -92,7 +92,7 @@ def test_every_dense_feature_has_a_phrase():
         assert name not in text, f"{name} has no phrase"
     assert describe_feature("link_density", 0.92) == "link density 0.92"
     assert describe_feature("prev1_is_list", 1.0) == "previous line: a list item"
-    assert len(FEATURE_PHRASES) == 54
+    assert len(FEATURE_PHRASES) == 58
 
 
 def _explain(*arguments):

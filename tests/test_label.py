@@ -48,7 +48,7 @@ class FixedModel:
     def __init__(self, per_page):
         self.per_page = per_page
 
-    def predict_proba(self, pages, cache=None):
+    def predict_proba(self, pages, cache=None, sites=None):
         out = []
         for lines, p in zip(pages, self.per_page):
             out.append(np.array([p if line.strip() else np.nan for line in lines]))

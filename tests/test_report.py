@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from linesift.cli import main
+from linesift.evaluation import predict_with_sites
 from linesift.model import labels_from_probabilities
 from linesift.report import page_errors
 from linesift.train import evaluate_pages, read_corpus
@@ -76,7 +77,7 @@ def test_curve_is_inline_svg_with_the_threshold_marked(fixed, small_model):
 def test_every_page_with_errors_is_shown_and_no_other(fixed, corpus, small_model):
     document, _, _ = fixed
     pages = read_corpus([corpus])
-    probabilities = small_model.predict_proba([p.model_lines for p in pages])
+    probabilities = predict_with_sites(small_model, pages)   # as evaluate scores a folder
     wrong = {page.source for page, p in zip(pages, probabilities)
              if sum(page_errors(page, labels_from_probabilities(p, small_model.threshold_)))}
     assert wrong and len(wrong) < len(pages)   # both kinds exist, or the test shows nothing
@@ -129,7 +130,7 @@ def test_cross_validation_report_uses_out_of_fold_probabilities(tmp_path):
 def test_evaluate_pages_keeps_the_probabilities_it_scored(labeled_pages, small_model):
     report, probabilities = evaluate_pages(labeled_pages, model=small_model, keep_probabilities=True)
     assert report == evaluate_pages(labeled_pages, model=small_model)
-    for page, p, q in zip(labeled_pages, probabilities, small_model.predict_proba([x.model_lines for x in labeled_pages])):
+    for page, p, q in zip(labeled_pages, probabilities, predict_with_sites(small_model, labeled_pages)):
         assert np.array_equal(p, q, equal_nan=True) and len(p) == len(page.lines)
 
 

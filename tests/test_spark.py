@@ -82,6 +82,25 @@ def test_cleaned_text_and_spans_equal_the_library_and_rows_pass_through(pages_df
     assert by_id[len(texts)].linesift_text is None and by_id[len(texts)].linesift_spans is None
 
 
+def test_with_a_url_column_pages_of_one_site_are_classified_together(spark):
+    from linesift.spark import with_linesift
+
+    texts = [dump_of(path) for path in PAGES]
+    rows = [(i, f"https://{'www.' if i % 3 else ''}site{i % 2}.example/{i}", text) for i, text in enumerate(texts)]
+    df = spark.createDataFrame(spark.sparkContext.parallelize(rows, 3), "id long, url string, text string")
+    out = {row.id: row for row in with_linesift(df, str(SHIPPED), emit=("spans",), url_column="url").collect()}
+
+    model = load_model(SHIPPED)
+    assert sorted(out) == list(range(len(texts)))
+    for site in (0, 1):
+        ids = [i for i in range(len(texts)) if i % 2 == site]
+        results = classify_texts(model, [texts[i] for i in ids], sites=[f"site{site}.example"] * len(ids))
+        for i, result in zip(ids, results):
+            expected = content_spans(result)
+            assert [span[:2] for span in out[i].linesift_spans] == [span[:2] for span in expected]
+            assert [span[2] for span in out[i].linesift_spans] == pytest.approx([span[2] for span in expected])
+
+
 def test_html_column_threshold_and_page_text(spark):
     from linesift.spark import linesift_udf, output_schema
 
@@ -104,6 +123,8 @@ def test_user_mistakes_are_one_line_errors(spark):
     df = spark.createDataFrame([(1, "x")], "id long, body string")
     with pytest.raises(ValueError, match="no column 'text'"):
         with_linesift(df, str(SHIPPED))
+    with pytest.raises(ValueError, match="no column 'url'"):
+        with_linesift(df, str(SHIPPED), text_column="body", url_column="url")
     with pytest.raises(InputError, match="no such model file"):
         linesift_udf("/nowhere/model.npz")
     with pytest.raises(ValueError, match="emit takes"):

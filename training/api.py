@@ -22,9 +22,10 @@ from linesift.model import labels_from_probabilities
 from linesift.model_file import load_model
 from linesift.output import cleaned_text, content_spans
 from linesift.reading import split_lines
+from linesift.records import site_of_url
 
 __all__ = ["load_model", "PageResult", "classify_texts", "classify_html", "cleaned_text", "content_spans",
-           "clean_texts", "classify_lines", "classify_pages"]
+           "clean_texts", "classify_lines", "classify_pages", "site_of_url"]
 
 class PageResult(NamedTuple):
     """One classified page: ``text`` split into ``lines`` starting at ``starts`` (character
@@ -39,26 +40,29 @@ class PageResult(NamedTuple):
         return labels_from_probabilities(self.probabilities, threshold)
 
 
-def classify_texts(model, texts, cache=None):
+def classify_texts(model, texts, cache=None, sites=None):
     """A PageResult per page dump in ``texts`` (str), in order. Pass the same dict as
-    ``cache`` across calls to reuse the work on lines repeated between pages (menus)."""
+    ``cache`` across calls to reuse the work on lines repeated between pages (menus).
+    ``sites`` (one per text, None where not known, e.g. ``site_of_url(url)``): pages of one
+    site given together tell each other their template, which they share."""
     split = [split_lines(text) for text in texts]
-    probabilities = model.predict_proba([lines for lines, _ in split], cache)
+    probabilities = model.predict_proba([lines for lines, _ in split], cache, sites)
     return [PageResult(text, lines, starts, p) for text, (lines, starts), p in zip(texts, split, probabilities)]
 
 
-def classify_html(model, documents, cache=None):
+def classify_html(model, documents, cache=None, sites=None):
     """A PageResult per HTML document (bytes, or str), in order. The result's ``text`` is
-    the document's block lines joined by newlines: spans point into that text."""
+    the document's block lines joined by newlines: spans point into that text. ``sites``
+    as classify_texts'."""
     from linesift.html import read_html
 
     return classify_markups(model, [read_html(d if isinstance(d, bytes) else d.encode("utf-8", "replace"))
-                                    for d in documents], cache)
+                                    for d in documents], cache, sites)
 
 
-def classify_markups(model, markups, cache=None):
+def classify_markups(model, markups, cache=None, sites=None):
     """``classify_html`` of documents already read into HtmlLines (``linesift.html.read_html``)."""
-    probabilities = model.predict_proba(markups, cache)
+    probabilities = model.predict_proba(markups, cache, sites)
     results = []
     for markup, page_probabilities in zip(markups, probabilities):
         lines = [line.text for line in markup]
@@ -67,15 +71,17 @@ def classify_markups(model, markups, cache=None):
     return results
 
 
-def clean_texts(model, texts, threshold=None, cache=None):
-    """The cleaned text of each page dump in ``texts``, with the model's threshold unless given."""
+def clean_texts(model, texts, threshold=None, cache=None, sites=None):
+    """The cleaned text of each page dump in ``texts``, with the model's threshold unless
+    given; ``sites`` as classify_texts'."""
     cut = model.threshold_ if threshold is None else threshold
-    return [cleaned_text(result, cut) for result in classify_texts(model, texts, cache)]
+    return [cleaned_text(result, cut) for result in classify_texts(model, texts, cache, sites)]
 
 
-def classify_pages(model, pages, cache=None):
-    """P(content) per line for each page (a list of lines); NaN for blank lines."""
-    return model.predict_proba(pages, cache)
+def classify_pages(model, pages, cache=None, sites=None):
+    """P(content) per line for each page (a list of lines); NaN for blank lines. ``sites``
+    as classify_texts'."""
+    return model.predict_proba(pages, cache, sites)
 
 
 def classify_lines(model, lines):

@@ -648,8 +648,11 @@ def label(pages, labeled_dir, model_path, order, no_browser, port):
 @click.option("--top", type=click.IntRange(min=1), default=EXPLAIN_TOP, show_default=True,
               help="Terms to list; the rest are summed on one line.")
 @click.option("--json", "as_json", is_flag=True, help="Every term as JSON.")
+@click.option("--site-pages", "site_paths", multiple=True, type=click.Path(),
+              help="Other pages of the page's site (files or a folder; repeatable): the site pass counts the "
+                   "line on them, as `predict` does for a site's pages given together.")
 @_user_errors
-def explain(page, number, model_path, top, as_json):
+def explain(page, number, model_path, top, as_json, site_paths):
     """Why a line got its label: its P(content) and the terms of the model's score.
 
     Each term is a feature of the line (or of its neighbours, or a word cue) times the
@@ -660,14 +663,18 @@ def explain(page, number, model_path, top, as_json):
     Examples:
       linesift explain page.txt --line 12
       linesift explain page.html --line 3 --top 20 -m my-model.npz
+      linesift explain site/page.txt --line 3 --site-pages site/
     """
     found = find_files([page])
     if len(found) != 1:
         raise InputError(page, "explain takes one page, not a folder", exit_code=2)
     read = read_input_page(found[0].path, found[0].site)
+    itself = os.path.realpath(found[0].path)
+    siblings = [read_input_page(other.path, other.site).model_lines for other in find_files(site_paths)
+                if os.path.realpath(other.path) != itself] if site_paths else []
     model = load_model(model_path)
     try:
-        explained = explain_line(model, read.model_lines, number - 1)
+        explained = explain_line(model, read.model_lines, number - 1, siblings)
     except ValueError as error:
         raise InputError(page, str(error), line=number) from None
     explained["source"] = found[0].path

@@ -12,7 +12,10 @@
 
 The step is a ``PipelineStep`` rather than a ``BaseFormatter``: a formatter is handed one
 text at a time, and linesift classifies pages in batches (numpy over the whole batch, menus
-shared between a site's pages), so the step gathers its documents into batches itself.
+shared between a site's pages), so the step gathers its documents into batches itself. A
+document's site is the host of ``metadata["url"]`` (``linesift.site_of_url``): documents of
+one site that come one after another are classified together and count each other's lines
+(the site pass, ``linesift.features.site``); group a shard by host before the step for that.
 Everything but ``text`` (id, media, metadata) is kept. datatrove is needed only to import
 this module: ``import linesift`` never loads it.
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.typeshelper import StatHints
 
-from linesift.api import classify_html, classify_texts, cleaned_text, content_spans
+from linesift.api import classify_html, classify_texts, cleaned_text, content_spans, site_of_url
 from linesift.errors import InputError
 from linesift.workers import BATCH_PAGES, batches, process_model
 
@@ -63,9 +66,9 @@ class LinesiftCleaner(PipelineStep):
         model, cache = process_model(self.model_path)
         cut = model.threshold_ if self.threshold is None else self.threshold
         classify = classify_html if self.html else classify_texts
-        for batch in batches(data, self.batch_size):
+        for batch in batches(data, self.batch_size, group=_site):
             with self.track_time(unit="batch"):
-                results = classify(model, [document.text for document in batch], cache)
+                results = classify(model, [document.text for document in batch], cache, list(map(_site, batch)))
             for document, result in zip(batch, results):
                 self.stat_update(StatHints.total)
                 document.text = cleaned_text(result, cut)
@@ -77,3 +80,7 @@ class LinesiftCleaner(PipelineStep):
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(document)
                 yield document
+
+
+def _site(document):
+    return site_of_url(document.metadata.get("url"))

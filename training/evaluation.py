@@ -166,10 +166,16 @@ def site_folds(pages, folds, seed=0):
     return [fold_of_site[page.site] for page in pages]
 
 
-def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
+def predict_with_sites(model, pages):
+    """P(content) per line of ``pages``, their sites known to the site pass."""
+    return model.predict_proba([p.model_lines for p in pages], sites=[p.site_key for p in pages])
+
+
+def cross_validate(pages, make_model, folds=5, seed=0, progress=None, predict=predict_with_sites):
     """Train ``make_model()`` on all folds but one, score that one, for every fold;
     returns P(content) per line of every page (NaN on blank lines), each page scored by
-    a model that saw none of its site. ``labels_from_probabilities`` turns them into labels."""
+    a model that saw none of its site. ``labels_from_probabilities`` turns them into labels.
+    ``predict(model, pages)`` gives the held-out pages' results (one per page)."""
     say = progress or (lambda message: None)
     fold_of_page = site_folds(pages, folds, seed)
     probabilities = [None] * len(pages)
@@ -179,7 +185,7 @@ def cross_validate(pages, make_model, folds=5, seed=0, progress=None):
         say(f"fold {fold + 1}/{folds}: train on {len(train)} pages, test on {len(test)}")
         model = make_model()
         model.fit([p.model_lines for p in train], [p.labels for p in train], groups=[p.site for p in train],
-                  page_weights=[p.weight for p in train])
-        for i, page_probabilities in zip(test, model.predict_proba([pages[i].model_lines for i in test])):
+                  page_weights=[p.weight for p in train], sites=[p.site_key for p in train])
+        for i, page_probabilities in zip(test, predict(model, [pages[i] for i in test])):
             probabilities[i] = page_probabilities
     return probabilities

@@ -67,6 +67,10 @@ FEATURE_PHRASES = {
     "from_peak_abs": ("number", "{:.2f} pages from the most prose-like line"),
     "headline_candidate": ("flag", "the headline candidate: just above the first prose|not the headline candidate"),
     "page_log_lines": ("count", "page of {:.0f} lines"),
+    "site_known": ("flag", "its site's other pages are known (the site pass)|its site's other pages are not known"),
+    "site_line_share": ("share", "on {:.0%} of its site's other pages"),
+    "site_line_unique": ("flag", "on none of its site's other pages|also on other pages of its site"),
+    "site_window_share": ("share", "lines within ±3 are on {:.0%} of its site's other pages on average"),
     "page_linked_lines": ("share", "page: {:.0%} of lines hold a link"),
     "page_link_density": ("share", "page: mean link density {:.2f}"),
     **{f"in_main{p}": ("flag", f"inside the container holding {p}% of the page's running text|"
@@ -150,15 +154,16 @@ def describe_context(name, value):
     }[key]
 
 
-def explain_line(model, lines, index):
+def explain_line(model, lines, index, site_pages=()):
     """Every term of the model's logit for ``lines[index]`` (0-based; lines of one page, as
     the model reads them). Returns a dict: logit, probability, label, threshold, baseline
     and ``terms`` (name, kind, value, contribution), largest contribution first; the
-    contributions plus the baseline sum to the logit. Raises ValueError for a line the
-    model does not classify (blank) or out of range."""
+    contributions plus the baseline sum to the logit. ``site_pages``: other pages of the
+    page's site (lists of lines), classified with it as the site pass does in a batch.
+    Raises ValueError for a line the model does not classify (blank) or out of range."""
     if not 0 <= index < len(lines):
         raise ValueError(f"no such line: the page has {len(lines)} lines")
-    features = extract([lines], model.hash_bits, cue_names=True)
+    features = extract([lines, *site_pages], model.hash_bits, cue_names=True, sites=[0] * (1 + len(site_pages)))
     rows = np.flatnonzero(features.line_index == index)
     if not len(rows):
         raise ValueError("blank line: blank lines are not classified")

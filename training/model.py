@@ -12,6 +12,11 @@ Two linear passes:
    not. It is trained on first-pass logits of pages the first pass did not see (folds by
    site), so it learns how far to trust the first pass on new sites, not on its own
    training pages.
+
+Pages may name their site (``sites``): pages of one site classified together then tell
+each other their template (``features.site``). Training hides the site of a share of
+the sites (``site_dropout``), so that a page that comes alone, or from a stream not
+grouped by site, is classified as well as by a model that never had the site features.
 """
 
 import numpy as np
@@ -24,6 +29,7 @@ from linesift.reading import UNLABELED
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 CONTEXT_WINDOWS = (2, 5, 10)
 DEFAULT_THRESHOLD = 0.5
+SITE_DROPOUT = 0.5        # share of training sites fitted without their site features (module docstring)
 KEEP_BEST_SHARE = 0.8     # labels_from_probabilities: what a page with no line over the threshold keeps
 KEEP_BEST_FLOOR = 0.05    # ... unless even its best line is this unlikely to be content
 LOGIT_CLIP = 8.0   # first-pass logits are clipped before the context pass: past this, sure is sure
@@ -84,10 +90,13 @@ class LineClassifier:
         "sqrt" (sqrt(1 + words)): a missed paragraph costs more than a missed "Share".
     hash_bits : size of the keyword-cue hash space (2**hash_bits buckets).
     threshold : P(content) at or above which a line is content.
+    site_dropout : share of the training sites whose pages are fitted as if their site
+        were not known (see the module docstring).
     """
 
     def __init__(self, alpha=1e-5, epochs=30, context=True, context_folds=3, word_weight="log",
-                 hash_bits=HASH_BITS, threshold=DEFAULT_THRESHOLD, max_iter=1000, random_state=0):
+                 hash_bits=HASH_BITS, threshold=DEFAULT_THRESHOLD, max_iter=1000, random_state=0,
+                 site_dropout=SITE_DROPOUT):
         self.alpha = alpha
         self.epochs = epochs
         self.context = context
@@ -97,14 +106,16 @@ class LineClassifier:
         self.threshold = threshold
         self.max_iter = max_iter
         self.random_state = random_state
+        self.site_dropout = site_dropout
 
     # -- training -------------------------------------------------------------------
-    def fit(self, pages, labels, groups=None, page_weights=None, progress=None):
+    def fit(self, pages, labels, groups=None, page_weights=None, progress=None, sites=None):
         """Fit on ``pages`` (lists of lines) with ``labels`` (lists of 1/0/UNLABELED per line).
         ``groups`` (one per page, e.g. the site) keeps a site's pages in one context fold;
-        ``page_weights`` (one per page) scale how much each page's lines count."""
+        ``page_weights`` (one per page) scale how much each page's lines count; ``sites``
+        (one per page, None where not known) turns on the site features."""
         say = progress or (lambda message: None)
-        features, y, keep = self._labeled_rows(pages, labels, say)
+        features, y, keep = self._labeled_rows(pages, labels, say, self._sites_shown(sites))
         weights = self._row_weights(features)
         if page_weights is not None:
             weights = weights * np.repeat(np.asarray(page_weights, dtype=np.float64), np.diff(features.page_offsets))
@@ -133,10 +144,19 @@ class LineClassifier:
         self.threshold_ = float(self.threshold)
         return self
 
-    def _labeled_rows(self, pages, labels, say):
+    def _sites_shown(self, sites):
+        """``sites`` with those of a random ``site_dropout`` share of the sites hidden (None)."""
+        if sites is None or not self.site_dropout:
+            return sites
+        names = sorted({site for site in sites if site is not None}, key=repr)
+        order = np.random.default_rng(self.random_state).permutation(len(names))
+        hidden = {names[i] for i in order[:round(self.site_dropout * len(names))]}
+        return [None if site in hidden else site for site in sites]
+
+    def _labeled_rows(self, pages, labels, say, sites=None):
         """(features, label of each row, which rows have one) of training pages; both classes needed."""
         say(f"features of {len(pages)} pages")
-        features = extract(pages, self.hash_bits)
+        features = extract(pages, self.hash_bits, sites=sites)
         y = self._row_labels(features, labels)
         keep = y != UNLABELED
         if not keep.any() or len(np.unique(y[keep])) < 2:
@@ -262,10 +282,11 @@ class LineClassifier:
                     - (self.scale_mean_ / self.scale_std_) @ weights[k:])
         return contexts @ weights[:k] + features.dense @ shape_weights + constant
 
-    def predict_proba(self, pages, cache=None):
+    def predict_proba(self, pages, cache=None, sites=None):
         """P(content) for every line of every page: one float array per page, NaN on the
-        lines the model does not classify (blank or whitespace-only)."""
-        features = extract(pages, self.hash_bits, cache)
+        lines the model does not classify (blank or whitespace-only). ``sites`` (one per
+        page, None where not known): pages of one site tell each other their template."""
+        features = extract(pages, self.hash_bits, cache, sites=sites)
         probabilities = _sigmoid(self.row_logits(features))
         out = []
         for page, lines in enumerate(pages):
@@ -275,10 +296,10 @@ class LineClassifier:
             out.append(page_probabilities)
         return out
 
-    def predict(self, pages, threshold=None):
+    def predict(self, pages, threshold=None, sites=None):
         """Labels per page: CONTENT / CHROME, UNLABELED for unclassified lines."""
         cut = self.threshold_ if threshold is None else threshold
-        return [labels_from_probabilities(p, cut) for p in self.predict_proba(pages)]
+        return [labels_from_probabilities(p, cut) for p in self.predict_proba(pages, sites=sites)]
 
 
 def labels_from_probabilities(probabilities, threshold, keep_best=KEEP_BEST_SHARE):

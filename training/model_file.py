@@ -26,7 +26,8 @@ MODEL_FORMAT_VERSION = 1
 # an editable install (the checkout's file) and in a wheel (the installed copy).
 SHIPPED_MODEL = Path(str(files("linesift.shipped_model") / "linesift.npz"))
 _ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
-_HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state")
+_HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state",
+                    "site_dropout")
 
 
 def save_model(model: LineClassifier, path, info=None):

@@ -14,7 +14,7 @@ from linesift.errors import InputError
 from linesift.output import render, render_record
 from linesift.parallel import ordered_map
 from linesift.reading import PageLimits, PageRefused, check_lines, line_breaks, read_bytes, read_html_within, read_input_page
-from linesift.records import Record, RawLine, Skipped, gzip_member, parse_record, read_records
+from linesift.records import Record, RawLine, Skipped, gzip_member, parse_record, read_records, record_site
 from linesift.workers import BATCH_PAGES, batches, process_model
 
 # A batch of records also closes at this many bytes, so large pages go to the workers a
@@ -35,7 +35,10 @@ def predict_files(found_files, model_path, fmt, threshold, jobs=1, skip=None, ba
     order; a file for which ``skip(found)`` is true is passed over without being read. A
     page over ``limits`` stops the run with an InputError saying so."""
     wanted = (found for found in found_files if skip is None or not skip(found))
-    work = batches(((found, _stdin_bytes(found, limits)) for found in wanted), batch_pages)
+    # A site's pages go to the model together where they can (workers.batches' ``group``):
+    # the site pass counts a line on the other pages of its site in the same batch.
+    work = batches(((found, _stdin_bytes(found, limits)) for found in wanted), batch_pages,
+                   group=lambda item: (item[0].root, item[0].site))
     for rendered in ordered_map(_render_files, work, jobs, model_path, fmt, threshold, limits):
         yield from rendered
 
@@ -48,9 +51,12 @@ def _stdin_bytes(found, limits):
 def _render_files(model_path, fmt, threshold, limits, batch):
     model, line_cache = process_model(model_path)
     pages = [read_input_page(found.path, found.site, data, limits) for found, data in batch]
+    for page, (found, _) in zip(pages, batch):
+        page.root = found.root
     probabilities = []
-    for group in batches([page.model_lines for page in pages], None, limits.max_lines):   # BATCH_BYTES says why
-        probabilities += model.predict_proba(group, line_cache)
+    for group in batches(pages, None, limits.max_lines, lambda page: len(page.lines)):   # BATCH_BYTES says why
+        probabilities += model.predict_proba([page.model_lines for page in group], line_cache,
+                                             [page.site_key for page in group])
     cut = model.threshold_ if threshold is None else threshold
     return [RenderedPage(found, render(fmt, found.path, page.lines, page_probabilities, cut))
             for (found, _), page, page_probabilities in zip(batch, pages, probabilities)]
@@ -131,10 +137,12 @@ def _render_records(model_path, emit, threshold, text_field, html_field, strict,
         if chosen:
             classify = classify_markups if is_html else classify_texts
             pages = [records[i].html if is_html else records[i].text for i in chosen]
+            sites = [record_site(records[i].fields) for i in chosen]
             lines = (lambda markup: len(markup)) if is_html else line_breaks
             groups = batches(range(len(chosen)), None, limits.max_lines, lambda at: lines(pages[at]))
             for group in groups:
-                for at, result in zip(group, classify(model, [pages[at] for at in group], line_cache)):
+                for at, result in zip(group, classify(model, [pages[at] for at in group], line_cache,
+                                                      [sites[at] for at in group])):
                     results[chosen[at]] = result
     data = "".join(render_record(record, result, emit, cut) for record, result in zip(records, results)).encode()
     # gzip members may follow one another in one file (Common Crawl's files are made so):

@@ -114,6 +114,14 @@ class Page:
     gold: str = field(default=None)
     page_type: str = field(default=None)
     weight: float = 1.0      # how much the page's lines count in training
+    root: str = None         # the path given under which the page was found (a corpus, a folder)
+
+    @property
+    def site_key(self):
+        """The page's site for the site pass (``features.site``): its site within the path it
+        was found under, so an HTML corpus and a dump of it, which hold the same sites, never
+        count one page's two forms as two pages of its site."""
+        return (self.root, self.site)
 
     def __post_init__(self):
         if self.labels is None:
@@ -224,6 +232,7 @@ class FoundFile(NamedTuple):
     path: str       # as found (``-`` for stdin)
     site: str       # the folder right under the corpus root
     relative: str   # path below the root that was given (the file name for a file given directly)
+    root: str       # the path given (for a file given directly: its folder)
 
 
 def _has_suffix(name, wanted):
@@ -243,11 +252,11 @@ def find_files(paths, suffix=None):
     found = []
     for given in paths:
         if str(given) == "-":
-            found.append(FoundFile("-", "stdin", "stdin"))
+            found.append(FoundFile("-", "stdin", "stdin", "-"))
             continue
         root = Path(given)
         if root.exists() and not root.is_dir():   # a file, or a pipe such as <(cmd) or /dev/stdin
-            found.append(FoundFile(str(root), root.resolve().parent.name, root.name))
+            found.append(FoundFile(str(root), root.resolve().parent.name, root.name, str(root.resolve().parent)))
         elif root.is_dir():
             matches, seen = [], set()
             for folder, dirnames, filenames in os.walk(root, followlinks=True):
@@ -263,7 +272,7 @@ def find_files(paths, suffix=None):
                     path = Path(folder) / name
                     parts = path.relative_to(root).parts
                     site = parts[0] if len(parts) > 1 else root.resolve().name
-                    matches.append(FoundFile(str(path), site, str(Path(*parts))))
+                    matches.append(FoundFile(str(path), site, str(Path(*parts)), str(given)))
             if not matches:
                 what = "no labeled pages (.tsv, or page.html beside gold.txt)" if suffix else "no files"
                 raise InputError(given, f"{what} in this folder", exit_code=2)
@@ -379,13 +388,14 @@ def read_labeled_corpus(paths, exclude=()):
     files, or HTML corpora (``<page>/page.html[.gz]`` beside ``gold.txt``)."""
     excluded = {os.path.normpath(p) for p in exclude}
     pages = []
-    for path, site, _ in find_files(paths, suffix=(LABELED_SUFFIX,) + HTML_CORPUS_PAGES):
+    for path, site, _, root in find_files(paths, suffix=(LABELED_SUFFIX,) + HTML_CORPUS_PAGES):
         if os.path.normpath(path) in excluded or os.path.normpath(str(Path(path).parent)) in excluded:
             continue
         if Path(path).name not in HTML_CORPUS_PAGES:
             pages.append(parse_labeled(path, read_bytes(path), site))
         else:
             pages.append(read_gold_page(path, site))
+        pages[-1].root = root
     if not pages:
         raise InputError(" ".join(map(str, paths)), "no labeled pages found", exit_code=2)
     return pages

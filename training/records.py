@@ -29,6 +29,7 @@ import json
 import zlib
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
+from urllib.parse import urlsplit
 
 from linesift.errors import InputError
 from linesift.reading import MB, OVER_SIZE, PageLimits, over_size
@@ -52,6 +53,25 @@ class Record(NamedTuple):
     html: Optional[Union[bytes, str]]
     fields: dict           # the object written back, with the result in ``text_field``
     text_field: str
+
+
+def site_of_url(url):
+    """The site of a page for the site pass (``features.site``): its URL's host, lower-cased,
+    without port or a leading "www."; None when there is no usable URL. A host rather than
+    a registered domain: news.example.com and shop.example.com are two templates."""
+    if not isinstance(url, str):
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:     # a malformed URL ("http://[::1") names no site
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def record_site(fields):
+    """The site of a record: the host of its ``url`` field, or of ``metadata.url`` (datatrove, Dolma)."""
+    metadata = fields.get("metadata")
+    return site_of_url(fields.get("url") or (metadata.get("url") if isinstance(metadata, dict) else None))
 
 
 class Skipped(NamedTuple):

@@ -21,6 +21,12 @@ Every input column passes through unchanged; the new columns are (``emit`` picks
 - ``linesift_page_text`` (string): the text the spans point into: the input text itself for
   a dump, the block lines linesift read out of the document for HTML.
 
+With ``url_column`` (a column of the pages' URLs), pages of one site (the URL's host, as
+``linesift.site_of_url`` gives it) are classified together and count each other's lines
+(the site pass, ``linesift.features.site``): ``with_linesift`` first repartitions the
+DataFrame by host and sorts each partition by it, so a site's rows arrive one after
+another; with ``linesift_udf`` alone, group them so yourself.
+
 A null (or non-text) input gives null in every new column. The model is a path on each
 executor: an existing path is used as it is (the shipped model when None, where linesift is
 installed on the executors: inside a ``--py-files`` zip it cannot be read as a file);
@@ -32,7 +38,7 @@ that need it: ``import linesift`` never loads it.
 import functools
 from pathlib import Path
 
-from linesift.api import classify_html, classify_texts, cleaned_text, content_spans
+from linesift.api import classify_html, classify_texts, cleaned_text, content_spans, site_of_url
 from linesift.errors import InputError
 from linesift.workers import BATCH_PAGES, batches, process_model
 
@@ -40,17 +46,19 @@ from linesift.workers import BATCH_PAGES, batches, process_model
 COLUMNS = {"text": "linesift_text", "spans": "linesift_spans", "page_text": "linesift_page_text"}
 
 
-def linesift_udf(model_path=None, text_column="text", html_column=None, emit=("text",), threshold=None):
+def linesift_udf(model_path=None, text_column="text", html_column=None, emit=("text",), threshold=None,
+                 url_column=None):
     """A function for ``DataFrame.mapInPandas``: pandas batches in, the same batches out with
     the ``emit`` columns added. Pages are read from ``text_column`` (dumps, one block per line)
     or, when given, from ``html_column`` (HTML, string or binary). ``threshold`` defaults to the
-    model's own. The model path is checked here, on the driver, so a wrong one fails at once."""
+    model's own. ``url_column``: the pages' URLs, for the site pass (module docstring). The
+    model path is checked here, on the driver, so a wrong one fails at once."""
     emit = _checked_emit(emit)
     resolve_model_path(model_path)
     # A partial of a module-level function pickles by reference: each worker imports this
     # module and so shares its process-wide model cache (a closure would be pickled by value).
     return functools.partial(_classify_batches, model_path, html_column or text_column, html_column is not None,
-                             emit, threshold)
+                             emit, threshold, url_column)
 
 
 def output_schema(input_schema, emit=("text",)):
@@ -65,14 +73,22 @@ def output_schema(input_schema, emit=("text",)):
     return StructType(list(input_schema.fields) + [StructField(COLUMNS[name], types[name], True) for name in emit])
 
 
-def with_linesift(df, model_path=None, text_column="text", html_column=None, emit=("text",), threshold=None):
+def with_linesift(df, model_path=None, text_column="text", html_column=None, emit=("text",), threshold=None,
+                  url_column=None):
     """``df`` with the ``emit`` columns added (``linesift_udf`` + ``output_schema``); checks on
-    the driver that the page column exists."""
-    column = html_column or text_column
-    if column not in df.columns:
-        raise ValueError(f"no column {column!r} in the DataFrame (its columns: {', '.join(df.columns)})")
-    function = linesift_udf(model_path, text_column, html_column, emit, threshold)
-    return df.mapInPandas(function, output_schema(df.schema, emit))
+    the driver that the page column (and ``url_column``) exists. With ``url_column``, the rows
+    are first repartitioned and sorted by host, so that a site's pages are classified together."""
+    for column in (html_column or text_column, url_column):
+        if column is not None and column not in df.columns:
+            raise ValueError(f"no column {column!r} in the DataFrame (its columns: {', '.join(df.columns)})")
+    function = linesift_udf(model_path, text_column, html_column, emit, threshold, url_column)
+    schema = output_schema(df.schema, emit)
+    if url_column is not None:
+        from pyspark.sql import functions as F
+
+        host = F.regexp_replace(F.lower(F.expr(f"parse_url(`{url_column}`, 'HOST')")), r"^www\.", "")
+        df = df.repartition(host).sortWithinPartitions(host)
+    return df.mapInPandas(function, schema)
 
 
 def resolve_model_path(model_path):
@@ -120,7 +136,7 @@ _RENDER = {
 }
 
 
-def _classify_batches(model_path, column, html, emit, threshold, frames):
+def _classify_batches(model_path, column, html, emit, threshold, url_column, frames):
     """Runs in the Python worker: ``frames`` is an iterator of pandas DataFrames."""
     import pandas as pd
 
@@ -134,9 +150,10 @@ def _classify_batches(model_path, column, html, emit, threshold, frames):
         values = frame[column].tolist()
         # Nulls arrive as None (object columns) or NaN (pandas' string dtype): neither is a page.
         present = [i for i, value in enumerate(values) if isinstance(value, usable)]
+        sites = [None] * len(values) if url_column is None else list(map(site_of_url, frame[url_column].tolist()))
         results = [None] * len(values)
-        for chunk in batches(present, BATCH_PAGES):
-            for i, result in zip(chunk, classify(model, [values[i] for i in chunk], cache)):
+        for chunk in batches(present, BATCH_PAGES, group=sites.__getitem__):
+            for i, result in zip(chunk, classify(model, [values[i] for i in chunk], cache, [sites[i] for i in chunk])):
                 results[i] = result
         out = frame.copy(deep=False)
         for name in emit:

@@ -3,7 +3,7 @@
 import hashlib
 
 from linesift.errors import InputError
-from linesift.evaluation import BASELINES, cross_validate, score
+from linesift.evaluation import BASELINES, cross_validate, predict_with_sites, score
 from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
 from linesift.reading import read_labeled_corpus
 from linesift.threshold import choose_threshold, labeled_scores, pr_curve
@@ -57,8 +57,8 @@ def new_model(hyperparameters, base=None):
 def train_model(pages, hyperparameters, progress=None, base=None):
     """Fit a LineClassifier on labeled pages (starting from ``base``, when given)."""
     model = new_model(hyperparameters, base)
-    return model.fit([p.model_lines for p in pages], [p.labels for p in pages],
-                     groups=[p.site for p in pages], page_weights=[p.weight for p in pages], progress=progress)
+    return model.fit([p.model_lines for p in pages], [p.labels for p in pages], groups=[p.site for p in pages],
+                     page_weights=[p.weight for p in pages], progress=progress, sites=[p.site_key for p in pages])
 
 
 def page_probabilities(pages, model=None, folds=None, hyperparameters=None, threshold=None, seed=0, progress=None,
@@ -78,7 +78,7 @@ def page_probabilities(pages, model=None, folds=None, hyperparameters=None, thre
 
             setup["base"] = base_record(base)
     else:
-        probabilities = model.predict_proba([p.model_lines for p in pages])
+        probabilities = predict_with_sites(model, pages)
         cut = model.threshold_ if threshold is None else threshold
         setup = {"mode": "fixed model", "threshold": cut}
     return probabilities, cut, setup

@@ -93,12 +93,12 @@ class BasedLineClassifier(LineClassifier):
             if name.endswith("_") and name not in _NOT_TAKEN and not name.startswith(("correction_", "based_on_")):
                 setattr(self, name, value)
 
-    def fit(self, pages, labels, groups=None, page_weights=None, progress=None):
+    def fit(self, pages, labels, groups=None, page_weights=None, progress=None, sites=None):
         """Fit the correction on ``pages`` / ``labels`` (as LineClassifier.fit; ``groups`` is not
         needed: the base's passes are not refitted)."""
         say = progress or (lambda message: None)
         self._take_base()
-        features, y, keep = self._labeled_rows(pages, labels, say)
+        features, y, keep = self._labeled_rows(pages, labels, say, sites)
         weights = _per_page(self._row_weights(features) * keep, features.page_offsets, page_weights)
         base_logits = LineClassifier.row_logits(self, features)
         self._fit_context_scale(base_logits, features)

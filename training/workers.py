@@ -36,22 +36,27 @@ def _loaded(path, version):
     return load_model(path), {}
 
 
-def batches(items, size=BATCH_PAGES, max_weight=None, weight=len):
+def batches(items, size=BATCH_PAGES, max_weight=None, weight=len, group=None):
     """Lists of up to ``size`` consecutive items (itertools.batched is Python 3.12+); with
     ``max_weight``, a list also ends before an item that would take the ``weight`` of its
-    items past that (an item heavier than that alone makes a list)."""
+    items past that (an item heavier than that alone makes a list). With ``group`` (item ->
+    key), a full list runs on, up to twice ``size``, while the items are of its last item's
+    group, so that a site's pages are classified together rather than cut at a boundary."""
     iterator = iter(items)
-    if max_weight is None:
+    if max_weight is None and group is None:
         while batch := list(islice(iterator, size)):
             yield batch
         return
-    batch, total = [], 0
+    batch, total, last = [], 0, None
     for item in iterator:
-        heft = weight(item)
-        if batch and (len(batch) == size or total + heft > max_weight):
+        heft = weight(item) if max_weight is not None else 0
+        key = group(item) if group is not None else None
+        full = size is not None and len(batch) >= size and (group is None or key != last or len(batch) >= 2 * size)
+        if batch and (full or (max_weight is not None and total + heft > max_weight)):
             yield batch
             batch, total = [], 0
         batch.append(item)
         total += heft
+        last = key
     if batch:
         yield batch

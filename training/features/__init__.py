@@ -9,6 +9,8 @@ is defined, and *hashed cues*. The families, one module each:
   (boilerpipe and jusText both found the neighbours carry much of the signal: a short
   line inside running text is content, a long one inside a menu is not), where it stands
   relative to the page's running text, and the page as a whole;
+- ``site``: how often the line recurs on the other pages of its site in the batch (when
+  the pages name their site: ``extract``'s ``sites``), a site's template learned from its pages;
 - ``cues``: hashed ids of its first words, their pairs, its last words and, for a short
   line, the whole line ("see all", "share this article"), the tags and class/id words on
   an HTML line's path, and binned crosses of shape features; the model learns a weight
@@ -37,10 +39,11 @@ from linesift.features.page import (NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS, PAGE_
                                     REGION_FEATURES, WINDOW_FEATURES, WINDOWS, neighbour_columns, page_bounds,
                                     page_columns, prose_distances, region_features, headline_candidate)
 from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
+from linesift.features.site import SITE_FEATURES, site_columns
 from linesift.features.store import LineStore
 from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features, stats_table
 
-FEATURE_SET_VERSION = 6
+FEATURE_SET_VERSION = 7
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 # The cache of line statistics is emptied when it passes this size: a site's menus repeat
@@ -57,6 +60,7 @@ def dense_feature_names():
     names += [name for name, _ in REGION_FEATURES]
     names += [name for name, _ in PAGE_FEATURES]
     names += [name for name, _ in STRUCTURE_FEATURES]
+    names += [name for name, _ in SITE_FEATURES]
     return names
 
 
@@ -72,7 +76,7 @@ class Features(NamedTuple):
     containers: object = None     # structure.ContainerRanges: each row's containers, for the context pass
 
 
-def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features:
+def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None) -> Features:
     """Features of every non-blank line of each page in ``pages`` (lists of lines).
 
     Each distinct line's own statistics are computed once, for all the new lines of the
@@ -81,6 +85,8 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     the page around a line is numpy over the whole batch. ``cue_names`` also fills
     ``Features.hash_name``: what each hashed cue is, in words (slower: each line is read
     by ``text.line_stats``, one at a time, for explaining a line, not for batches).
+    ``sites``, one hashable per page (None where not known), turns on the site features
+    (``site``): pages of one site in the same call count each other's lines.
     """
     lines = list(chain.from_iterable(pages))
     page_sizes = np.fromiter(map(len, pages), np.int64, len(pages))
@@ -129,6 +135,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False) -> Features
     containers = container_ranges(pages, index, offsets, mass)
     structure = structure_columns(containers, mass, stats["chars"], stats["link_chars"], start, end)
     columns += structure
+    columns += site_columns(table.keys, words, page_of_row, sites, start, end)
     structure = dict(zip((name for name, _ in STRUCTURE_FEATURES), structure))
     cross_rows, cross_ids, *cross_names = shape_crosses(own, words, region[4], to_next, since, structure, start, end,
                                                         cue_names)
