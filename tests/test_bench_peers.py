@@ -65,3 +65,16 @@ def test_bench_reruns_from_the_cache_and_all_pages_runs_only_the_new_ones(shared
     assert after["results"] == before["results"]                 # same scores, same measured speed
     everything, report = _bench(shared, "--tools", "keep everything", "--all-pages")
     assert "1 pages to run, 2 cached" in everything.stderr and report["pages"] == 3
+
+
+def test_bench_groups_pages_by_the_number_of_pages_of_their_site(shared):
+    meta = shared / "corpus" / "tiny" / "pages" / "p2" / "meta.json"
+    meta.write_text(json.dumps({"site": "p1.example", "page_type": "forum"}))   # p1 and p2: one site of 2 pages
+    extra = shared / "corpus" / "tiny" / "pages" / "p4"
+    extra.mkdir()
+    (extra / "page.html.gz").write_bytes(gzip.compress(b"<html><body><p>Alone.</p></body></html>"))
+    (extra / "gold.txt").write_text("Alone.", encoding="utf-8")
+    (extra / "meta.json").write_text(json.dumps({"site": "p4.example"}))
+    _, report = _bench(shared, "--tools", "keep everything", "--by", "site_pages")
+    groups = report["results"]["keep everything"]["groups"]
+    assert {name: group["pages"] for name, group in groups.items()} == {"2 pages": 2, "1 page": 1}

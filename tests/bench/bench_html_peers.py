@@ -6,7 +6,8 @@ linesift's own code (``linesift.evaluation.gold_measures``): ScrapingHub's shing
 (training/shingles.py: P and R averaged over pages, F1 their harmonic mean) and WCXB's word
 measure (training/wordbag.py: the mean of per-page F1s). When the pages' meta.json has a
 ``page_type`` (wcxb; ``--by KEY`` for another key, e.g. ``language`` on daniel), both are also
-given per type. Pages flagged in the corpus's ``index.tsv`` are left out, as the corpus
+given per type; ``--by site_pages`` groups the pages by how many pages their site (meta.json
+``site``) has among those scored: 1, 2, or 3 and more (what the site pass can use). Pages flagged in the corpus's ``index.tsv`` are left out, as the corpus
 README asks (``--all-pages`` keeps them: the shared README's peer table counts them).
 
 Speed is measured on real runs only: every tool runs in this one process, one page at a
@@ -46,6 +47,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from linesift.evaluation import content_text, gold_measures, gold_measures_by_group
@@ -169,6 +171,9 @@ def tool_version(depends_on):
     return ", ".join(parts)
 
 
+SITE_PAGES = "site_pages"   # --by: not a meta.json key, the number of pages of the page's site
+
+
 def flagged_pages(corpus_dir: Path):
     """Page ids with any flag in the corpus's index.tsv (for any of its dumps)."""
     flagged = set()
@@ -189,13 +194,18 @@ def corpus_pages(corpus_dir: Path, count=None, keep_flagged=False, group_key="pa
     The HTML is read when a tool runs, not here: re-scoring from the cache needs none."""
     flagged = set() if keep_flagged else flagged_pages(corpus_dir)
     folders = sorted(p for p in (corpus_dir / "pages").iterdir() if p.is_dir() and p.name not in flagged)
-    pages = []
+    pages, sites = [], []
     for folder in folders[:count]:
         meta_path = folder / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
         group = meta.get(group_key)
+        sites.append(meta.get("site"))
         pages.append({"id": folder.name, "folder": folder, "gold": (folder / "gold.txt").read_text(encoding="utf-8"),
                       "group": None if group is None else str(group)})
+    if group_key == SITE_PAGES:
+        pages_of_site = Counter(sites)
+        for page, site in zip(pages, sites):
+            page["group"] = None if site is None else ("1 page", "2 pages", "3+ pages")[min(pages_of_site[site], 3) - 1]
     return pages
 
 

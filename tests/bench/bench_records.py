@@ -9,7 +9,12 @@ then runs the real command line on them and prints:
 - peak RSS of the whole process tree (main process + workers, summed, polled every 50 ms)
   at two sizes, to show memory does not grow with the input.
 
-    python tests/bench/bench_records.py [--speed-records 50000] [--sizes 5000 50000] [--json]
+A JSON line record carries the URL ``https://SITE/PAGE`` of its dump's site folder, and the
+shard holds the dumps in corpus order, a site's pages one after another: the site pass
+(features.site) counts their lines as it would on a shard grouped by domain.
+
+    python tests/bench/bench_records.py [--speed-records 50000] [--sizes 5000 50000] [--kinds jsonl wet]
+                                        [--model FILE] [--json]
 """
 
 import argparse
@@ -31,7 +36,7 @@ def corpus_dumps():
     dumps = []
     for path in sorted(CORPUS.glob("*/dumps/text/*/*.tsv")):
         lines = [line.partition("\t")[2] for line in path.read_text(encoding="utf-8").split("\n")]
-        dumps.append((path.stem, "\n".join(lines).strip("\n")))
+        dumps.append((path.stem, "\n".join(lines).strip("\n"), path.parent.name))
     if not dumps:
         sys.exit(f"no dumps under {CORPUS}: this benchmark needs ../shared")
     return dumps
@@ -40,14 +45,15 @@ def corpus_dumps():
 def write_jsonl(path, dumps, count):
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as handle:
         for number in range(count):
-            name, text = dumps[number % len(dumps)]
-            handle.write(json.dumps({"id": f"{name}-{number}", "text": text, "metadata": {"n": number}}) + "\n")
+            name, text, site = dumps[number % len(dumps)]
+            handle.write(json.dumps({"id": f"{name}-{number}", "url": f"https://{site}/{name}", "text": text,
+                                     "metadata": {"n": number}}) + "\n")
 
 
 def write_wet(path, dumps, count):
     with open(path, "wb") as handle:
         for number in range(count):
-            name, text = dumps[number % len(dumps)]
+            name, text, _ = dumps[number % len(dumps)]
             block = text.encode("utf-8")
             head = (f"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
                     f"WARC-Target-URI: http://{name}.example/{number}\r\nWARC-Date: 2026-11-27T00:00:00Z\r\n"
@@ -73,9 +79,10 @@ def tree_rss(pid):
     return total
 
 
-def run_predict(shard, jobs, output):
+def run_predict(shard, jobs, output, model=None):
     """(seconds, peak tree RSS in bytes) of one `linesift predict` run."""
     command = [sys.executable, "-m", "linesift", "predict", str(shard), "-j", str(jobs), "-q", "-o", str(output)]
+    command += ["-m", str(model)] if model else []
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT)
     peak = 0
@@ -92,6 +99,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--speed-records", type=int, default=50_000)
     parser.add_argument("--sizes", type=int, nargs=2, default=[5_000, 50_000])
+    parser.add_argument("--kinds", nargs="+", choices=("jsonl", "wet"), default=["jsonl", "wet"])
+    parser.add_argument("--model", help="model file (default: the shipped model)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     dumps = corpus_dumps()
@@ -99,11 +108,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="linesift-bench-") as folder:
         folder = Path(folder)
         for kind, writer, suffix in (("jsonl", write_jsonl, ".jsonl.gz"), ("wet", write_wet, ".warc.wet.gz")):
+            if kind not in args.kinds:
+                continue
             shard = folder / f"speed{suffix}"
             writer(shard, dumps, args.speed_records)
             speeds = {}
             for jobs in (1, 2):
-                seconds, _ = run_predict(shard, jobs, folder / "out.jsonl.gz")
+                seconds, _ = run_predict(shard, jobs, folder / "out.jsonl.gz", args.model)
                 speeds[jobs] = args.speed_records / seconds
                 print(f"{kind:6} {args.speed_records:>7,} records  --jobs {jobs}: {speeds[jobs]:7.0f} pages/s",
                       file=sys.stderr)
@@ -112,7 +123,7 @@ def main():
             for size in args.sizes:
                 shard = folder / f"size{size}{suffix}"
                 writer(shard, dumps, size)
-                seconds, peak = run_predict(shard, 2, folder / "out.jsonl.gz")
+                seconds, peak = run_predict(shard, 2, folder / "out.jsonl.gz", args.model)
                 report["memory"].setdefault(kind, {})[size] = {"peak_rss_mb": round(peak / 2**20, 1),
                                                                "pages_per_s": round(size / seconds)}
                 print(f"{kind:6} {size:>7,} records  --jobs 2: peak RSS {peak / 2**20:6.1f} MB "

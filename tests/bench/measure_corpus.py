@@ -10,6 +10,10 @@ given), its out-of-fold content text as {page_id: text} (page_id: the page's fol
 which tests/bench/bench_html_peers.py scores beside the field's extractors
 (``--predictions "linesift CV"=FILE.json``), by the same code on the same pages.
 
+Each held-out page is also classified by the same fold's model without its site known
+(the site pass off: ``features.site``), and a second table gives token F1 per page with
+and without it, by how many pages the page's site has in its corpus (1, 2, 3 or more).
+
     python tests/bench/measure_corpus.py ../shared/corpus/dragnet/dumps/text \\
         ../shared/corpus/dragnet/dumps/md ../shared/corpus/cleaneval/dumps/text \\
         ../shared/corpus/cleaneval/dumps/md labeled --exclude flagged.txt --folds 5
@@ -21,9 +25,10 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
-from linesift.evaluation import BASELINES, content_text, cross_validate, score
+from linesift.evaluation import BASELINES, content_text, cross_validate, predict_with_sites, score
 from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
 from linesift.output import atomic_writer
 from linesift.reading import read_path_list
@@ -55,14 +60,16 @@ def main():
         corpus_of += [corpus] * len(found)
     started = time.time()
     params = json.loads(args.params)
-    probabilities = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds,
-                                   progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
+    both = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds, predict=with_and_without_sites,
+                          progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
     cut = params.get("threshold", DEFAULT_THRESHOLD)
-    predictions = [labels_from_probabilities(p, cut) for p in probabilities]
+    predictions = [labels_from_probabilities(with_sites, cut) for with_sites, _ in both]
+    without_sites = [labels_from_probabilities(without, cut) for _, without in both]
     for corpus, path in texts_of.items():
         write_texts(path, [(pages[i], predictions[i]) for i, c in enumerate(corpus_of) if c == corpus])
         print(f"wrote {path}", file=sys.stderr)
-    report = {"params": params, "weights": weights, "folds": args.folds, "corpora": {}}
+    report = {"params": params, "weights": weights, "folds": args.folds, "corpora": {},
+              "site_pass": site_pass_report(pages, corpus_of, predictions, without_sites)}
     for corpus in args.corpora:
         chosen = [i for i, c in enumerate(corpus_of) if c == corpus]
         subset = [pages[i] for i in chosen]
@@ -78,6 +85,42 @@ def main():
     by_type = page_type_table(report)
     if by_type:
         print("\n" + by_type)
+    print("\n" + site_pass_table(report))
+
+
+def with_and_without_sites(model, pages):
+    """(P(content) with the pages' sites known, without) for each held-out page."""
+    return list(zip(predict_with_sites(model, pages), model.predict_proba([p.model_lines for p in pages])))
+
+
+SITE_SIZES = ("1 page", "2 pages", "3+ pages")
+
+
+def site_pass_report(pages, corpus_of, with_sites, without_sites):
+    """{corpus: {site size: {"pages", "with", "without"}}}: token F1 per page with the site pass and without."""
+    pages_of_site = Counter(page.site_key for page in pages)
+    report = {}
+    for corpus in dict.fromkeys(corpus_of):
+        for size in SITE_SIZES:
+            chosen = [i for i, c in enumerate(corpus_of)
+                      if c == corpus and SITE_SIZES[min(pages_of_site[pages[i].site_key], 3) - 1] == size]
+            if chosen:
+                subset = [pages[i] for i in chosen]
+                report.setdefault(corpus, {})[size] = {
+                    "pages": len(chosen),
+                    **{name: score(subset, [labels[i] for i in chosen])["tokens_per_page"]["f1"]
+                       for name, labels in (("with", with_sites), ("without", without_sites))}}
+    return report
+
+
+def site_pass_table(report):
+    rows = ["| corpus | pages of the site | pages | token F1 per page, site pass | without | gain |",
+            "|---|---|---|---|---|---|"]
+    for corpus, sizes in report["site_pass"].items():
+        for size, m in sizes.items():
+            rows.append(f"| {corpus} | {size} | {m['pages']} | {m['with']:.3f} | {m['without']:.3f} "
+                        f"| {m['with'] - m['without']:+.3f} |")
+    return "\n".join(rows)
 
 
 def write_texts(path, labeled_pages):
