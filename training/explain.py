@@ -69,7 +69,7 @@ FEATURE_PHRASES = {
     "page_log_lines": ("count", "page of {:.0f} lines"),
     "site_known": ("flag", "its site's other pages are known (the site pass)|its site's other pages are not known"),
     "site_line_share": ("share", "on {:.0%} of its site's other pages"),
-    "site_line_unique": ("flag", "on none of its site's other pages|also on other pages of its site"),
+    "site_line_unique": ("flag", "on none of its site's other pages|not unique to this page (or its site's other pages not known)"),
     "site_window_share": ("share", "lines within ±3 are on {:.0%} of its site's other pages on average"),
     "page_linked_lines": ("share", "page: {:.0%} of lines hold a link"),
     "page_link_density": ("share", "page: mean link density {:.2f}"),
