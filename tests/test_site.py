@@ -71,6 +71,18 @@ def test_a_page_never_counts_itself_however_often_it_repeats_a_line():
     assert (column(features, "site_line_unique")[twice] == 1).all()
 
 
+def test_copies_of_a_page_count_once_and_empty_pages_not_at_all():
+    pages = site_pages(2)
+    features = extract(pages + [pages[0], [""]], sites=["site"] * 4)   # 2 pages, a copy, an empty page
+    menu = np.isin(features.line_index, [0, 1, 2])
+    assert (column(features, "site_known") == 1).all()
+    assert (column(features, "site_line_share")[menu] == 1).all()
+    story = ~menu & (np.arange(len(menu)) < features.page_offsets[1])
+    assert (column(features, "site_line_share")[story] == 0).all()   # its copy does not count
+    alone = extract([pages[0], pages[0], [""]], sites=["site"] * 3)     # one page and its copy: unknown
+    assert (column(alone, "site_known") == 0).all()
+
+
 def test_the_share_counts_the_other_pages_holding_the_line():
     pages = site_pages(5)
     for page in pages[:3]:
@@ -81,7 +93,8 @@ def test_the_share_counts_the_other_pages_holding_the_line():
 
 
 def test_digits_read_as_zero_so_a_dated_byline_is_one_template_line():
-    pages = [MENU + [f"Posted {day} May 2024 by the desk"] for day in (3, 14, 27)]
+    pages = [MENU + [f"Posted {day} May 2024 by the desk", f"The {word} story."]
+             for day, word in zip((3, 14, 27), STORIES)]
     features = extract(pages, sites=["site"] * 3)
     assert (column(features, "site_line_share")[features.line_index == 3] == 1).all()
 
@@ -136,6 +149,7 @@ def test_a_full_batch_runs_on_while_the_site_goes_on_up_to_twice_its_size():
     sizes = [len(batch) for batch in batches(items, 4, group=str)]
     assert sizes == [5, 8, 1]
     assert [len(batch) for batch in batches(items, 4)] == [4, 4, 4, 2]
+    assert [len(batch) for batch in batches(range(10), 4, group=lambda item: None)] == [4, 4, 2]   # None: no site
 
 
 @pytest.fixture
@@ -174,6 +188,17 @@ def test_predict_gives_records_the_host_of_their_url_as_site(tmp_path, sites_see
     assert sites_seen == [["example.com"] * 3 + [None]]
 
 
+def test_a_sites_records_stay_in_one_batch_past_the_batch_size(tmp_path, sites_seen, small_model_file):
+    shard = tmp_path / "shard.jsonl"
+    pages = site_pages(5) * 4      # 20 records of one host: one batch of 20, not 16 and a lone 4
+    shard.write_text("".join(json.dumps({"metadata": {"url": f"http://news.example.com/{i}"}, "text": "\n".join(lines)})
+                             + "\n" for i, lines in enumerate(pages)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["predict", str(shard), "-o", str(tmp_path / "out.jsonl"), "-j", "1",
+                                       "-m", str(small_model_file)])
+    assert result.exit_code == 0, result.output
+    assert sites_seen == [["news.example.com"] * 20]
+
+
 def test_explain_names_the_site_terms_when_given_the_site_pages(tmp_path, small_model_file):
     folder = tmp_path / "example.com"
     folder.mkdir()
@@ -185,6 +210,10 @@ def test_explain_names_the_site_terms_when_given_the_site_pages(tmp_path, small_
     names = {term["name"] for term in json.loads(result.output)["terms"]}
     assert "on 100% of its site's other pages" in names
     assert "its site's other pages are known (the site pass)" in names
+    (folder / "blank.txt").write_text("Home\n\nThe blank story, after a blank line.\n", encoding="utf-8")
+    blank = CliRunner().invoke(main, ["explain", str(folder / "blank.txt"), "--line", "2", "--site-pages", str(folder),
+                                      "-m", str(small_model_file)])
+    assert blank.exit_code != 0 and "blank line" in blank.output     # not line 2 of another page of the site
     alone = CliRunner().invoke(main, ["explain", str(folder / "alpha.txt"), "--line", "2", "--json", "--top", "999",
                                       "-m", str(small_model_file)])
     assert "its site's other pages are not known" in {term["name"] for term in json.loads(alone.output)["terms"]}

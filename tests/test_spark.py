@@ -87,11 +87,13 @@ def test_with_a_url_column_pages_of_one_site_are_classified_together(spark):
 
     texts = [dump_of(path) for path in PAGES]
     rows = [(i, f"https://{'www.' if i % 3 else ''}site{i % 2}.example/{i}", text) for i, text in enumerate(texts)]
-    df = spark.createDataFrame(spark.sparkContext.parallelize(rows, 3), "id long, url string, text string")
+    odd = [(len(texts), "http://bad url/%%", texts[0]), (len(texts) + 1, None, texts[1])]   # no site, no failure
+    df = spark.createDataFrame(spark.sparkContext.parallelize(rows + odd, 3), "id long, url string, text string")
     out = {row.id: row for row in with_linesift(df, str(SHIPPED), emit=("spans",), url_column="url").collect()}
 
     model = load_model(SHIPPED)
-    assert sorted(out) == list(range(len(texts)))
+    assert sorted(out) == list(range(len(texts) + 2))
+    assert out[len(texts) + 1].linesift_spans == content_spans(classify_texts(model, [texts[1]])[0])
     for site in (0, 1):
         ids = [i for i in range(len(texts)) if i % 2 == site]
         results = classify_texts(model, [texts[i] for i in ids], sites=[f"site{site}.example"] * len(ids))

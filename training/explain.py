@@ -164,7 +164,7 @@ def explain_line(model, lines, index, site_pages=()):
     if not 0 <= index < len(lines):
         raise ValueError(f"no such line: the page has {len(lines)} lines")
     features = extract([lines, *site_pages], model.hash_bits, cue_names=True, sites=[0] * (1 + len(site_pages)))
-    rows = np.flatnonzero(features.line_index == index)
+    rows = np.flatnonzero(features.line_index[:features.page_offsets[1]] == index)   # the page's own, not a site page's
     if not len(rows):
         raise ValueError("blank line: blank lines are not classified")
     row = int(rows[0])

@@ -14,7 +14,8 @@ from linesift.errors import InputError
 from linesift.output import render, render_record
 from linesift.parallel import ordered_map
 from linesift.reading import PageLimits, PageRefused, check_lines, line_breaks, read_bytes, read_html_within, read_input_page
-from linesift.records import Record, RawLine, Skipped, gzip_member, parse_record, read_records, record_site
+from linesift.records import (Record, RawLine, Skipped, gzip_member, item_site, parse_record, read_records,
+                              record_site)
 from linesift.workers import BATCH_PAGES, batches, process_model
 
 # A batch of records also closes at this many bytes, so large pages go to the workers a
@@ -85,7 +86,7 @@ def predict_records(paths, model_path, emit, threshold, text_field, html_field, 
     with ``strict``, stops the run with an InputError naming its file and line (record)."""
     tally = tally if tally is not None else RecordTally()
     items = (item for path in paths for item in read_records(path, position, limits))
-    work = batches(items, batch_pages, BATCH_BYTES, _record_bytes)
+    work = batches(items, batch_pages, BATCH_BYTES, _record_bytes, group=item_site)   # a site's records together
     for chunk, read, skipped in ordered_map(_render_records, work, jobs, model_path, emit, threshold, text_field,
                                             html_field, strict, compress, limits):
         tally.read += read

@@ -26,6 +26,7 @@ process that reads the file only splits it into lines.
 
 import io
 import json
+import re
 import zlib
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
@@ -72,6 +73,20 @@ def record_site(fields):
     """The site of a record: the host of its ``url`` field, or of ``metadata.url`` (datatrove, Dolma)."""
     metadata = fields.get("metadata")
     return site_of_url(fields.get("url") or (metadata.get("url") if isinstance(metadata, dict) else None))
+
+
+# A JSON line's first "url" value (top level or in metadata), found without parsing the
+# line: enough to keep a site's records in one batch (the worker parses the record itself).
+_URL_FIELD = re.compile(rb'"url"\s*:\s*"([^"\\]{1,2048})"')
+
+
+def item_site(item):
+    """The site of a record item (a RawLine or a Record) as cheaply as it can be told, for
+    batching a site's records together; None when it cannot."""
+    if isinstance(item, RawLine):
+        found = _URL_FIELD.search(item.line)
+        return site_of_url(found.group(1).decode("utf-8", "replace")) if found else None
+    return record_site(item.fields) if isinstance(item, Record) else None
 
 
 class Skipped(NamedTuple):

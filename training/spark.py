@@ -42,6 +42,8 @@ from linesift.api import classify_html, classify_texts, cleaned_text, content_sp
 from linesift.errors import InputError
 from linesift.workers import BATCH_PAGES, batches, process_model
 
+# The host of a URL as site_of_url reads it (lower-cased first): scheme, user, "www.", then the host.
+_HOST = r"^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?(?:www\.)?([^/:?#]+)"
 # emit name -> output column; the column types are in _column_types (they need pyspark).
 COLUMNS = {"text": "linesift_text", "spans": "linesift_spans", "page_text": "linesift_page_text"}
 
@@ -86,8 +88,12 @@ def with_linesift(df, model_path=None, text_column="text", html_column=None, emi
     if url_column is not None:
         from pyspark.sql import functions as F
 
-        host = F.regexp_replace(F.lower(F.expr(f"parse_url(`{url_column}`, 'HOST')")), r"^www\.", "")
-        df = df.repartition(host).sortWithinPartitions(host)
+        # A regular expression, not parse_url: Spark 4's parse_url fails the job on a
+        # malformed URL. Rows without a host are spread by a hash of their page, not
+        # piled into one partition.
+        host = F.regexp_extract(F.lower(F.trim(F.col(url_column))), _HOST, 1)
+        key = F.when(host != "", host).otherwise(F.xxhash64(F.col(html_column or text_column)).cast("string"))
+        df = df.repartition(key).sortWithinPartitions(key)
     return df.mapInPandas(function, schema)
 
 

@@ -98,7 +98,7 @@ class BasedLineClassifier(LineClassifier):
         needed: the base's passes are not refitted)."""
         say = progress or (lambda message: None)
         self._take_base()
-        features, y, keep = self._labeled_rows(pages, labels, say, sites)
+        features, y, keep = self._labeled_rows(pages, labels, say, self._sites_shown(sites))
         weights = _per_page(self._row_weights(features) * keep, features.page_offsets, page_weights)
         base_logits = LineClassifier.row_logits(self, features)
         self._fit_context_scale(base_logits, features)

@@ -41,7 +41,8 @@ def batches(items, size=BATCH_PAGES, max_weight=None, weight=len, group=None):
     ``max_weight``, a list also ends before an item that would take the ``weight`` of its
     items past that (an item heavier than that alone makes a list). With ``group`` (item ->
     key), a full list runs on, up to twice ``size``, while the items are of its last item's
-    group, so that a site's pages are classified together rather than cut at a boundary."""
+    group (a key of None is no group), so that a site's pages are classified together
+    rather than cut at a boundary."""
     iterator = iter(items)
     if max_weight is None and group is None:
         while batch := list(islice(iterator, size)):
@@ -51,7 +52,8 @@ def batches(items, size=BATCH_PAGES, max_weight=None, weight=len, group=None):
     for item in iterator:
         heft = weight(item) if max_weight is not None else 0
         key = group(item) if group is not None else None
-        full = size is not None and len(batch) >= size and (group is None or key != last or len(batch) >= 2 * size)
+        runs_on = key is not None and key == last and len(batch) < 2 * size   # None: no site known
+        full = size is not None and len(batch) >= size and not runs_on
         if batch and (full or (max_weight is not None and total + heft > max_weight)):
             yield batch
             batch, total = [], 0

@@ -12,7 +12,9 @@ A line's fingerprint is its duplicate key (``text``: its first DUPLICATE_KEY_WOR
 case-folded) with every number read as 0: "Posted March 3, 2024 | 12 comments" is the same
 template line on every page. A line without words has no fingerprint and counts nowhere.
 
-With fewer than SITE_MIN_PAGES pages of its site in the batch (or no site given) a line's
+Copies of one page (the same set of fingerprints) count as one page, and a page without a
+counted line as none. With fewer than SITE_MIN_PAGES pages of its site in the batch (or no
+site given) a line's
 site features are all 0 and ``site_known`` says so: the model then works from the page
 alone, as a model without the site pass does (training hides the site of some sites on
 purpose, ``model.SITE_DROPOUT``, so that case is learned too).
@@ -47,28 +49,42 @@ def site_columns(keys, words, page_of_row, sites, start, end, min_pages=SITE_MIN
     n = len(keys)
     if sites is None or n == 0:
         return [np.zeros(n) for _ in SITE_FEATURES]
-    known_page = np.zeros(len(sites), dtype=bool)
     site_ids = {}
     site_of_page = np.array([-1 if site is None else site_ids.setdefault(site, len(site_ids)) for site in sites],
                             dtype=np.int64)
-    named = site_of_page >= 0
-    pages_of_site = np.bincount(site_of_page[named], minlength=len(site_ids))
-    known_page[named] = pages_of_site[site_of_page[named]] >= min_pages
-    known = known_page[page_of_row]
-    counted = np.flatnonzero(known & (words > 0))
-    share = np.zeros(n)
+    counted = np.flatnonzero((site_of_page[page_of_row] >= 0) & (words > 0))
+    known, share = np.zeros(n, dtype=bool), np.zeros(n)
     if len(counted):
         fingerprint_ids = {}
         fingerprints = np.fromiter((fingerprint_ids.setdefault(_DIGIT_RUN.sub("0", key), len(fingerprint_ids))
                                     for key in keys[counted].tolist()), np.int64, len(counted))
-        page = page_of_row[counted]
-        # Pages holding each fingerprint: one entry per (fingerprint, page), however often
-        # the line repeats within the page, then counted per (site, fingerprint).
-        on_page = np.unique(fingerprints * len(sites) + page)
-        group = site_of_page[on_page % len(sites)] * len(fingerprint_ids) + on_page // len(sites)
-        groups, pages_with = np.unique(group, return_counts=True)
-        row_group = site_of_page[page] * len(fingerprint_ids) + fingerprints
-        others = pages_with[np.searchsorted(groups, row_group)] - 1
-        share[counted] = others / (pages_of_site[site_of_page[page]] - 1)
+        copy = page_copies(fingerprints, page_of_row[counted], site_of_page)[page_of_row[counted]]
+        site = site_of_page[page_of_row[counted]]
+        # Each copy of a page counts once for its site, and a page without a counted line
+        # not at all; a line counts once per copy that holds it, however often it repeats there.
+        copies = int(copy.max()) + 1
+        site_of_copy = np.zeros(copies, dtype=np.int64)
+        site_of_copy[copy] = site
+        copies_of_site = np.bincount(site_of_copy, minlength=len(site_ids))
+        on_copy = np.unique(fingerprints * copies + copy)
+        group = site_of_copy[on_copy % copies] * len(fingerprint_ids) + on_copy // copies
+        groups, copies_with = np.unique(group, return_counts=True)
+        others = copies_with[np.searchsorted(groups, site * len(fingerprint_ids) + fingerprints)] - 1
+        page_known = np.zeros(len(sites), dtype=bool)
+        page_known[page_of_row[counted]] = copies_of_site[site] >= min_pages
+        known = page_known[page_of_row]
+        share[counted] = np.where(known[counted], others / np.maximum(copies_of_site[site] - 1, 1), 0.0)
     unique = (known & (words > 0) & (share == 0)).astype(np.float64)
     return [known.astype(np.float64), share, unique, window_mean(share, window, start, end)]
+
+
+def page_copies(fingerprints, page, site_of_page):
+    """An id per page of the batch for its site and set of fingerprints (-1: no counted
+    line): copies of one page (one URL crawled twice, ``a.html`` beside ``a.txt``) share an
+    id, so they never make each other's lines look like the site's template."""
+    order = np.lexsort((fingerprints, page))
+    pages, first = np.unique(page[order], return_index=True)
+    ids, copy_of_page = {}, np.full(len(site_of_page), -1, dtype=np.int64)
+    for at, lines in zip(pages.tolist(), np.split(fingerprints[order], first[1:])):
+        copy_of_page[at] = ids.setdefault((int(site_of_page[at]), np.unique(lines).tobytes()), len(ids))
+    return copy_of_page
