@@ -20,6 +20,7 @@ Everything but ``text`` (id, media, metadata) is kept. datatrove is needed only 
 this module: ``import linesift`` never loads it.
 """
 
+from operator import itemgetter
 from pathlib import Path
 
 from datatrove.pipeline.base import PipelineStep
@@ -66,10 +67,12 @@ class LinesiftCleaner(PipelineStep):
         model, cache = process_model(self.model_path)
         cut = model.threshold_ if self.threshold is None else self.threshold
         classify = classify_html if self.html else classify_texts
-        for batch in batches(data, self.batch_size, group=_site):
+        with_sites = ((document, site_of_url(document.metadata.get("url"))) for document in data)
+        for batch in batches(with_sites, self.batch_size, group=itemgetter(1)):
+            documents, sites = zip(*batch)
             with self.track_time(unit="batch"):
-                results = classify(model, [document.text for document in batch], cache, list(map(_site, batch)))
-            for document, result in zip(batch, results):
+                results = classify(model, [document.text for document in documents], cache, list(sites))
+            for document, result in zip(documents, results):
                 self.stat_update(StatHints.total)
                 document.text = cleaned_text(result, cut)
                 if self.spans_key:
@@ -80,7 +83,3 @@ class LinesiftCleaner(PipelineStep):
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(document)
                 yield document
-
-
-def _site(document):
-    return site_of_url(document.metadata.get("url"))

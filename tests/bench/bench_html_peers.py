@@ -7,7 +7,8 @@ linesift's own code (``linesift.evaluation.gold_measures``): ScrapingHub's shing
 measure (training/wordbag.py: the mean of per-page F1s). When the pages' meta.json has a
 ``page_type`` (wcxb; ``--by KEY`` for another key, e.g. ``language`` on daniel), both are also
 given per type; ``--by site_pages`` groups the pages by how many pages their site (meta.json
-``site``) has among those scored: 1, 2, or 3 and more (what the site pass can use). Pages flagged in the corpus's ``index.tsv`` are left out, as the corpus
+``site``) has among those scored: 1, 2, or 3 and more (what the site pass can use). Pages
+flagged in the corpus's ``index.tsv`` are left out, as the corpus
 README asks (``--all-pages`` keeps them: the shared README's peer table counts them).
 
 Speed is measured on real runs only: every tool runs in this one process, one page at a
@@ -47,8 +48,9 @@ import os
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
+
+from measure_corpus import site_sizes
 
 from linesift.evaluation import content_text, gold_measures, gold_measures_by_group
 from linesift.html import decode_html, read_html
@@ -203,9 +205,8 @@ def corpus_pages(corpus_dir: Path, count=None, keep_flagged=False, group_key="pa
         pages.append({"id": folder.name, "folder": folder, "gold": (folder / "gold.txt").read_text(encoding="utf-8"),
                       "group": None if group is None else str(group)})
     if group_key == SITE_PAGES:
-        pages_of_site = Counter(sites)
-        for page, site in zip(pages, sites):
-            page["group"] = None if site is None else ("1 page", "2 pages", "3+ pages")[min(pages_of_site[site], 3) - 1]
+        for page, site, size in zip(pages, sites, site_sizes(sites)):
+            page["group"] = None if site is None else size
     return pages
 
 

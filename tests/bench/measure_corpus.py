@@ -96,14 +96,19 @@ def with_and_without_sites(model, pages):
 SITE_SIZES = ("1 page", "2 pages", "3+ pages")
 
 
+def site_sizes(sites):
+    """For each page's site (one per page), how many pages its site has: a SITE_SIZES label."""
+    pages_of_site = Counter(sites)
+    return [SITE_SIZES[min(pages_of_site[site], len(SITE_SIZES)) - 1] for site in sites]
+
+
 def site_pass_report(pages, corpus_of, with_sites, without_sites):
     """{corpus: {site size: {"pages", "with", "without"}}}: token F1 per page with the site pass and without."""
-    pages_of_site = Counter(page.site_key for page in pages)
+    size_of = site_sizes([page.site_key for page in pages])
     report = {}
     for corpus in dict.fromkeys(corpus_of):
         for size in SITE_SIZES:
-            chosen = [i for i, c in enumerate(corpus_of)
-                      if c == corpus and SITE_SIZES[min(pages_of_site[pages[i].site_key], 3) - 1] == size]
+            chosen = [i for i, c in enumerate(corpus_of) if c == corpus and size_of[i] == size]
             if chosen:
                 subset = [pages[i] for i in chosen]
                 report.setdefault(corpus, {})[size] = {

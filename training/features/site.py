@@ -14,10 +14,9 @@ template line on every page. A line without words has no fingerprint and counts 
 
 Copies of one page (the same set of fingerprints) count as one page, and a page without a
 counted line as none. With fewer than SITE_MIN_PAGES pages of its site in the batch (or no
-site given) a line's
-site features are all 0 and ``site_known`` says so: the model then works from the page
-alone, as a model without the site pass does (training hides the site of some sites on
-purpose, ``model.SITE_DROPOUT``, so that case is learned too).
+site given) a line's site features are all 0 and ``site_known`` says so: the model then
+works from the page alone, as a model without the site pass does (training hides the site
+of some sites on purpose, ``model.SITE_DROPOUT``, so that case is learned too).
 """
 
 import re
