@@ -25,11 +25,17 @@ PARTS = ("dense", "hash_row", "hash_bucket", "line_index", "page_offsets")
 
 
 def sample_pages():
-    pages = [page.model_lines for page in read_labeled_corpus([str(ROOT / "labeled")])]
-    pages += [read_html_page(path, read_bytes(path), "x").markup
-              for path in sorted(CORPUS.glob("*/pages/*/page.html.gz"))[::20]]
-    pages += [read_labeled_corpus([path])[0].lines for path in sorted(CORPUS.glob("*/dumps/*/*/*.tsv"))[::40]]
-    return pages
+    """(pages, a site per page): the site pass is compared too."""
+    labeled = read_labeled_corpus([str(ROOT / "labeled")])
+    pages = [page.model_lines for page in labeled]
+    sites = [page.site for page in labeled]
+    for path in sorted(CORPUS.glob("*/pages/*/page.html.gz"))[::20]:
+        pages.append(read_html_page(path, read_bytes(path), "x").markup)
+        sites.append(None)
+    for path in sorted(CORPUS.glob("*/dumps/*/*/*.tsv"))[::40]:
+        pages.append(read_labeled_corpus([path])[0].lines)
+        sites.append(("dumps", path.parts[-4], path.parts[-3], path.parts[-2]))
+    return pages, sites
 
 
 def main():
@@ -37,16 +43,17 @@ def main():
     parser.add_argument("action", choices=("save", "check"))
     parser.add_argument("reference", help="the .npz file of the other revision's features")
     args = parser.parse_args()
-    pages = sample_pages()
+    pages, sites = sample_pages()
     lines = sum(map(len, pages))
     if args.action == "save":
-        features = extract(pages)
+        features = extract(pages, sites=sites)
         np.savez(args.reference, **{part: getattr(features, part) for part in PARTS})
         print(f"saved the features of {len(pages)} pages ({lines:,} lines): {features.dense.shape[1]} columns")
         return
     reference = np.load(args.reference)
     different = 0
-    for path, features in (("batch", extract(pages)), ("line at a time", extract(pages, cue_names=True))):
+    for path, features in (("batch", extract(pages, sites=sites)),
+                           ("line at a time", extract(pages, cue_names=True, sites=sites))):
         for part in PARTS:
             mine, theirs = getattr(features, part), reference[part]
             if mine.shape != theirs.shape or not np.array_equal(mine, theirs):

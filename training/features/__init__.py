@@ -29,7 +29,7 @@ Bump FEATURE_SET_VERSION whenever a feature changes meaning: models of another v
 are refused, since their weights would be read against the wrong columns.
 """
 
-from itertools import chain, count, repeat
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -121,7 +121,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
 
     stats = dict(zip(STAT_FIELDS, table.counts.T))
     page_of_row, start, end = page_bounds(offsets)
-    own = own_features(stats, duplicates(table.keys, stats["words"], page_of_row), index, page_sizes, offsets)
+    own = own_features(stats, duplicates(table.key, stats["words"], page_of_row), index, page_sizes, offsets)
     columns = [own[name] for name, _ in OWN_FEATURES]
     columns += neighbour_columns(own, start, end)
     words = stats["words"]
@@ -135,7 +135,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
     containers = container_ranges(pages, index, offsets, mass)
     structure = structure_columns(containers, mass, stats["chars"], stats["link_chars"], start, end)
     columns += structure
-    columns += site_columns(table.keys, words, page_of_row, sites, start, end)
+    columns += site_columns(table.fingerprint, words, page_of_row, sites, start, end)
     structure = dict(zip((name for name, _ in STRUCTURE_FEATURES), structure))
     cross_rows, cross_ids, *cross_names = shape_crosses(own, words, region[4], to_next, since, structure, start, end,
                                                         cue_names)
@@ -150,8 +150,7 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
 
 
 def duplicates(keys, words, page_of_row):
-    """1 where another row of the same page has the same key (and the key is not empty: no words)."""
-    ids = {}
-    key_ids = np.fromiter(map(ids.setdefault, keys, count()), np.int64, len(keys))
+    """1 where another row of the same page has the same key (hashed; and the key is not empty: no words)."""
+    key_ids = np.unique(keys, return_inverse=True)[1]
     _, inverse, counts = np.unique(page_of_row * max(len(keys), 1) + key_ids, return_inverse=True, return_counts=True)
     return ((counts[inverse] > 1) & (words > 0)).astype(np.float64)

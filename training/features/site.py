@@ -41,11 +41,22 @@ SITE_FEATURES = [
 ]
 
 
-def site_columns(keys, words, page_of_row, sites, start, end, min_pages=SITE_MIN_PAGES, window=SITE_WINDOW):
-    """SITE_FEATURES, in order, one value per row. ``keys`` are the rows' duplicate keys,
-    ``words`` their word counts, ``sites`` a hashable site per page of the batch (None:
-    not known)."""
-    n = len(keys)
+def fingerprint_hashes(keys):
+    """The fingerprint of each of ``keys`` (duplicate keys, a list), as a number: equal
+    fingerprints, equal numbers. Python's str hash, salted per process: fine for counting
+    within one batch, never to be stored or compared across processes."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    # Keys are words joined by spaces: a newline joins them without changing a match.
+    texts = _DIGIT_RUN.sub("0", "\n".join(keys)).split("\n")
+    return np.fromiter(map(hash, texts), np.int64, len(texts))
+
+
+def site_columns(fingerprints, words, page_of_row, sites, start, end, min_pages=SITE_MIN_PAGES, window=SITE_WINDOW):
+    """SITE_FEATURES, in order, one value per row. ``fingerprints`` are the rows' (as
+    ``fingerprint_hashes`` gives them), ``words`` their word counts, ``sites`` a hashable site per
+    page of the batch (None: not known)."""
+    n = len(fingerprints)
     if sites is None or n == 0:
         return [np.zeros(n) for _ in SITE_FEATURES]
     site_ids = {}
@@ -54,9 +65,7 @@ def site_columns(keys, words, page_of_row, sites, start, end, min_pages=SITE_MIN
     counted = np.flatnonzero((site_of_page[page_of_row] >= 0) & (words > 0))
     known, share = np.zeros(n, dtype=bool), np.zeros(n)
     if len(counted):
-        fingerprint_ids = {}
-        fingerprints = np.fromiter((fingerprint_ids.setdefault(_DIGIT_RUN.sub("0", key), len(fingerprint_ids))
-                                    for key in keys[counted].tolist()), np.int64, len(counted))
+        distinct, fingerprints = np.unique(fingerprints[counted], return_inverse=True)
         copy = page_copies(fingerprints, page_of_row[counted], site_of_page)[page_of_row[counted]]
         site = site_of_page[page_of_row[counted]]
         # Each copy of a page counts once for its site, and a page without a counted line
@@ -66,9 +75,9 @@ def site_columns(keys, words, page_of_row, sites, start, end, min_pages=SITE_MIN
         site_of_copy[copy] = site
         copies_of_site = np.bincount(site_of_copy, minlength=len(site_ids))
         on_copy = np.unique(fingerprints * copies + copy)
-        group = site_of_copy[on_copy % copies] * len(fingerprint_ids) + on_copy // copies
+        group = site_of_copy[on_copy % copies] * len(distinct) + on_copy // copies
         groups, copies_with = np.unique(group, return_counts=True)
-        others = copies_with[np.searchsorted(groups, site * len(fingerprint_ids) + fingerprints)] - 1
+        others = copies_with[np.searchsorted(groups, site * len(distinct) + fingerprints)] - 1
         page_known = np.zeros(len(sites), dtype=bool)
         page_known[page_of_row[counted]] = copies_of_site[site] >= min_pages
         known = page_known[page_of_row]

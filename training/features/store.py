@@ -70,7 +70,7 @@ class LineStore:
         self.row_of = {}
         self.counts = _Growing(np.float64, (len(STAT_FIELDS),))
         self.head, self.extra = _GrowingRagged(), _GrowingRagged()
-        self.whole, self.keys = _Growing(np.int64), _Growing(object)
+        self.whole, self.key, self.fingerprint = _Growing(np.int64), _Growing(np.int64), _Growing(np.int64)
 
     def __len__(self):
         return len(self.row_of)
@@ -87,7 +87,7 @@ class LineStore:
             rows = list(map(self.row_of.__getitem__, lines))
         rows = np.array(rows, dtype=np.int64)
         return LineTable(self.counts.array[rows], self.head.take(rows), self.extra.take(rows),
-                         self.whole.array[rows], self.keys.array[rows])
+                         self.whole.array[rows], self.key.array[rows], self.fingerprint.array[rows])
 
     def _add(self, lines, table):
         self.row_of.update(zip(lines, range(len(self), len(self) + len(lines))))
@@ -95,4 +95,5 @@ class LineStore:
         self.head.extend(table.head)
         self.extra.extend(table.extra)
         self.whole.extend(table.whole)
-        self.keys.extend(table.keys)
+        self.key.extend(table.key)
+        self.fingerprint.extend(table.fingerprint)

@@ -22,6 +22,7 @@ import numpy as np
 
 from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT, crc, word_ids
 from linesift.features.page import page_bounds, title_heading
+from linesift.features.site import fingerprint_hashes
 from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
                             parse_line, parse_lines, within_lines)
 
@@ -263,27 +264,34 @@ class LineTable(NamedTuple):
     head: Ragged         # the ids of its first words
     extra: Ragged        # its other cue ids (tail words, markup), salted
     whole: np.ndarray    # int64: the id of the line whole; -1 where it is too long to be hashed whole
-    keys: np.ndarray     # object: the words that tell duplicates apart
+    key: np.ndarray      # int64: its duplicate key (the words that tell duplicates apart), hashed
+    fingerprint: np.ndarray   # int64: its site fingerprint (site.fingerprint_hashes)
 
     def take(self, rows):
         return LineTable(self.counts[rows], self.head.take(rows), self.extra.take(rows), self.whole[rows],
-                         self.keys[rows])
+                         self.key[rows], self.fingerprint[rows])
+
+
+def key_hashes(keys):
+    """LineTable's ``key`` and ``fingerprint`` of the duplicate keys ``keys`` (a list).
+    Python's str hash: equal within a process, which is all the counting of duplicates
+    and of a site's lines needs (a table is never kept beyond the process)."""
+    return np.fromiter(map(hash, keys), np.int64, len(keys)), fingerprint_hashes(keys)
 
 
 def stats_table(stats):
     """A LineTable of line_stats results (one per line)."""
     counts, head, extra, whole, keys = zip(*stats) if stats else ((),) * 5
-    keys_array = np.empty(len(keys), dtype=object)
-    keys_array[:] = keys
     return LineTable(np.array(counts, dtype=np.float64).reshape(len(stats), len(STAT_FIELDS)), ragged(head),
-                     ragged(extra), np.array([-1 if w is None else w for w in whole], dtype=np.int64), keys_array)
+                     ragged(extra), np.array([-1 if w is None else w for w in whole], dtype=np.int64),
+                     *key_hashes(list(keys)))
 
 
 def concat_tables(tables):
     return LineTable(np.concatenate([t.counts for t in tables]),
                      *(Ragged(np.concatenate([getattr(t, part).values for t in tables]),
                               np.concatenate([getattr(t, part).lengths for t in tables])) for part in ("head", "extra")),
-                     np.concatenate([t.whole for t in tables]), np.concatenate([t.keys for t in tables]))
+                     *(np.concatenate([getattr(t, part) for t in tables]) for part in ("whole", "key", "fingerprint")))
 
 
 _WORD_CHARACTER = CharClass(_WORD.pattern.removesuffix("+"))
@@ -431,12 +439,11 @@ def text_stats(lines):
             chrome[head_line[at]] += 1
     stop = np.bincount(word_line, weights=_flags(map(STOPWORDS.__contains__, words), words), minlength=n)
 
-    keys = np.empty(n, dtype=object)
-    keys[:] = list(map(" ".join, map(itemgetter(slice(DUPLICATE_KEY_WORDS)), word_lists)))
+    keys = list(map(" ".join, map(itemgetter(slice(DUPLICATE_KEY_WORDS)), word_lists)))
     whole = np.full(n, -1, dtype=np.int64)
     short = np.flatnonzero(n_words <= WHOLE_LINE_WORDS)
     assert WHOLE_LINE_WORDS <= DUPLICATE_KEY_WORDS   # a short line's key is the line whole
-    whole[short] = word_ids(keys[short].tolist())
+    whole[short] = word_ids(list(map(keys.__getitem__, short.tolist())))
     long_lines = np.flatnonzero(n_words > KEYWORD_WORDS).tolist()
     tails = list(map(itemgetter(slice(-TAIL_WORDS, None)), map(word_lists.__getitem__, long_lines)))
     tail_ids = np.array(word_ids(list(chain.from_iterable(tails))), dtype=np.int64) ^ TAIL_SALT
@@ -460,4 +467,4 @@ def text_stats(lines):
         _matches(_PHOTO_CREDIT_IN_LINES, texts, _containing(lowered, _PHOTO_WORDS)) > 0,
     ]).astype(np.float64)
     head_ids = np.array(word_ids(head), dtype=np.int64)
-    return LineTable(counts, Ragged(head_ids, np.minimum(n_words, KEYWORD_WORDS)), extra, whole, keys)
+    return LineTable(counts, Ragged(head_ids, np.minimum(n_words, KEYWORD_WORDS)), extra, whole, *key_hashes(keys))
