@@ -273,18 +273,18 @@ class _Frame(NamedTuple):
 _ROOT_FRAME = _Frame((), (), False, False)
 
 
-def _joined(pieces):
-    """Text and link characters of a line's (raw text, in a link) pieces: see the docstring."""
-    links = [in_link for _, in_link in pieces]
-    if not any(links):
-        return " ".join("".join(text for text, _ in pieces).split()), 0
-    if all(links):
-        text = " ".join("".join(text for text, _ in pieces).split())
+def _joined(texts, links):
+    """Text and link characters of a line's pieces (raw texts, and whether each is in a
+    link): see the docstring."""
+    if True not in links:
+        return " ".join("".join(texts).split()), 0
+    if False not in links:
+        text = " ".join("".join(texts).split())
         return text, len(text)
     out, link_chars = [], 0
     space_pending = False
     last_link = False   # whether the last word written was link text
-    for text, in_link in pieces:
+    for text, in_link in zip(texts, links):
         words = text.split()
         if not words:
             space_pending = True
@@ -311,32 +311,37 @@ class _LineBuilder:
 
     def __init__(self):
         self.lines = []
-        self.pieces = []   # (raw text, in a link)
+        self.texts = []    # the raw text pieces of the line
+        self.links = []    # whether each piece is in a link
         self.frames = []   # frames that gave the line some visible text, in order
 
     def add(self, text: str, frame: _Frame):
+        """Adds a text or tail (not empty); the walk calls this for every one, so the common
+        case is kept short."""
         if frame.in_pre and "\n" in text:
+            as_line = frame._replace(in_pre=False)   # each of its lines, added as a text of its own
             first, *rest = text.split("\n")
-            self._add(first, frame)
+            if first:
+                self.add(first, as_line)
             for part in rest:
                 self.flush()
-                self._add(part, frame)
-        else:
-            self._add(text, frame)
-
-    def _add(self, text, frame):
-        if not text:
+                if part:
+                    self.add(part, as_line)
             return
-        self.pieces.append((text, frame.in_link))
-        if (not self.frames or self.frames[-1] is not frame) and not text.isspace():
-            self.frames.append(frame)
+        self.texts.append(text)
+        self.links.append(frame.in_link)
+        frames = self.frames
+        if (not frames or frames[-1] is not frame) and not text.isspace():
+            frames.append(frame)
 
     def flush(self):
-        if not self.frames:
-            self.pieces.clear()
-            return
-        text, link_chars = _joined(self.pieces)
         frames = self.frames
+        if not frames:
+            if self.texts:
+                self.texts.clear()
+                self.links.clear()
+            return
+        text, link_chars = _joined(self.texts, self.links)
         tags, classes = frames[0].tags, frames[0].classes
         for frame in frames[1:]:
             if frame.tags != tags:
@@ -344,8 +349,9 @@ class _LineBuilder:
             if frame.classes != classes:
                 classes = tuple(dict.fromkeys(classes + frame.classes))
         self.lines.append(HtmlLine(text, link_chars, tags, classes[-MAX_CLASS_WORDS:]))
-        self.pieces.clear()
-        self.frames.clear()
+        self.texts.clear()
+        self.links.clear()
+        frames.clear()
 
 
 def read_html(data: bytes) -> HtmlPage:
@@ -363,7 +369,7 @@ def read_html(data: bytes) -> HtmlPage:
 def _walk(root, keep_hidden=False) -> HtmlPage:
     builder = _LineBuilder()
     add, flush = builder.add, builder.flush
-    lines = builder.lines
+    lines, pending = builder.lines, builder.texts   # flush() only when a piece is pending: most blocks end none
     stack = [_ROOT_FRAME]   # one frame per open element; None for a dropped one
     block_starts = []       # (first line, signature) of each open block element
     blocks = []
@@ -389,12 +395,14 @@ def _walk(root, keep_hidden=False) -> HtmlPage:
                         if new:
                             classes = classes + tuple(new)
             if tag in BLOCK_TAGS:
-                flush()
+                if pending:
+                    flush()
                 # Siblings of one tag and class are the units of a repeated structure:
                 # the cards of a grid, the posts of a thread, the items of a menu.
                 block_starts.append((len(lines), hash((tag, element.get("class")))))
             elif tag == "br":
-                flush()
+                if pending:
+                    flush()
             if tag in INFORMATIVE_TAGS and tag not in tags:
                 tags = tags + (tag,)
             in_link = parent.in_link or tag == "a"
@@ -406,7 +414,8 @@ def _walk(root, keep_hidden=False) -> HtmlPage:
                 add(element.text, frame)
         else:
             if stack.pop() is not None and tag in BLOCK_TAGS:
-                flush()
+                if pending:
+                    flush()
                 first, signature = block_starts.pop()
                 if len(lines) > first:
                     blocks.append((first, len(lines), signature))
