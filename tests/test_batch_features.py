@@ -94,7 +94,7 @@ def test_a_full_cache_is_emptied_and_still_right(monkeypatch):
 
 
 def test_a_full_word_id_cache_is_emptied_and_still_right(monkeypatch):
-    monkeypatch.setattr("linesift.features.cues.WORD_CACHE_WORDS", 3)
+    monkeypatch.setattr("linesift.features.words.WORD_CACHE_WORDS", 3)
     assert_same(extract(pages()), extract(pages(), cue_names=True))
 
 

@@ -6,8 +6,9 @@ import pytest
 
 from linesift.features import dense_feature_names, extract
 from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN, _painted,
-                                         dump_containers, page_containers, text_mass)
-from linesift.html import HtmlPage, read_html
+                                         dump_containers, text_mass)
+from linesift.html import read_html
+from linesift.lines import parse_line
 
 PROSE = "The council voted on the plan and it was approved by a wide margin after a long debate."
 
@@ -36,16 +37,20 @@ def test_hidden_and_dropped_elements_leave_no_container():
 
 def test_dump_containers_are_blocks_cut_at_headings_and_nested_sections():
     lines = ["Home", "News", "", "# Title", "Para one.", "Para two.", "", "## Part", "Text.", "", "Footer"]
-    ranges = {(first, end) for first, end, _ in dump_containers(lines)}
+    ranges = {(first, end) for first, end, _ in _dump_containers(lines)}
     assert (0, 2) in ranges                  # the block of the first two lines
     assert (4, 6) in ranges                  # the heading ends no block; its own line is not in it
     assert (3, 11) in ranges and (7, 11) in ranges    # '#' section holds the '##' one
     assert (8, 9) in ranges and (10, 11) in ranges
 
 
-def test_a_plain_list_of_lines_has_dump_containers_and_an_html_page_its_blocks():
-    assert page_containers(["a", "b", "", "c"]) == [(0, 2, NO_SIGNATURE), (3, 4, NO_SIGNATURE)]
-    assert page_containers(HtmlPage(["x"], [(0, 1, 7)])) == [(0, 1, 7)]
+def _dump_containers(lines):
+    blank = np.array([not line.strip() for line in lines])
+    return dump_containers(blank, np.array([parse_line(line).heading for line in lines]))
+
+
+def test_a_dump_without_headings_has_its_blocks_between_blank_lines():
+    assert _dump_containers(["a", "b", "", "c"]) == [(0, 2, NO_SIGNATURE), (3, 4, NO_SIGNATURE)]
 
 
 def test_text_mass_counts_long_link_free_text_only():

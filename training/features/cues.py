@@ -6,32 +6,9 @@ HTML line's path, and binned crosses of shape features. Ids are crc32 (stable ac
 processes, unlike str hash()), mixed in numpy rather than hashed as strings.
 """
 
-import zlib
-
 import numpy as np
 
 from linesift.features.page import shift
-
-WORD_CACHE_WORDS = 500_000   # the word-id cache is emptied past this size (memory per worker)
-
-
-def crc(text):
-    # crc32 is stable across processes (str hash() is salted).
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
-
-
-def word_ids(words, cache={}):
-    """crc ids of ``words`` (a list), looked up in a cache shared by every page of the process."""
-    ids = list(map(cache.get, words))
-    if None in ids:
-        if len(cache) > WORD_CACHE_WORDS:
-            cache.clear()
-        for at, value in enumerate(ids):
-            if value is None:
-                word = words[at]
-                ids[at] = cache[word] = crc(word)
-    return ids
-
 
 # Salts that keep the hashed namespaces apart (the same word as a tail word, a tag or a
 # class word is a different cue).

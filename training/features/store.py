@@ -13,32 +13,12 @@ from itertools import compress, repeat
 import numpy as np
 
 from linesift.features.text import STAT_FIELDS, LineTable, Ragged, text_stats
-
-
-class _Growing:
-    """An array that grows at its end (its capacity doubles), for appending batch after batch."""
-
-    def __init__(self, dtype, width=()):
-        self.data = np.empty((1024, *width), dtype=dtype)
-        self.size = 0
-
-    def extend(self, values):
-        end = self.size + len(values)
-        if end > len(self.data):
-            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), dtype=self.data.dtype)
-            grown[:self.size] = self.data[:self.size]
-            self.data = grown
-        self.data[self.size:end] = values
-        self.size = end
-
-    @property
-    def array(self):
-        return self.data[:self.size]
+from linesift.features.words import Growing
 
 
 class _GrowingRagged:
     def __init__(self):
-        self.values, self.starts, self.lengths = _Growing(np.int64), _Growing(np.int64), _Growing(np.int64)
+        self.values, self.starts, self.lengths = Growing(np.int64), Growing(np.int64), Growing(np.int64)
 
     def extend(self, ragged):
         self.starts.extend(self.values.size + np.cumsum(ragged.lengths) - ragged.lengths)
@@ -68,9 +48,9 @@ class LineStore:
 
     def clear(self):
         self.row_of = {}
-        self.counts = _Growing(np.float64, (len(STAT_FIELDS),))
+        self.counts = Growing(np.float64, (len(STAT_FIELDS),))
         self.head, self.extra = _GrowingRagged(), _GrowingRagged()
-        self.whole, self.key, self.fingerprint = _Growing(np.int64), _Growing(np.int64), _Growing(np.int64)
+        self.whole, self.key, self.fingerprint = Growing(np.int64), Growing(np.int64), Growing(np.int64)
 
     def __len__(self):
         return len(self.row_of)

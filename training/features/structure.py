@@ -37,8 +37,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from linesift.lines import parse_line
-
 CONTAINER_LEVELS = 3
 MAIN_SHARES = (0.5, 0.8)
 MASS_MIN_CHARS = 40     # shorter lines (menu items, labels, bylines) add no text mass
@@ -75,37 +73,24 @@ class ContainerRanges(NamedTuple):
     repeat: np.ndarray   # (4, rows): repeat_units, repeat_unit_lines, repeat_line_share, repeat_mass_share
 
 
-def dump_containers(lines):
-    """(first, end, NO_SIGNATURE) line ranges of a dump's containers: blocks between blank
-    lines, cut at headings, and the section under each markdown heading (to the next
-    heading of its level or higher). They nest: a heading ends a block, and sections nest
-    by level."""
-    ranges, block_start = [], None
+def dump_containers(blank, heading):
+    """(first, end, NO_SIGNATURE) line ranges of a dump's containers, from each line's
+    ``blank`` (bool array) and markdown ``heading`` level (int array, 0: none): blocks
+    between blank lines, cut at headings, and the section under each heading (to the next
+    heading of its level or higher). They nest: a heading ends a block (its own line is
+    in none), and sections nest by level."""
+    lines = len(blank)
+    in_block = np.concatenate([[False], ~blank & (heading == 0), [False]])
+    edges = np.flatnonzero(in_block[1:] != in_block[:-1])
+    ranges = [(first, end, NO_SIGNATURE) for first, end in zip(edges[::2].tolist(), edges[1::2].tolist())]
     open_sections = []   # (level, first line) of the sections not yet ended
-    for index, line in enumerate(lines):
-        text = line if isinstance(line, str) else line.text
-        blank = not text or text.isspace()
-        heading = 0 if blank or not text.lstrip().startswith("#") else parse_line(text).heading
-        if blank or heading:
-            if block_start is not None:
-                ranges.append((block_start, index, NO_SIGNATURE))
-            block_start = None
-        if heading:
-            while open_sections and open_sections[-1][0] >= heading:
-                ranges.append((open_sections.pop()[1], index, NO_SIGNATURE))
-            open_sections.append((heading, index))
-        elif not blank and block_start is None:
-            block_start = index
-    if block_start is not None:
-        ranges.append((block_start, len(lines), NO_SIGNATURE))
-    ranges += [(first, len(lines), NO_SIGNATURE) for _, first in open_sections]
+    for index in np.flatnonzero(heading).tolist():
+        level = int(heading[index])
+        while open_sections and open_sections[-1][0] >= level:
+            ranges.append((open_sections.pop()[1], index, NO_SIGNATURE))
+        open_sections.append((level, index))
+    ranges += [(first, lines, NO_SIGNATURE) for _, first in open_sections]
     return ranges
-
-
-def page_containers(lines):
-    """The (first, end, signature) line ranges of a page's containers (see the module docstring)."""
-    blocks = getattr(lines, "blocks", None)
-    return blocks if blocks is not None else dump_containers(lines)
 
 
 def _painted(starts, ends, rows):
@@ -201,9 +186,11 @@ def _page_levels(ranges, rows, mass):
     return table, levels, main
 
 
-def container_ranges(pages, line_index, offsets, mass):
+def container_ranges(pages, line_index, offsets, mass, heading):
     """ContainerRanges of every row of a batch (rows: the classified lines of ``pages``,
-    ``line_index`` their line in their page, ``offsets`` the pages' first rows)."""
+    ``line_index`` their line in their page, ``offsets`` the pages' first rows, ``heading``
+    their markdown heading level). A page's containers are its ``blocks`` where it has them
+    (an HtmlPage), else its dump containers."""
     n = len(line_index)
     level_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in range(CONTAINER_LEVELS)]
     main_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in MAIN_SHARES]
@@ -213,7 +200,14 @@ def container_ranges(pages, line_index, offsets, mass):
         if first == last:
             continue
         page_rows = line_index[first:last]
-        ranges = np.asarray(page_containers(lines), dtype=np.int64).reshape(-1, 3)
+        ranges = getattr(lines, "blocks", None)
+        if ranges is None:
+            blank = np.ones(len(lines), dtype=bool)
+            blank[page_rows] = False
+            page_heading = np.zeros(len(lines), dtype=np.int64)
+            page_heading[page_rows] = heading[first:last]
+            ranges = dump_containers(blank, page_heading)
+        ranges = np.asarray(ranges, dtype=np.int64).reshape(-1, 3)
         # Line ranges to row ranges: blank lines are not rows.
         row_ranges = np.column_stack([np.searchsorted(page_rows, ranges[:, :2]), ranges[:, 2]])
         table, levels, main = _page_levels(row_ranges, last - first, mass[first:last])

@@ -13,16 +13,16 @@ A line is a string (a line of a dump, markup read by ``linesift.lines``) or an
 """
 
 import re
-from importlib import resources
-from itertools import chain, compress, repeat
-from operator import attrgetter, itemgetter
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
 
-from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT, crc, word_ids
+from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT
 from linesift.features.page import page_bounds, title_heading
 from linesift.features.site import fingerprint_hashes
+from linesift.features.words import CHROME_WORDS, STOPWORDS, WORDS, crc, word_ids
 from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
                             parse_line, parse_lines, within_lines)
 
@@ -55,14 +55,6 @@ _SEPARATOR_CHARS = re.compile(r"[|·•»›/-]")
 _ASCII_PUNCT = bytes(range(33, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 127))
 _DIGITS = b"0123456789"
 
-
-def _word_list(name):
-    text = resources.files("linesift").joinpath("data", name).read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-STOPWORDS = _word_list("stopwords.txt") | _word_list("cjk_function_chars.txt")
-CHROME_WORDS = _word_list("chrome_words.txt")
 
 # (name, what it measures). The order is the column order of the dense matrix.
 OWN_FEATURES = [
@@ -297,8 +289,7 @@ def concat_tables(tables):
 _WORD_CHARACTER = CharClass(_WORD.pattern.removesuffix("+"))
 # ASCII text: every character that is not a word character made a space, so str.split
 # gives the words (str.translate copies ASCII to ASCII through a table, in C).
-_ASCII_NON_WORD = {code: " " for code in range(128)
-                   if not _WORD_CHARACTER.pattern.match(chr(code)) and chr(code) != SEPARATOR}
+_ASCII_NON_WORD = {code: " " for code in range(128) if not _WORD_CHARACTER.pattern.match(chr(code))}
 # _CAPITALISED is a \b then a character class: counted with numpy as the class's
 # characters whose previous character is no \w character (the separator is none).
 assert _CAPITALISED.pattern.startswith(r"\b[") and _CAPITALISED.pattern.endswith("]")
@@ -311,9 +302,6 @@ _TIME_IN_LINES = within_lines(_TIME)
 _PHOTO_CREDIT_IN_LINES = within_lines(_PHOTO_CREDIT)
 # The UTF-8 bytes of the separator characters (as a superset: a line holding none of them holds no separator).
 _SEPARATOR_BYTES = bytes(sorted({byte for char in _SEPARATOR_CHARS.pattern[1:-1] for byte in char.encode()}))
-# First words of the chrome list's two-word entries: only a head word among them can
-# start a pair that is on the list.
-_CHROME_PAIR_FIRST = frozenset(entry.split(" ", 1)[0] for entry in CHROME_WORDS if " " in entry)
 _HTML_MARKUP = {}   # (tags, classes) -> (the parsed fields the tags give, the markup cue ids)
 
 
@@ -336,21 +324,30 @@ def _html_parsed(lines):
     return list(map(attrgetter("text"), lines)), fields, markup
 
 
-def _word_lists(lowered):
-    """split_words of each line of ``lowered`` (lower-cased lines joined by SEPARATOR), as a list per line."""
-    if lowered.isascii():
-        return list(map(str.split, lowered.translate(_ASCII_NON_WORD).split(SEPARATOR)))
+def _words(lowered, lines):
+    """split_words of each of ``lines`` lines of ``lowered`` (lower-cased lines joined by
+    SEPARATOR), one after another in one list, and how many each line has."""
     codes = code_points(lowered)
     word = _WORD_CHARACTER(codes)
-    cjk = _CJK_CHARACTER(codes) if codes.max() >= 0x3040 else None
-    spaced = np.where(word | (codes == 0), codes, 32).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    lists = list(map(str.split, spaced.split(SEPARATOR)))
+    cjk = _CJK_CHARACTER(codes) if codes.max(initial=0) >= 0x3040 else None
     if cjk is not None and cjk.any():   # lines with CJK characters are split by split_words' other pattern
+        spaced = np.where(word | (codes == 0), codes, 32).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        lists = list(map(str.split, spaced.split(SEPARATOR)))
         line = np.cumsum(codes == 0)
         texts = lowered.split(SEPARATOR)
         for at in np.unique(line[cjk]).tolist():
             lists[at] = split_words(texts[at])
-    return lists
+        return list(chain.from_iterable(lists)), np.fromiter(map(len, lists), np.int64, lines)
+    # Every character that is not a word character made a space (the separator too), so
+    # one str.split gives the words; a line's words are the word characters that follow
+    # no word character, counted with numpy.
+    if lowered.isascii():
+        spaced = lowered.translate(_ASCII_NON_WORD)
+    else:
+        spaced = np.where(word, codes, 32).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    starts = word.copy()
+    starts[1:] &= ~word[:-1]
+    return spaced.split(), np.bincount(np.cumsum(codes == 0)[starts], minlength=lines)
 
 
 def _capitalised_counts(joined, lines):
@@ -422,33 +419,35 @@ def text_stats(lines):
     encoded = joined.encode("utf-8", "surrogatepass")
     digits = byte_counts(encoded, _DIGITS)
     lowered = joined.lower()
-    word_lists = _word_lists(lowered)
-    n_words = np.fromiter(map(len, word_lists), np.int64, n)
-    words = list(chain.from_iterable(word_lists))
+    words, n_words = _words(lowered, n)
     word_line = np.repeat(np.arange(n), n_words)
     word_start = np.cumsum(n_words) - n_words
-    head = list(compress(words, np.arange(len(words)) - word_start[word_line] < KEYWORD_WORDS))
-    head_line = np.repeat(np.arange(n), np.minimum(n_words, KEYWORD_WORDS))
-    chrome = (np.bincount(head_line, weights=_flags(map(CHROME_WORDS.__contains__, head), head), minlength=n)
+    position = np.arange(len(words)) - word_start[word_line]
+    # Each word looked up once; what a feature asks of it is a gather over its row (taken
+    # now: the index may be emptied by its next call).
+    rows = WORDS.rows(words)
+    ids, is_stop, is_chrome, is_pair_first = WORDS.ids[rows], WORDS.stop[rows], WORDS.chrome[rows], WORDS.pair_first[rows]
+    stop = np.bincount(word_line, weights=is_stop, minlength=n)
+    head_at = np.flatnonzero(position < KEYWORD_WORDS)
+    head_line = word_line[head_at]
+    chrome = (np.bincount(head_line, weights=is_chrome[head_at], minlength=n)
               + np.fromiter(map(str.count, texts, repeat("©")), np.int64, n))
-    pair_first = _flags(map(_CHROME_PAIR_FIRST.__contains__, head), head)
+    pair_first = is_pair_first[head_at]
     pair_first[:-1] &= head_line[1:] == head_line[:-1]
     pair_first[-1:] = False
-    for at in np.flatnonzero(pair_first).tolist():
-        if head[at] + " " + head[at + 1] in CHROME_WORDS:
-            chrome[head_line[at]] += 1
-    stop = np.bincount(word_line, weights=_flags(map(STOPWORDS.__contains__, words), words), minlength=n)
+    for at in head_at[pair_first].tolist():
+        if words[at] + " " + words[at + 1] in CHROME_WORDS:
+            chrome[word_line[at]] += 1
 
-    keys = list(map(" ".join, map(itemgetter(slice(DUPLICATE_KEY_WORDS)), word_lists)))
+    key_ends = word_start + np.minimum(n_words, DUPLICATE_KEY_WORDS)
+    keys = list(map(" ".join, map(words.__getitem__, map(slice, word_start.tolist(), key_ends.tolist()))))
     whole = np.full(n, -1, dtype=np.int64)
     short = np.flatnonzero(n_words <= WHOLE_LINE_WORDS)
     assert WHOLE_LINE_WORDS <= DUPLICATE_KEY_WORDS   # a short line's key is the line whole
     whole[short] = word_ids(list(map(keys.__getitem__, short.tolist())))
-    long_lines = np.flatnonzero(n_words > KEYWORD_WORDS).tolist()
-    tails = list(map(itemgetter(slice(-TAIL_WORDS, None)), map(word_lists.__getitem__, long_lines)))
-    tail_ids = np.array(word_ids(list(chain.from_iterable(tails))), dtype=np.int64) ^ TAIL_SALT
-    tail_lengths = np.zeros(n, dtype=np.int64)
-    tail_lengths[long_lines] = np.fromiter(map(len, tails), np.int64, len(tails))
+    words_of_line = n_words[word_line]
+    tail_ids = ids[(words_of_line > KEYWORD_WORDS) & (position >= words_of_line - TAIL_WORDS)] ^ TAIL_SALT
+    tail_lengths = np.where(n_words > KEYWORD_WORDS, TAIL_WORDS, 0)
     if any(markup):
         markup_lengths = np.fromiter(map(len, markup), np.int64, n)
         values = np.concatenate([tail_ids, np.fromiter(chain.from_iterable(markup), np.int64)])
@@ -466,5 +465,4 @@ def text_stats(lines):
         _matches(_TIME_IN_LINES, texts, (digits >= 3) & byte_counts(encoded, b":").astype(bool)) > 0,
         _matches(_PHOTO_CREDIT_IN_LINES, texts, _containing(lowered, _PHOTO_WORDS)) > 0,
     ]).astype(np.float64)
-    head_ids = np.array(word_ids(head), dtype=np.int64)
-    return LineTable(counts, Ragged(head_ids, np.minimum(n_words, KEYWORD_WORDS)), extra, whole, *key_hashes(keys))
+    return LineTable(counts, Ragged(ids[head_at], np.minimum(n_words, KEYWORD_WORDS)), extra, whole, *key_hashes(keys))

@@ -1,0 +1,111 @@
+"""Words: the word lists (package data) and the index of every word seen.
+
+A batch's words are looked up once, in one C-level pass over them (``WordIndex.rows``),
+instead of once for each thing a feature asks of a word: its cue id (crc32, stable across
+processes, unlike str hash()), whether it is a function word, a chrome word, or the first
+word of a two-word chrome entry. Those are then numpy gathers over the rows. The index
+lives as long as the process (a crawl repeats its words), up to WORD_CACHE_WORDS words.
+"""
+
+import zlib
+from importlib import resources
+from itertools import repeat
+
+import numpy as np
+
+WORD_CACHE_WORDS = 500_000   # the word index is emptied past this size (memory per worker)
+
+
+def _word_list(name):
+    text = resources.files("linesift").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+STOPWORDS = _word_list("stopwords.txt") | _word_list("cjk_function_chars.txt")
+CHROME_WORDS = _word_list("chrome_words.txt")
+# First words of the chrome list's two-word entries: only a head word among them can
+# start a pair that is on the list.
+CHROME_PAIR_FIRST = frozenset(entry.split(" ", 1)[0] for entry in CHROME_WORDS if " " in entry)
+
+
+def crc(text):
+    # crc32 is stable across processes (str hash() is salted).
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+class Growing:
+    """An array that grows at its end (its capacity doubles), for appending batch after batch."""
+
+    def __init__(self, dtype, width=()):
+        self.data = np.empty((1024, *width), dtype=dtype)
+        self.size = 0
+
+    def extend(self, values):
+        end = self.size + len(values)
+        if end > len(self.data):
+            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), dtype=self.data.dtype)
+            grown[:self.size] = self.data[:self.size]
+            self.data = grown
+        self.data[self.size:end] = values
+        self.size = end
+
+    @property
+    def array(self):
+        return self.data[:self.size]
+
+
+class WordIndex:
+    """Every word seen (up to ``limit``) as a row: ``ids`` its crc id, ``stop`` / ``chrome`` /
+    ``pair_first`` whether it is on STOPWORDS / CHROME_WORDS / CHROME_PAIR_FIRST. The rows of
+    one call are only good until the next: a call may empty the index."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self.row_of = {}
+        self._ids, self._flags = Growing(np.int64), Growing(bool, (3,))
+
+    def rows(self, words):
+        """The row of each of ``words`` (a list), adding the words not seen before."""
+        rows = np.fromiter(map(self.row_of.get, words, repeat(-1)), np.int64, len(words))
+        missing = np.flatnonzero(rows < 0)
+        if len(missing):
+            new = list(dict.fromkeys(map(words.__getitem__, missing.tolist())))
+            if len(self.row_of) + len(new) > WORD_CACHE_WORDS:
+                self.clear()
+                new, missing = list(dict.fromkeys(words)), np.arange(len(words))
+            self.row_of.update(zip(new, range(len(self.row_of), len(self.row_of) + len(new))))
+            self._ids.extend(np.fromiter(map(zlib.crc32, map(str.encode, new, repeat("utf-8"), repeat("surrogatepass"))),
+                                         np.int64, len(new)))
+            self._flags.extend(np.column_stack([
+                np.fromiter(map(word_list.__contains__, new), bool, len(new))
+                for word_list in (STOPWORDS, CHROME_WORDS, CHROME_PAIR_FIRST)]).reshape(-1, 3))
+            rows[missing] = np.fromiter(map(self.row_of.__getitem__, map(words.__getitem__, missing.tolist())),
+                                        np.int64, len(missing))
+        return rows
+
+    @property
+    def ids(self):
+        return self._ids.array
+
+    @property
+    def stop(self):
+        return self._flags.array[:, 0]
+
+    @property
+    def chrome(self):
+        return self._flags.array[:, 1]
+
+    @property
+    def pair_first(self):
+        return self._flags.array[:, 2]
+
+
+WORDS = WordIndex()   # the process's
+
+
+def word_ids(words):
+    """crc ids of ``words`` (a list), through the process's word index."""
+    rows = WORDS.rows(words)   # first: it may grow the index
+    return WORDS.ids[rows].tolist()
