@@ -13,7 +13,7 @@ A line is a string (a line of a dump, markup read by ``linesift.lines``) or an
 """
 
 import re
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -23,6 +23,7 @@ from linesift.features.cues import CLASS_SALT, TAG_SALT, TAIL_SALT
 from linesift.features.page import page_bounds, title_heading
 from linesift.features.site import fingerprint_hashes
 from linesift.features.words import CHROME_WORDS, STOPWORDS, WORDS, crc, word_ids
+from linesift.html import HtmlLine
 from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
                             parse_line, parse_lines, within_lines)
 
@@ -306,21 +307,27 @@ _HTML_MARKUP = {}   # (tags, classes) -> (the parsed fields the tags give, the m
 
 
 def _html_parsed(lines):
-    """parse_html_line's text and fields, and markup cue ids, of HtmlLines (memoised by their markup)."""
-    fields, markup = np.zeros((len(lines), len(ParsedLine._fields) - 1)), []
+    """parse_html_line's text and fields, and markup cue ids, of HtmlLines (memoised by their
+    markup: a page's lines share a few paths, so each distinct one is looked up once)."""
+    fields = np.zeros((len(lines), len(ParsedLine._fields) - 1))
     fields[:, 0] = np.fromiter(map(attrgetter("link_chars"), lines), np.float64, len(lines))
-    for at, line in enumerate(lines):
-        known = _HTML_MARKUP.get((line.tags, line.classes))
-        if known is None:
-            if len(_HTML_MARKUP) > 100_000:
-                _HTML_MARKUP.clear()
-            bare = line._replace(text="", link_chars=0)
-            known = _HTML_MARKUP[line.tags, line.classes] = (
-                np.array(parse_html_line(bare)[3:], dtype=np.float64),
-                [crc(text) ^ salt for text, salt in markup_cues(bare)])
-        fields[at, 2:] = known[0]
-        markup.append(known[1])
     fields[:, 1] = fields[:, 0] > 0
+    paths = list(zip(map(attrgetter("tags"), lines), map(attrgetter("classes"), lines)))
+    distinct = dict(zip(dict.fromkeys(paths), count()))
+    if len(_HTML_MARKUP) + len(distinct) > 100_000:
+        _HTML_MARKUP.clear()
+    known = []
+    for tags, classes in distinct:
+        if (tags, classes) not in _HTML_MARKUP:
+            bare = HtmlLine("", 0, tags, classes)
+            _HTML_MARKUP[tags, classes] = (parse_html_line(bare)[3:], [crc(text) ^ salt for text, salt in markup_cues(bare)])
+        known.append(_HTML_MARKUP[tags, classes])
+    if known:
+        rows = np.fromiter(map(distinct.__getitem__, paths), np.int64, len(paths))
+        fields[:, 2:] = np.array([parsed for parsed, _ in known], dtype=np.float64)[rows]
+        markup = list(map([ids for _, ids in known].__getitem__, rows.tolist()))
+    else:
+        markup = []
     return list(map(attrgetter("text"), lines)), fields, markup
 
 
