@@ -49,6 +49,13 @@ def _dump_containers(lines):
     return dump_containers(blank, np.array([parse_line(line).heading for line in lines]))
 
 
+def test_a_quoted_heading_starts_no_section():
+    page = ["# Title", "Para one.", "> ## Quoted", "> Quoted text.", "Para two."]
+    level_start, level_end = extract([page]).containers.levels[0]
+    # The block under the title runs on through the quote: a heading would have cut it (3-5).
+    assert (level_start[4], level_end[4]) == (1, 5)
+
+
 def test_a_dump_without_headings_has_its_blocks_between_blank_lines():
     assert _dump_containers(["a", "b", "", "c"]) == [(0, 2, NO_SIGNATURE), (3, 4, NO_SIGNATURE)]
 

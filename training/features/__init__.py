@@ -132,7 +132,9 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
     columns.append(headline_candidate(words, own["link_density"], stats["ends_sentence"] > 0, is_prose, page_of_row, start))
     columns += page_columns(np.diff(offsets), stats["links"], own["link_density"], page_of_row)
     mass = text_mass(stats["chars"], stats["link_chars"])
-    containers = container_ranges(pages, index, offsets, mass, stats["heading_level"])
+    # A dump's sections start at its headings; a quoted one ("> ## ...") quotes another text's.
+    section_heading = np.where(stats["is_quote"] > 0, 0, stats["heading_level"])
+    containers = container_ranges(pages, index, offsets, mass, section_heading)
     structure = structure_columns(containers, mass, stats["chars"], stats["link_chars"], start, end)
     columns += structure
     columns += site_columns(table.fingerprint, words, page_of_row, sites, start, end)
