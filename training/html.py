@@ -328,10 +328,17 @@ class _LineBuilder:
                 if part:
                     self.add(part, as_line)
             return
+        frames = self.frames
+        if text.isspace():
+            # Whitespace before a line's first text changes nothing in it (_joined drops
+            # it, whatever its link), and most whitespace is the markup's indentation.
+            if frames:
+                self.texts.append(text)
+                self.links.append(frame.in_link)
+            return
         self.texts.append(text)
         self.links.append(frame.in_link)
-        frames = self.frames
-        if (not frames or frames[-1] is not frame) and not text.isspace():
+        if not frames or frames[-1] is not frame:
             frames.append(frame)
 
     def flush(self):
