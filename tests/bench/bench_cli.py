@@ -11,12 +11,21 @@ is given by wall-clock time and by CPU time (the process tree's user + system: t
 machine may be shared, and CPU time is what another load does not change much).
 
     python tests/bench/bench_cli.py [--corpus dragnet] [--jobs 1 0] [--model FILE] [--json]
+
+Timings on a shared machine drift (the same code measured 253 and 305 pages/s an hour
+apart here). ``--instructions`` counts instead what a change does not drift on: the
+instructions `linesift predict --jobs 1` executes (valgrind's callgrind, start-up taken
+out; about 50 times slower, so use --limit), the same for the same code and inputs
+whatever else the machine does.
+
+    python tests/bench/bench_cli.py --instructions --limit 150 --no-peers
 """
 
 import argparse
 import gzip
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -61,6 +70,14 @@ def run_cli(arguments):
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def run_counted(arguments):
+    """Instructions executed by one `linesift` run (all its threads), by callgrind."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           sys.executable, "-m", "linesift", *arguments],
+                          check=True, cwd=ROOT, capture_output=True, text=True)
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+
+
 def predict_seconds(source, output, jobs, model, startup, repeat):
     """Best (wall, CPU) seconds of `linesift predict source -o output`, start-up taken out."""
     best = None
@@ -93,6 +110,8 @@ def main():
     parser.add_argument("-m", "--model", default=None)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions of `predict --jobs 1` (valgrind) instead of timing")
     args = parser.parse_args()
     corpus = CORPUS / args.corpus
     if not corpus.is_dir():
@@ -104,6 +123,9 @@ def main():
         inputs = copy_inputs(corpus, folder, args.limit)
         probe = folder / "probe.txt"
         probe.write_text("Start-up probe.\n", encoding="utf-8")
+        if args.instructions:
+            print_instructions(inputs, folder, model, run_counted(["predict", str(probe), "-q", *model]))
+            return
         startup = min((run_cli(["predict", str(probe), "-o", str(folder / "probe.out"), "-q", *model])
                        for _ in range(3)), key=lambda times: times[0])
         for kind, (source, pages) in inputs.items():
@@ -131,6 +153,16 @@ def main():
     for row in rows:
         print(f"| {row['input']} | {row['tool']} | {row['pages']} | {row['wall_s']:.2f} | {row['pages_per_s']:,.0f} | "
               f"{row['cpu_s']:.2f} | {row['pages_per_cpu_s']:,.0f} |")
+
+
+def print_instructions(inputs, folder, model, startup):
+    print(f"start-up (taken out): {startup / 1e6:,.0f} M instructions")
+    print("| input | pages | instructions (M) | M instructions/page |")
+    print("|---|---|---|---|")
+    for kind, (source, pages) in inputs.items():
+        counted = run_counted(["predict", str(source), "-o", str(folder / "out"), "-q", "-j", "1", *model]) - startup
+        shutil.rmtree(folder / "out", ignore_errors=True)
+        print(f"| {kind} | {pages} | {counted / 1e6:,.0f} | {counted / 1e6 / pages:.2f} |")
 
 
 if __name__ == "__main__":
