@@ -86,7 +86,8 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
     ``Features.hash_name``: what each hashed cue is, in words (slower: each line is read
     by ``text.line_stats``, one at a time, for explaining a line, not for batches).
     ``sites``, one hashable per page (None where not known), turns on the site features
-    (``site``): pages of one site in the same call count each other's lines.
+    (``site``): pages of one site in the same call count each other's lines. The cache
+    holds this process's str hashes: keep it in the process, never pickle it to another.
     """
     lines = list(chain.from_iterable(pages))
     page_sizes = np.fromiter(map(len, pages), np.int64, len(pages))

@@ -189,8 +189,9 @@ def _page_levels(ranges, rows, mass):
 def container_ranges(pages, line_index, offsets, mass, heading):
     """ContainerRanges of every row of a batch (rows: the classified lines of ``pages``,
     ``line_index`` their line in their page, ``offsets`` the pages' first rows, ``heading``
-    the markdown heading level of those that start a section). A page's containers are its ``blocks`` where it has them
-    (an HtmlPage), else its dump containers."""
+    the heading level of those that start a section). A page's containers are its
+    ``blocks`` where it has them (an HtmlPage), else its dump containers (a list of
+    HtmlLines built by hand gets these too, its h1-h6 lines as its headings)."""
     n = len(line_index)
     level_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in range(CONTAINER_LEVELS)]
     main_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in MAIN_SHARES]
