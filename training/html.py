@@ -343,10 +343,7 @@ class _LineBuilder:
 
     def flush(self):
         frames = self.frames
-        if not frames:
-            if self.texts:
-                self.texts.clear()
-                self.links.clear()
+        if not frames:   # no piece without a frame: add keeps no whitespace before the first text
             return
         text, link_chars = _joined(self.texts, self.links)
         tags, classes = frames[0].tags, frames[0].classes

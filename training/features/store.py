@@ -7,13 +7,10 @@ A ``LineStore`` lives in the ``cache`` dict that callers pass to ``features.extr
 module's business. It is emptied when it passes ``limit`` lines (memory per worker).
 """
 
-import operator
-from itertools import compress, repeat
-
 import numpy as np
 
+from linesift.features.rows import Growing, RowStore
 from linesift.features.text import STAT_FIELDS, LineTable, Ragged, text_stats
-from linesift.features.words import Growing
 
 
 class _GrowingRagged:
@@ -31,12 +28,12 @@ class _GrowingRagged:
         return Ragged(self.values.array[flat], lengths)
 
 
-class LineStore:
+class LineStore(RowStore):
     """text_stats of every distinct line seen (up to ``limit``), looked up by the line."""
 
     def __init__(self, limit):
         self.limit = limit
-        self.clear()
+        super().__init__()
 
     @classmethod
     def of(cls, cache, limit):
@@ -46,31 +43,19 @@ class LineStore:
             store = cache[cls] = cls(limit)
         return store
 
-    def clear(self):
-        self.row_of = {}
+    def table(self, lines):
+        """The LineTable of ``lines`` (non-blank; repeats welcome), computing only the lines not seen before."""
+        rows = self.rows(lines)
+        return LineTable(self.counts.array[rows], self.head.take(rows), self.extra.take(rows),
+                         self.whole.array[rows], self.key.array[rows], self.fingerprint.array[rows])
+
+    def _start(self):
         self.counts = Growing(np.float64, (len(STAT_FIELDS),))
         self.head, self.extra = _GrowingRagged(), _GrowingRagged()
         self.whole, self.key, self.fingerprint = Growing(np.int64), Growing(np.int64), Growing(np.int64)
 
-    def __len__(self):
-        return len(self.row_of)
-
-    def table(self, lines):
-        """The LineTable of ``lines`` (non-blank; repeats welcome), computing only the lines not seen before."""
-        rows = list(map(self.row_of.get, lines))
-        if None in rows:
-            new = list(dict.fromkeys(compress(lines, map(operator.is_, rows, repeat(None)))))
-            if len(self) + len(new) > self.limit:
-                self.clear()
-                new = list(dict.fromkeys(lines))
-            self._add(new, text_stats(new))
-            rows = list(map(self.row_of.__getitem__, lines))
-        rows = np.array(rows, dtype=np.int64)
-        return LineTable(self.counts.array[rows], self.head.take(rows), self.extra.take(rows),
-                         self.whole.array[rows], self.key.array[rows], self.fingerprint.array[rows])
-
-    def _add(self, lines, table):
-        self.row_of.update(zip(lines, range(len(self), len(self) + len(lines))))
+    def _append(self, lines):
+        table = text_stats(lines)
         self.counts.extend(table.counts)
         self.head.extend(table.head)
         self.extra.extend(table.extra)

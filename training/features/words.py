@@ -9,9 +9,10 @@ lives as long as the process (a crawl repeats its words), up to WORD_CACHE_WORDS
 
 import zlib
 from importlib import resources
-from itertools import repeat
 
 import numpy as np
+
+from linesift.features.rows import Growing, RowStore
 
 # The index is emptied past this many entries: memory per process. It holds every word
 # seen, and short lines whole (text.WHOLE_LINE_WORDS), whose ids are looked up the same way
@@ -37,57 +38,21 @@ def crc(text):
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
-class Growing:
-    """An array that grows at its end (its capacity doubles), for appending batch after batch."""
-
-    def __init__(self, dtype, width=()):
-        self.data = np.empty((1024, *width), dtype=dtype)
-        self.size = 0
-
-    def extend(self, values):
-        end = self.size + len(values)
-        if end > len(self.data):
-            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), dtype=self.data.dtype)
-            grown[:self.size] = self.data[:self.size]
-            self.data = grown
-        self.data[self.size:end] = values
-        self.size = end
+class WordIndex(RowStore):
+    """Every word seen (up to WORD_CACHE_WORDS) as a row: ``ids`` its crc id, ``stop`` /
+    ``chrome`` / ``pair_first`` whether it is on STOPWORDS / CHROME_WORDS / CHROME_PAIR_FIRST."""
 
     @property
-    def array(self):
-        return self.data[:self.size]
+    def limit(self):
+        return WORD_CACHE_WORDS   # read when used, so that a test can lower it
 
-
-class WordIndex:
-    """Every word seen (up to ``limit``) as a row: ``ids`` its crc id, ``stop`` / ``chrome`` /
-    ``pair_first`` whether it is on STOPWORDS / CHROME_WORDS / CHROME_PAIR_FIRST. The rows of
-    one call are only good until the next: a call may empty the index."""
-
-    def __init__(self):
-        self.clear()
-
-    def clear(self):
-        self.row_of = {}
+    def _start(self):
         self._ids, self._flags = Growing(np.int64), Growing(bool, (3,))
 
-    def rows(self, words):
-        """The row of each of ``words`` (a list), adding the words not seen before."""
-        rows = np.fromiter(map(self.row_of.get, words, repeat(-1)), np.int64, len(words))
-        missing = np.flatnonzero(rows < 0)
-        if len(missing):
-            new = list(dict.fromkeys(map(words.__getitem__, missing.tolist())))
-            if len(self.row_of) + len(new) > WORD_CACHE_WORDS:
-                self.clear()
-                new, missing = list(dict.fromkeys(words)), np.arange(len(words))
-            self.row_of.update(zip(new, range(len(self.row_of), len(self.row_of) + len(new))))
-            self._ids.extend(np.fromiter(map(zlib.crc32, map(str.encode, new, repeat("utf-8"), repeat("surrogatepass"))),
-                                         np.int64, len(new)))
-            self._flags.extend(np.column_stack([
-                np.fromiter(map(word_list.__contains__, new), bool, len(new))
-                for word_list in (STOPWORDS, CHROME_WORDS, CHROME_PAIR_FIRST)]).reshape(-1, 3))
-            rows[missing] = np.fromiter(map(self.row_of.__getitem__, map(words.__getitem__, missing.tolist())),
-                                        np.int64, len(missing))
-        return rows
+    def _append(self, new):
+        self._ids.extend(np.fromiter(map(crc, new), np.int64, len(new)))
+        self._flags.extend(np.column_stack([np.fromiter(map(word_list.__contains__, new), bool, len(new))
+                                            for word_list in (STOPWORDS, CHROME_WORDS, CHROME_PAIR_FIRST)]))
 
     @property
     def ids(self):
