@@ -1,4 +1,4 @@
-"""training/datatrove_step.py: the step's text and spans are the library's own results."""
+"""linesift.datatrove_step: the step's text and spans are the library's own results."""
 
 import json
 import subprocess

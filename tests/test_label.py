@@ -189,7 +189,7 @@ def test_the_page_and_its_files_are_served_with_a_strict_policy(dumps, tmp_path)
             assert "script-src 'self'" in response.getheader("Content-Security-Policy")
             assert b"http://" not in body and b"https://" not in body   # nothing fetched from elsewhere
         assert request(server, "GET", "/../pyproject.toml")[0] == 404
-        script = (ROOT / "training" / "data" / "label.js").read_text(encoding="utf-8")
+        script = (ROOT / "src" / "linesift" / "data" / "label.js").read_text(encoding="utf-8")
         for sink in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write"):
             assert sink not in script   # page text reaches the DOM only as textContent
 

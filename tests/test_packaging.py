@@ -1,7 +1,6 @@
-"""Issue 11: what a wheel holds. The code in training/ installs as the package linesift,
-every subpackage listed (setuptools would leave an unlisted one out, or warn), and the
-shipped model travels inside it. .ci/run builds a real wheel and runs it; this checks
-the configuration quickly."""
+"""What a wheel holds: the package from src/linesift (found, not listed by hand) with its
+data files and py.typed, and the shipped model copied in from model/. .ci/run builds a
+real wheel and runs it; this checks the configuration quickly."""
 
 import pytest
 
@@ -14,19 +13,24 @@ def setuptools_config():
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
 
 
-def test_every_subpackage_of_training_is_listed():
+def test_the_package_is_found_under_src_with_no_mapping():
     config = setuptools_config()
-    code = {"linesift"} | {"linesift." + ".".join(init.parent.relative_to(ROOT / "training").parts)
-                           for init in (ROOT / "training").rglob("__init__.py") if init.parent != ROOT / "training"}
-    assert code <= set(config["packages"]), code - set(config["packages"])
-    assert not any(name == "training" or name.startswith("training.") for name in config["packages"])
+    assert config["packages"]["find"]["where"] == ["src"]
+    assert "package-dir" not in config   # a mapping makes an editable install an import hook
+    assert (ROOT / "src" / "linesift" / "py.typed").is_file()
 
 
-def test_the_shipped_model_is_package_data_where_the_code_looks_for_it():
+def test_an_editable_install_reads_the_checkouts_shipped_model():
     from linesift.model_file import SHIPPED_MODEL
 
-    config = setuptools_config()
-    folder = ROOT / config["package-dir"]["linesift.shipped_model"]
-    assert "linesift.npz" in config["package-data"]["linesift.shipped_model"]
-    assert (folder / "linesift.npz").is_file() and (folder / "__init__.py").is_file()
-    assert SHIPPED_MODEL.resolve() == (folder / "linesift.npz").resolve()   # an editable install reads the checkout's
+    assert SHIPPED_MODEL.resolve() == (ROOT / "model" / "linesift.npz").resolve()
+    assert "model/linesift.npz" in (ROOT / "MANIFEST.in").read_text(encoding="utf-8")   # the sdist carries it
+
+
+def test_the_version_has_one_source():
+    import linesift
+    from importlib.metadata import version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" in project["dynamic"] and "version" not in project
+    assert version("linesift") == linesift.__version__

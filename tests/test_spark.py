@@ -1,4 +1,4 @@
-"""training/spark.py in Spark local mode: the columns it adds are the library's own results."""
+"""linesift.spark in Spark local mode: the columns it adds are the library's own results."""
 
 import os
 import shutil

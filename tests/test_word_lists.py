@@ -1,4 +1,4 @@
-"""The curated word lists in training/data load and keep their conventions: lower case,
+"""The curated word lists in src/linesift/data load and keep their conventions: lower case,
 no duplicates, no empty or padded entries, entries the feature tokeniser can match."""
 
 import unicodedata

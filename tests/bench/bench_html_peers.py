@@ -3,8 +3,8 @@
 Each tool gets the raw HTML bytes of a page (``page.html.gz``, decompressed) and gives
 text; the text is scored against ``gold.txt`` by the field's two measures, computed by
 linesift's own code (``linesift.evaluation.gold_measures``): ScrapingHub's shingle measure
-(training/shingles.py: P and R averaged over pages, F1 their harmonic mean) and WCXB's word
-measure (training/wordbag.py: the mean of per-page F1s). When the pages' meta.json has a
+(linesift/shingles.py: P and R averaged over pages, F1 their harmonic mean) and WCXB's word
+measure (linesift/wordbag.py: the mean of per-page F1s). When the pages' meta.json has a
 ``page_type`` (wcxb; ``--by KEY`` for another key, e.g. ``language`` on daniel), both are also
 given per type; ``--by site_pages`` groups the pages by how many pages their site (meta.json
 ``site``) has among those scored: 1, 2, or 3 and more (what the site pass can use). Pages
@@ -142,7 +142,7 @@ TOOLS = {
 }
 DEFAULT_TOOLS = ("trafilatura", "readability-lxml", "resiliparse (main_content)", "jusText (English)",
                  "boilerpy3 (ArticleExtractor)", "keep everything", "linesift")
-CODE = Path(__file__).resolve().parents[2] / "training"
+CODE = Path(__file__).resolve().parents[2] / "src" / "linesift"
 
 
 def _digest(paths):

@@ -1,4 +1,4 @@
-"""Check the word lists (training/data/stopwords.txt, cjk_function_chars.txt, chrome_words.txt)
+"""Check the word lists (src/linesift/data/stopwords.txt, cjk_function_chars.txt, chrome_words.txt)
 on the shared corpora's labeled plain-text dumps, per language of the page.
 
 For each language it prints, over the lines of at least MIN_WORDS words, the mean stopword
@@ -51,7 +51,7 @@ from linesift.lines import parse_line
 from linesift.reading import CHROME, CONTENT, read_labeled_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "training" / "data"
+DATA = ROOT / "src" / "linesift" / "data"
 LIST_FILES = ("stopwords.txt", "cjk_function_chars.txt", "chrome_words.txt")
 MIN_WORDS = 5            # lines shorter than this are left out of the density means
 MIN_WORD_HITS = 20       # a word is reported by --words only past this many hits
@@ -89,7 +89,7 @@ def as_features_read(stopwords, cjk_chars, chrome_words):
 def lists_at(revision):
     """(stopwords, chrome words) as the features read them at a git revision; a missing file is empty."""
     def read(name):
-        shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:training/data/{name}"],
+        shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:src/linesift/data/{name}"],
                                capture_output=True, text=True)
         return parse_list(shown.stdout) if shown.returncode == 0 else frozenset()
     return as_features_read(*map(read, LIST_FILES))

@@ -6,8 +6,8 @@ project: they come from the corpora); ``check`` computes this checkout's, by the
 path and by the line-at-a-time one, and says what differs. A speed change passes when
 everything is equal.
 
-    git archive main training | tar -x -C /tmp/ref && ln -s training /tmp/ref/linesift
-    PYTHONPATH=/tmp/ref python tests/bench/compare_features.py save /tmp/ref_features.npz
+    mkdir -p /tmp/ref && git archive main src | tar -x -C /tmp/ref
+    PYTHONPATH=/tmp/ref/src python tests/bench/compare_features.py save /tmp/ref_features.npz
     python tests/bench/compare_features.py check /tmp/ref_features.npz
 """
 

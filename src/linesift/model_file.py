@@ -22,9 +22,18 @@ from linesift.transfer import CORRECTION_ARRAYS, correction_file_parts, with_cor
 
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
-# model/ of the checkout, installed as the package linesift.shipped_model: the same path in
-# an editable install (the checkout's file) and in a wheel (the installed copy).
-SHIPPED_MODEL = Path(str(files("linesift.shipped_model") / "linesift.npz"))
+
+
+def _shipped_model():
+    """The shipped model: inside the package in a wheel (setup.py copies it there), the
+    checkout's ``model/linesift.npz`` in an editable install."""
+    packaged = Path(str(files("linesift"))) / "shipped_model" / "linesift.npz"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "model" / "linesift.npz"
+
+
+SHIPPED_MODEL = _shipped_model()
 _ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
 _HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state",
                     "site_dropout")
