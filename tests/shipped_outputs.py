@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import SHARED  # noqa: E402
-
+from linesift.corpus import read_labeled_corpus  # noqa: E402
 from linesift.evaluation import predict_with_sites  # noqa: E402
 from linesift.model_file import SHIPPED_MODEL, load_model  # noqa: E402
 from linesift.predict import BATCH_PAGES  # noqa: E402
-from linesift.reading import read_bytes, read_html_page, read_labeled_corpus  # noqa: E402
+from linesift.reading import read_bytes, read_html_page
 
 SAVED = ROOT / "tests" / "data" / "shipped_probabilities.npz"
 TOLERANCE = 1e-6

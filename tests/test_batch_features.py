@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from conftest import SHARED, needs_shared
+from linesift.corpus import read_labeled_corpus
 from linesift.features import extract
 from linesift.html import read_html
-from linesift.reading import read_bytes, read_html_page, read_labeled_corpus
+from linesift.reading import read_bytes, read_html_page
 
 PLAIN = [
     "Home", "Home", "News | Sport | Weather", "  indented text\twith a tab  ", "", "   ",

@@ -2,14 +2,12 @@ import json
 import os
 
 import numpy as np
-
 import pytest
 from click.testing import CliRunner
 
-from linesift.cli import main
-from linesift.reading import decode_lines
-
 from conftest import LABELED
+from linesift.cli import main
+from linesift.decoding import decode_lines
 
 PAGE = sorted(LABELED.glob("*/*.tsv"))[0]
 

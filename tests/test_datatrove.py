@@ -10,11 +10,10 @@ pytest.importorskip("datatrove", reason="datatrove is not installed (pip install
 
 from datatrove.data import Document  # noqa: E402
 
+from conftest import LABELED, ROOT  # noqa: E402
 from linesift.api import classify_texts, clean_texts, content_spans, load_model  # noqa: E402
 from linesift.datatrove_step import LinesiftCleaner  # noqa: E402
 from linesift.errors import InputError  # noqa: E402
-
-from conftest import LABELED, ROOT  # noqa: E402
 
 SHIPPED = ROOT / "model" / "linesift.npz"
 PAGES = sorted(LABELED.glob("*/*.tsv"))[::7]

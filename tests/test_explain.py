@@ -6,14 +6,13 @@ import math
 import pytest
 from click.testing import CliRunner
 
+from conftest import LABELED
 from linesift.cli import main
 from linesift.explain import FEATURE_PHRASES, describe_feature, explain_line
 from linesift.features import dense_feature_names
 from linesift.model_file import load_model
 from linesift.reading import read_input_page
 from linesift.train import train_model
-
-from conftest import LABELED
 
 PAGES = sorted(LABELED.glob("*/*.tsv"))
 
@@ -123,3 +122,53 @@ def test_blank_or_missing_line_is_a_one_line_error(small_model_file, number, mes
     assert result.exit_code == 1
     assert result.output == f"linesift: {page}:{number}: {result.output.split(': ', 2)[2]}"
     assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# -- explain and predict give every line the same label ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from linesift.api import classify_texts  # noqa: E402
+from linesift.labels import LABEL_NAMES  # noqa: E402
+from linesift.model_file import SHIPPED_MODEL  # noqa: E402
+
+KETTLES = ["Home", "About us", "Our kettles are made in Sheffield", "Log in"]
+LINE_POOL = KETTLES + ["", "Share", "Cookie settings", "© 2026 Example Ltd. All rights reserved.",
+                       "The council voted on Tuesday to keep the library open for another three years.",
+                       "Read more", "Posted by Ana on 3 March", "Sign up for our newsletter",
+                       "Each kettle is tested by hand before it leaves the workshop, and repaired for free."]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model(SHIPPED_MODEL)
+
+
+def _predicted_labels(model, lines, threshold):
+    result = classify_texts(model, ["\n".join(lines)])[0]
+    return result.labels(threshold)
+
+
+def test_explain_keeps_the_best_lines_as_predict_does_above_the_pages_best_line(shipped):
+    """A threshold just above the page's best line: predict keeps the page's most
+    content-like lines (keep-best rule), and explain must say so too."""
+    result = classify_texts(shipped, ["\n".join(KETTLES)])[0]
+    threshold = min(1.0, float(max(result.probabilities)) + 1e-6)
+    predicted = result.labels(threshold)
+    assert (predicted == 1).any()   # the rule applies on this page
+    for index in range(len(KETTLES)):
+        assert explain_line(shipped, KETTLES, index, threshold=threshold)["label"] == LABEL_NAMES[predicted[index]]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.sampled_from(LINE_POOL), min_size=1, max_size=7),
+       threshold=st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0])))
+def test_explain_and_predict_agree_on_every_lines_label(shipped, lines, threshold):
+    predicted = _predicted_labels(shipped, lines, threshold)
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        explained = explain_line(shipped, lines, index, threshold=threshold)
+        assert explained["label"] == LABEL_NAMES[predicted[index]], (lines, index, threshold)
+        assert explained["threshold"] == threshold

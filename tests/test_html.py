@@ -245,7 +245,7 @@ def test_a_declared_non_text_codec_is_ignored():
 
 
 def test_a_title_kept_apart_in_meta_json_is_labeled_content(tmp_path):
-    from linesift.reading import read_gold_page
+    from linesift.corpus import read_gold_page
 
     folder = tmp_path / "page1"
     folder.mkdir()

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from conftest import LABELED, ROOT
 from linesift import labeling
 from linesift.cli import main
+from linesift.labeled import parse_labeled
 from linesift.labeling import LabelSession, make_server, page_name
-from linesift.reading import find_files, parse_labeled
-
-from conftest import LABELED, ROOT
+from linesift.reading import find_files
 
 SOURCES = sorted(LABELED.glob("*/*.tsv"))[:3]
 

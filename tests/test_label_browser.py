@@ -13,7 +13,7 @@ import pytest
 
 from browser import browser  # noqa: F401  (the fixture)
 from conftest import LABELED, ROOT
-from linesift.reading import parse_labeled
+from linesift.labeled import parse_labeled
 
 SOURCES = sorted(LABELED.glob("*/*.tsv"))[:2]
 NAMES = {1: "content", 0: "chrome"}

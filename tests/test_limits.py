@@ -1,4 +1,4 @@
-"""Issue 11: input limits that say what they do. A page over --max-page-mb or
+"""Input limits that say what they do (docs/limits.md). A page over --max-page-mb or
 --max-page-lines is refused (single pages) or skipped and counted (record files); gzip and
 zstd are never inflated much past the size limit; HTML whose parse gives no text although
 its markup holds some is reported, never an empty success. Inputs are made here, tiny."""
@@ -9,12 +9,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from linesift.cli import main
-from linesift.html import InflatedTooLarge, _gunzip, gunzip
-from linesift.reading import MB, PageLimits, PageRefused, line_breaks, read_html_within
-from linesift.workers import batches
-
 from conftest import LABELED
+from linesift.cli import main
+from linesift.decoding import line_breaks
+from linesift.html import InflatedTooLarge, _gunzip, gunzip
+from linesift.limits import MB, PageLimits, PageRefused
+from linesift.reading import read_html_within
+from linesift.workers import batches
 from test_records import warc_record, write_jsonl
 
 PROSE = "The council approved the new bridge on Tuesday after a long debate in the town hall."

@@ -2,8 +2,10 @@ import json
 
 import pytest
 
+from linesift.corpus import read_gold_page
 from linesift.evaluation import content_text, score
-from linesift.reading import CHROME, CONTENT, Page, read_gold_page
+from linesift.labels import CHROME, CONTENT
+from linesift.page import Page
 from linesift.wordbag import average_word_scores, word_scores, words
 
 # --- WCXB's word measure ---------------------------------------------------------------------

@@ -130,7 +130,7 @@ def test_fast_scoring_equals_the_scaled_two_pass_definition(small_model):
 
 
 def test_a_page_with_no_line_over_the_threshold_keeps_its_best_lines():
-    from linesift.model import KEEP_BEST_FLOOR, labels_from_probabilities
+    from linesift.labels import KEEP_BEST_FLOOR, labels_from_probabilities
 
     probabilities = np.array([0.1, np.nan, 0.4, 0.35, 0.2])
     assert labels_from_probabilities(probabilities, 0.5).tolist() == [0, -1, 1, 1, 0]      # 0.35 >= 0.8 x 0.4

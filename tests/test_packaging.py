@@ -28,8 +28,9 @@ def test_an_editable_install_reads_the_checkouts_shipped_model():
 
 
 def test_the_version_has_one_source():
-    import linesift
     from importlib.metadata import version
+
+    import linesift
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "version" in project["dynamic"] and "version" not in project

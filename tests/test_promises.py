@@ -1,4 +1,4 @@
-"""Issue 5: the README's "What linesift promises", checked through the command line.
+"""What linesift promises (docs/limits.md), checked through the command line.
 
 1. ``predict`` never drops, reorders or alters a line (property-based, over arbitrary bytes).
 2. Bad training/evaluation input is one line ``linesift: FILE[:LINE]: what``, exit 2 for a
@@ -24,15 +24,15 @@ from typing import NamedTuple
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
-
-from linesift.cli import main
-from linesift.html import is_html
-from linesift.model_file import save_model
-from linesift.reading import decode_lines
-from linesift.train import read_corpus, train_model
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from conftest import LABELED, ROOT
+from linesift.cli import main
+from linesift.decoding import decode_lines
+from linesift.html import is_html
+from linesift.model_file import save_model
+from linesift.train import read_corpus, train_model
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,7 +1,10 @@
 import pytest
 
+from linesift.decoding import decode_lines
 from linesift.errors import InputError
-from linesift.reading import CHROME, CONTENT, UNLABELED, decode_lines, find_files, format_labeled, parse_labeled
+from linesift.labeled import format_labeled, parse_labeled
+from linesift.labels import CHROME, CONTENT, UNLABELED
+from linesift.reading import find_files
 
 
 def test_line_endings_are_universal_and_a_final_break_adds_no_line():

@@ -1,4 +1,4 @@
-"""Issue 4: record files (JSON lines, WARC/WET) in and out, --emit, --jobs, skipping, progress."""
+"""Record files (JSON lines, WARC/WET) in and out, --emit, --jobs, skipping, progress."""
 
 import gzip
 import io
@@ -9,14 +9,13 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
+from conftest import LABELED
 from linesift.api import classify_html, classify_texts, clean_texts, content_spans
 from linesift.cli import main
+from linesift.labeled import format_labeled
 from linesift.model_file import load_model
 from linesift.parallel import IN_FLIGHT_PER_JOB, ordered_map
 from linesift.progress import Progress
-from linesift.reading import format_labeled
-
-from conftest import LABELED
 
 
 @pytest.fixture(scope="module")
@@ -308,7 +307,8 @@ def test_damaged_warc_is_one_line_error_and_no_output(tmp_path, small_model_file
     assert "Traceback" not in result.output and not (tmp_path / "out.jsonl.gz").exists()
 
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _PIECES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(["\n", "\r\n", "\r", "\t"])
 _TEXTS = st.lists(st.lists(_PIECES, max_size=12).map("".join), min_size=1, max_size=8)
@@ -335,7 +335,7 @@ def test_no_record_or_line_is_lost_or_reordered(tmp_path_factory, small_model_fi
             assert piece.strip() and "\n" not in piece and "\r" not in piece
 
 
-# -- from review: damaged zstd, HTTP bodies, bytes and ids kept ----------------------------
+# -- damaged zstd, HTTP bodies, bytes and ids kept -----------------------------------------
 
 def test_cut_zstd_shard_is_an_error_not_a_quiet_stop(tmp_path, small_model_file, dumps):
     import zstandard

@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from conftest import LABELED
 from linesift.cli import main
 from linesift.evaluation import predict_with_sites
-from linesift.model import labels_from_probabilities
+from linesift.labels import labels_from_probabilities
 from linesift.report import page_errors
 from linesift.train import evaluate_pages, read_corpus
-
-from conftest import LABELED
 
 NASTY = '<script>alert("x")</script> & <b>bold</b> \'quoted\''
 

@@ -3,9 +3,9 @@ speed work must not change what linesift says. A retrain on purpose saves them a
 
 import numpy as np
 import pytest
-from conftest import needs_shared
 
 import shipped_outputs
+from conftest import needs_shared
 from linesift.model_file import load_model
 
 

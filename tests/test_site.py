@@ -13,7 +13,8 @@ from linesift.features.page import page_bounds
 from linesift.features.site import SITE_FEATURES, SITE_MIN_PAGES, fingerprint_hashes, site_columns
 from linesift.model import LineClassifier
 from linesift.reading import find_files
-from linesift.records import record_site, site_of_url
+from linesift.records import record_site
+from linesift.sites import site_of_url
 from linesift.train import read_corpus
 from linesift.workers import batches
 

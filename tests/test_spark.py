@@ -7,10 +7,9 @@ import sys
 
 import pytest
 
+from conftest import LABELED, ROOT
 from linesift.api import classify_html, classify_texts, clean_texts, cleaned_text, content_spans, load_model
 from linesift.errors import InputError
-
-from conftest import LABELED, ROOT
 
 SHIPPED = ROOT / "model" / "linesift.npz"
 PAGES = sorted(LABELED.glob("*/*.tsv"))[::7]   # six pages of different sites and kinds

@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from conftest import LABELED
 from linesift.cli import main
 from linesift.model_file import load_model
 from linesift.threshold import choose_threshold, labeled_scores, point_at, pr_curve
 from linesift.train import page_probabilities
-
-from conftest import LABELED
 
 EPOCHS = "3"   # the threshold logic, not the model, is under test: keep training short
 

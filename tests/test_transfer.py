@@ -9,14 +9,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from conftest import LABELED
 from linesift.cli import main
 from linesift.explain import explain_line
 from linesift.features import extract
+from linesift.labels import CHROME, CONTENT, UNLABELED
 from linesift.model_file import load_model, save_model
-from linesift.reading import CHROME, CONTENT, UNLABELED
 from linesift.transfer import BasedLineClassifier
-
-from conftest import LABELED
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections import Counter
 from difflib import SequenceMatcher
 
-from linesift.reading import CHROME, CONTENT  # 0 and 1, the labels of labeled pages
+from linesift.labels import CHROME, CONTENT  # 0 and 1, the labels of labeled pages
 
 MIN_ALIGNED_SHARE = 0.5     # a line is content when at least this share of its words align
 _WORD = re.compile(r"\w+")

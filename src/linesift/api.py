@@ -14,33 +14,27 @@ documents and classifies the block lines linesift takes out of them.
 """
 
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Hashable, Optional, Sequence, Union
 
 import numpy as np
 
-from linesift.model import labels_from_probabilities
+from linesift.decoding import split_lines
+from linesift.labels import labels_from_probabilities, resolve_threshold
+from linesift.model import LineClassifier
 from linesift.model_file import load_model
 from linesift.output import cleaned_text, content_spans
-from linesift.reading import split_lines
-from linesift.records import site_of_url
+from linesift.page import PageResult
+from linesift.sites import site_of_url
 
 __all__ = ["load_model", "PageResult", "classify_texts", "classify_html", "cleaned_text", "content_spans",
            "clean_texts", "classify_lines", "classify_pages", "site_of_url"]
 
-class PageResult(NamedTuple):
-    """One classified page: ``text`` split into ``lines`` starting at ``starts`` (character
-    offsets into ``text``), and P(content) per line (NaN for blank lines)."""
-    text: str
-    lines: list
-    starts: list
-    probabilities: np.ndarray
-
-    def labels(self, threshold):
-        """1 content / 0 chrome per line, -1 for blank lines."""
-        return labels_from_probabilities(self.probabilities, threshold)
+# One per page, None where not known: a URL's host (site_of_url), a folder, any hashable key.
+Sites = Sequence[Optional[Hashable]]
 
 
-def classify_texts(model, texts, cache=None, sites=None):
+def classify_texts(model: LineClassifier, texts: Sequence[str], cache: Optional[dict] = None,
+                   sites: Optional[Sites] = None) -> list[PageResult]:
     """A PageResult per page dump in ``texts`` (str), in order. Pass the same dict as
     ``cache`` across calls to reuse the work on lines repeated between pages (menus).
     ``sites`` (one per text, None where not known, e.g. ``site_of_url(url)``): pages of one
@@ -50,7 +44,8 @@ def classify_texts(model, texts, cache=None, sites=None):
     return [PageResult(text, lines, starts, p) for text, (lines, starts), p in zip(texts, split, probabilities)]
 
 
-def classify_html(model, documents, cache=None, sites=None):
+def classify_html(model: LineClassifier, documents: Sequence[Union[bytes, str]], cache: Optional[dict] = None,
+                  sites: Optional[Sites] = None) -> list[PageResult]:
     """A PageResult per HTML document (bytes, or str), in order. The result's ``text`` is
     the document's block lines joined by newlines: spans point into that text. ``sites``
     as classify_texts'."""
@@ -60,7 +55,8 @@ def classify_html(model, documents, cache=None, sites=None):
                                     for d in documents], cache, sites)
 
 
-def classify_markups(model, markups, cache=None, sites=None):
+def classify_markups(model: LineClassifier, markups: Sequence[list], cache: Optional[dict] = None,
+                     sites: Optional[Sites] = None) -> list[PageResult]:
     """``classify_html`` of documents already read into HtmlLines (``linesift.html.read_html``)."""
     probabilities = model.predict_proba(markups, cache, sites)
     results = []
@@ -71,20 +67,22 @@ def classify_markups(model, markups, cache=None, sites=None):
     return results
 
 
-def clean_texts(model, texts, threshold=None, cache=None, sites=None):
+def clean_texts(model: LineClassifier, texts: Sequence[str], threshold: Optional[float] = None,
+                cache: Optional[dict] = None, sites: Optional[Sites] = None) -> list[str]:
     """The cleaned text of each page dump in ``texts``, with the model's threshold unless
     given; ``sites`` as classify_texts'."""
-    cut = model.threshold_ if threshold is None else threshold
+    cut = resolve_threshold(model, threshold)
     return [cleaned_text(result, cut) for result in classify_texts(model, texts, cache, sites)]
 
 
-def classify_pages(model, pages, cache=None, sites=None):
+def classify_pages(model: LineClassifier, pages: Sequence[list], cache: Optional[dict] = None,
+                   sites: Optional[Sites] = None) -> list[np.ndarray]:
     """P(content) per line for each page (a list of lines); NaN for blank lines. ``sites``
     as classify_texts'."""
     return model.predict_proba(pages, cache, sites)
 
 
-def classify_lines(model, lines):
+def classify_lines(model: LineClassifier, lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(labels, probabilities) of one page's lines with the model's own threshold:
     labels are 1 content, 0 chrome, -1 for blank lines."""
     probabilities = model.predict_proba([lines])[0]

@@ -12,22 +12,23 @@ from pathlib import Path
 
 import click
 
+from linesift.atomic import atomic_writer
 from linesift.errors import InputError
 from linesift.explain import explain_line
 from linesift.labeling import ORDERS, LabelSession, make_server
-from linesift.model import DEFAULT_THRESHOLD
-from linesift.model_file import SHIPPED_MODEL, load_model, model_summary, save_model
-from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, SUFFIXES, atomic_writer, json_text
+from linesift.labels import DEFAULT_THRESHOLD
+from linesift.limits import HTML_TAGS_PER_LINE, MAX_PAGE_LINES, MAX_PAGE_MB, PageLimits
+from linesift.model_file import SHIPPED_MODEL, load_base, load_model, model_summary, save_model
+from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, json_text
 from linesift.parallel import available_cores
-from linesift.predict import RecordTally, predict_files, predict_records
+from linesift.predict import PredictOptions, write_pages, write_records
 from linesift.progress import Progress
-from linesift.reading import (HTML_TAGS_PER_LINE, MAX_PAGE_LINES, MAX_PAGE_MB, PageLimits, find_files, read_input_page,
-                              read_path_list)
-from linesift.records import TEXT_FIELD, compressed_stream, gzip_member, record_format
+from linesift.reading import find_files, read_input_page, read_path_list
+from linesift.records import TEXT_FIELD, record_format
 from linesift.report import render_report
-from linesift.train import (DEFAULT_TARGET_FOLDS, describe, evaluate_pages, read_corpus, score_report,
-                            threshold_by_target, train_model)
-from linesift.transfer import load_base
+from linesift.tables import metrics_table, threshold_line
+from linesift.train import DEFAULT_TARGET_FOLDS, evaluate_pages, read_corpus, train_corpus
+from linesift.version import __version__
 from linesift.workers import process_model
 
 
@@ -58,6 +59,13 @@ def _not_nan(ctx, param, value):
     if value is not None and value != value:
         raise click.BadParameter("must be a number from 0 to 1, not nan")
     return value
+
+
+# Options several commands share, declared once.
+model_option = click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+                            help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
+threshold_option = click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
+                                help="P(content) at or above which a line is content [default: the model's own].")
 
 
 EXPLAIN_TOP = 12           # terms `explain` lists before summing the rest
@@ -175,9 +183,7 @@ def _print_version(ctx, param, value):
     format and feature-set version and the digest of its training data."""
     if not value or ctx.resilient_parsing:
         return
-    import linesift
-
-    click.echo(f"linesift {linesift.__version__}")
+    click.echo(f"linesift {__version__}")
     try:
         model = model_summary()
     except InputError as error:
@@ -260,21 +266,9 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
     base = _load_base(base_path)
     pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
     hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold, base)
-    info = {"training": {**describe(pages, corpus), "weights": corpus_weights},
-            "threshold_selection": {"method": "default" if threshold is None else "given (--threshold)",
-                                    "threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
     try:
-        if targeted:
-            selection, probabilities, setup = threshold_by_target(pages, hyperparameters, target_precision,
-                                                                  target_recall, folds, progress=say, base=base)
-            info["threshold_selection"] = selection
-            hyperparameters["threshold"] = selection["threshold"]
-            if folds:   # the same folds' scores, at the chosen threshold (chosen on them: optimistic)
-                info["metrics"] = score_report(pages, probabilities, selection["threshold"], setup)
-        elif folds:
-            info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say,
-                                             base=base)
-        model = train_model(pages, hyperparameters, progress=say, base=base)
+        model, info = train_corpus(pages, corpus, hyperparameters, corpus_weights, target_precision, target_recall,
+                                   folds, base, progress=say)
     except ValueError as error:   # too few sites for the folds, a corpus of one class
         raise InputError(" ".join(corpus), str(error)) from None
     save_model(model, output, info)
@@ -287,21 +281,19 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
         click.echo(f"trained on {t['pages']} pages from {t['sites']} sites: {t['lines']} lines, "
                    f"{t['content_lines']} content" + (f", starting from {base_path}" if base else ""))
         if folds:
-            click.echo(_table(info["metrics"]))
-        click.echo(_threshold_line(info["threshold_selection"]))
+            click.echo(metrics_table(info["metrics"]))
+        click.echo(threshold_line(info["threshold_selection"]))
         click.echo(f"model written to {output}")
 
 
 @main.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
-@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
-              help=f"Model file to evaluate [default: the shipped model, {SHIPPED_MODEL.name}].")
+@model_option
 @click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
               help="Instead of a model file: K-fold cross-validation split by site; each fold trains a new "
                    "model on the other folds' sites (the model options below apply).")
 @_model_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
-              help="P(content) threshold [default: the model's own].")
+@threshold_option
 @click.option("--baselines/--no-baselines", default=True, show_default=True,
               help="Also score 'every line is content' and C4's line rule on the same pages.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -354,81 +346,12 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
-        click.echo(_table(report))
-
-
-def _threshold_line(selection):
-    line = f"threshold {selection['threshold']:.4f} ({selection['method']})"
-    if "target" in selection:
-        line += (f": out-of-fold precision {selection['precision']:.4f}, recall {selection['recall']:.4f} "
-                 f"of content at it")
-    return line
-
-
-def _target_of(folder, relative, fmt):
-    """Output path of an input: its path below the root given, with the format's suffix
-    added (kept as it is when it already ends so): `a.md` and `a.txt` stay apart."""
-    name = relative if relative.endswith(SUFFIXES[fmt]) else relative + SUFFIXES[fmt]
-    return folder / name
-
-
-def _refuse_overwrites(found, targets):
-    """Before any work: no output may be an input, and no two inputs may share an output."""
-    inputs = None
-    seen = {}
-    for entry, target in zip(found, targets):
-        # Inputs exist, so only an output that exists can be one: a fresh folder costs one
-        # stat per output, not the resolving of every path.
-        if target.exists():
-            if inputs is None:
-                inputs = {Path(f.path).resolve() for f in found if f.path != "-"}
-            if target.resolve() in inputs:
-                raise InputError(target, "output would overwrite an input; choose another -o folder", exit_code=2)
-        if target in seen:
-            raise InputError(target, f"two inputs ({seen[target]}, {entry.path}) would write this output", exit_code=2)
-        seen[target] = entry.path
-
-
-def _table(report):
-    m = report["linesift"]
-    rows = [f"{m['pages']} pages, {m['lines']} lines ({report['setup']['mode']})", "",
-            f"{'':40}{'precision':>10}{'recall':>10}{'F1':>10}"]
-
-    def row(name, prf):
-        return f"{name:40}{prf['precision']:>10.4f}{prf['recall']:>10.4f}{prf['f1']:>10.4f}"
-
-    def system_rows(prefix, metrics):
-        rows.append(row(f"{prefix}, lines", metrics["content"]))
-        rows.append(row(f"{prefix}, tokens (pooled)", metrics["tokens"]))
-        rows.append(row(f"{prefix}, tokens (per page)", metrics["tokens_per_page"]))
-        if "shingles" in metrics:   # HTML corpora: the content text against gold.txt
-            rows.append(row(f"{prefix}, shingles vs gold", metrics["shingles"]))
-            rows.append(row(f"{prefix}, WCXB words vs gold", metrics["words"]))
-
-    system_rows("content", m)
-    for name, base in report.get("baselines", {}).items():
-        system_rows(f"  {name}", base)
-    if "page_types" in m:
-        rows += ["", f"{'page type (content vs gold)':30}{'pages':>6}{'shingle P':>11}{'R':>8}{'F1':>8}"
-                     f"{'word P':>10}{'R':>8}{'F1':>8}"]
-        for page_type, t in m["page_types"].items():
-            rows.append(f"{page_type:30}{t['pages']:>6}{t['shingles']['precision']:>11.4f}{t['shingles']['recall']:>8.4f}"
-                        f"{t['shingles']['f1']:>8.4f}{t['words']['precision']:>10.4f}{t['words']['recall']:>8.4f}"
-                        f"{t['words']['f1']:>8.4f}")
-    rows += ["", f"{'class':40}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}"]
-    for name, c in m["classes"].items():
-        rows.append(row(name, c) + f"{c['support']:>10}")
-    c = m["confusion"]
-    rows += ["", "confusion (content is positive):",
-             f"  true content predicted content (tp) {c['tp']:>8}   true chrome predicted content (fp) {c['fp']:>8}",
-             f"  true content predicted chrome  (fn) {c['fn']:>8}   true chrome predicted chrome  (tn) {c['tn']:>8}"]
-    return "\n".join(rows)
+        click.echo(metrics_table(report))
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
-              help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
+@model_option
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="For pages [default: text]. text: the content lines. labeled: every line as "
                    "content<TAB>text / chrome<TAB>text (correct it and train on it). jsonl: one JSON object "
@@ -446,8 +369,7 @@ def _table(report):
 @click.option("--strict", is_flag=True,
               help="Stop at the first record that cannot be used (not JSON, no text, not HTML) instead of "
                    "skipping and counting it.")
-@click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
-              help="P(content) at or above which a line is content [default: the model's own].")
+@threshold_option
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-", show_default=True,
               help="Output file, or folder for several inputs in text/labeled format (one file per "
                    "input, paths mirrored); '-' is stdout. Record output is compressed by the file's "
@@ -503,8 +425,13 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
         if fmt is not None or resume:
             raise InputError(records[0], f"{'--format' if fmt else '--resume'} is for pages; record files write "
                                          "JSON lines: choose what they carry with --emit", exit_code=2)
-        _predict_records(records, model_path, emit or "text", threshold, text_field, html_field, strict, output,
-                         jobs, quiet, limits)
+        options = PredictOptions(model_path, threshold, emit=emit or "text", text_field=text_field,
+                                 html_field=html_field, strict=strict, jobs=jobs, limits=limits)
+        progress = Progress(enabled=not quiet)
+        tally = write_records(records, output, options, progress)
+        progress.close()
+        if not quiet:
+            click.echo(f"linesift: {tally.summary()}", err=True)
     else:
         if emit is not None:
             raise InputError(found[0].path, "--emit is for record files (JSON lines, WARC); use --format for pages",
@@ -514,85 +441,13 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
         if record_only:
             raise InputError(found[0].path, f"{record_only[0]} is for record files (JSON lines, WARC), not single pages",
                              exit_code=2)
-        _predict_pages(inputs, found, model_path, fmt or "text", threshold, output, resume, jobs, quiet, limits)
-
-
-def _predict_records(paths, model_path, emit, threshold, text_field, html_field, strict, output, jobs, quiet, limits):
-    if output.endswith(("/", os.sep)) or Path(output).is_dir():
-        raise InputError(output, "is a folder: record files write one JSON lines file; name a file", exit_code=2)
-    if output != "-" and Path(output).resolve() in {Path(p).resolve() for p in paths}:
-        raise InputError(output, "output would overwrite an input; name another file", exit_code=2)
-    sizes = [Path(p).stat().st_size for p in paths]
-    total = sum(sizes) or 1
-    position, done_bytes = [0], 0
-    tally = RecordTally()
-    progress = Progress(enabled=not quiet)
-    gzipped = output != "-" and output.lower().endswith(".gz")   # compressed by the workers, batch by batch
-    with atomic_writer(output, binary=True) as raw, \
-            compressed_stream(raw, "-" if gzipped else output, "wb") as handle:
-        for path, size in zip(paths, sizes):
-            position[0] = 0
-            for chunk in predict_records([path], model_path, emit, threshold, text_field, html_field, jobs, strict,
-                                         tally, position, compress="gzip" if gzipped else None, limits=limits):
-                handle.write(chunk)
-                progress.update(tally.written, (done_bytes + position[0]) / total)
-            done_bytes += size
-        if gzipped and not tally.written:
-            handle.write(gzip_member(b""))   # an empty file is not valid gzip; an empty member is
-    progress.close()
-    if not quiet:
-        click.echo(f"linesift: {tally.summary()}", err=True)
-
-
-def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jobs, quiet, limits):
-    say = _progress(quiet)
-    progress = Progress(enabled=not quiet)
-    several = len(found) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
-    names_folder = output.endswith(("/", os.sep)) or Path(output).is_dir()
-    to_folder = output != "-" and fmt != "jsonl" and (several or names_folder)
-    pages = 0
-    if resume and not to_folder:
-        raise InputError(output, "--resume needs -o FOLDER (one output file per input)", exit_code=2)
-    if to_folder:
-        folder = Path(output)
-        if folder.exists() and not folder.is_dir():
-            raise InputError(output, "several inputs need -o to be a folder (or use --format jsonl)", exit_code=2)
-        targets = [_target_of(folder, f.relative, fmt) for f in found]
-        _refuse_overwrites(found, targets)
-        target_of = dict(zip((f.path for f in found), targets))
-        skipped = []
-
-        def done(entry):
-            target = target_of[entry.path]
-            if entry.path != "-" and target.exists() and target.stat().st_mtime >= Path(entry.path).stat().st_mtime:
-                skipped.append(entry.path)
-                return True
-            return False
-
-        for page in predict_files(found, model_path, fmt, threshold, jobs, skip=done if resume else None,
-                                  limits=limits):
-            with atomic_writer(target_of[page.found.path]) as handle:
-                handle.write(page.text)
-            pages += 1
-            progress.update(pages, (pages + len(skipped)) / len(found))
+        options = PredictOptions(model_path, threshold, fmt=fmt or "text", jobs=jobs, limits=limits)
+        progress = Progress(enabled=not quiet)
+        say = _progress(quiet)
+        pages = write_pages(inputs, found, output, options, resume, progress, say)
         progress.close()
-        if resume:
-            say(f"{len(skipped)} input{'s' if len(skipped) != 1 else ''} already done, skipped")
-    else:
-        if several and fmt == "labeled":
-            raise InputError(output, "several inputs in labeled format need -o FOLDER (one file per input)", exit_code=2)
-        if names_folder:
-            raise InputError(output, "is a folder: --format jsonl writes one file; name a file", exit_code=2)
-        with atomic_writer(output) as handle:
-            for page in predict_files(found, model_path, fmt, threshold, jobs, limits=limits):
-                if several and fmt == "text":
-                    handle.write(f"==> {page.found.path} <==\n")
-                handle.write(page.text)
-                pages += 1
-                progress.update(pages, pages / len(found))
-        progress.close()
-    if pages != 1:
-        say(f"{pages} pages done")
+        if pages != 1:
+            say(f"{pages} pages done")
 
 
 @main.command()
@@ -600,8 +455,7 @@ def _predict_pages(inputs, found, model_path, fmt, threshold, output, resume, jo
 @click.option("-o", "--output", "labeled_dir", required=True, type=click.Path(file_okay=False),
               help="Folder of labeled pages to write: LABELED_DIR/<site>/<page>.tsv, one per input, saved "
                    "on every change; pages already there are resumed.")
-@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
-              help=f"Model that pre-labels the lines [default: the shipped model, {SHIPPED_MODEL.name}].")
+@model_option
 @click.option("--order", type=click.Choice(ORDERS), default="uncertain", show_default=True,
               help="uncertain: the pages with the most lines the model is unsure of first; given: as listed.")
 @click.option("--no-browser", is_flag=True, help="Only print the URL; do not open a browser.")
@@ -643,8 +497,8 @@ def label(pages, labeled_dir, model_path, order, no_browser, port):
 @click.argument("page", type=click.Path(allow_dash=True))
 @click.option("-n", "--line", "number", type=click.IntRange(min=1), required=True,
               help="Line to explain, from 1, counting every line as `predict --format labeled` shows them.")
-@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
-              help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
+@model_option
+@threshold_option
 @click.option("--top", type=click.IntRange(min=1), default=EXPLAIN_TOP, show_default=True,
               help="Terms to list; the rest are summed on one line.")
 @click.option("--json", "as_json", is_flag=True, help="Every term as JSON.")
@@ -652,7 +506,7 @@ def label(pages, labeled_dir, model_path, order, no_browser, port):
               help="Other pages of the page's site (files or a folder; repeatable): the site pass counts the "
                    "line on them, as `predict` does for a site's pages given together.")
 @_user_errors
-def explain(page, number, model_path, top, as_json, site_paths):
+def explain(page, number, model_path, threshold, top, as_json, site_paths):
     """Why a line got its label: its P(content) and the terms of the model's score.
 
     Each term is a feature of the line (or of its neighbours, or a word cue) times the
@@ -674,7 +528,7 @@ def explain(page, number, model_path, top, as_json, site_paths):
                 if os.path.realpath(other.path) != itself] if site_paths else []
     model = load_model(model_path)
     try:
-        explained = explain_line(model, read.model_lines, number - 1, siblings)
+        explained = explain_line(model, read.model_lines, number - 1, siblings, threshold)
     except ValueError as error:
         raise InputError(page, str(error), line=number) from None
     explained["source"] = found[0].path

@@ -28,7 +28,8 @@ from datatrove.utils.typeshelper import StatHints
 
 from linesift.api import classify_html, classify_texts, cleaned_text, content_spans, site_of_url
 from linesift.errors import InputError
-from linesift.workers import BATCH_PAGES, batches, process_model
+from linesift.labels import resolve_threshold
+from linesift.workers import BATCH_PAGES, classify_grouped, process_model
 
 
 class LinesiftCleaner(PipelineStep):
@@ -65,21 +66,23 @@ class LinesiftCleaner(PipelineStep):
         if data is None:
             return
         model, cache = process_model(self.model_path)
-        cut = model.threshold_ if self.threshold is None else self.threshold
-        classify = classify_html if self.html else classify_texts
-        with_sites = ((document, site_of_url(document.metadata.get("url"))) for document in data)
-        for batch in batches(with_sites, self.batch_size, group=itemgetter(1)):
-            documents, sites = zip(*batch)
+        cut = resolve_threshold(model, self.threshold)
+        read = classify_html if self.html else classify_texts
+
+        def classify(model, pages, cache, sites):
             with self.track_time(unit="batch"):
-                results = classify(model, [document.text for document in documents], cache, list(sites))
-            for document, result in zip(documents, results):
-                self.stat_update(StatHints.total)
-                document.text = cleaned_text(result, cut)
-                if self.spans_key:
-                    document.metadata[self.spans_key] = content_spans(result)
-                if self.drop_empty and not document.text:
-                    self.stat_update(StatHints.dropped)
-                    continue
-                self.stat_update(StatHints.forwarded)
-                self.update_doc_stats(document)
-                yield document
+                return read(model, pages, cache, sites)
+
+        with_sites = ((document, site_of_url(document.metadata.get("url"))) for document in data)
+        for (document, _), result in classify_grouped(model, with_sites, classify, lambda item: item[0].text,
+                                                      itemgetter(1), cache, size=self.batch_size):
+            self.stat_update(StatHints.total)
+            document.text = cleaned_text(result, cut)
+            if self.spans_key:
+                document.metadata[self.spans_key] = content_spans(result)
+            if self.drop_empty and not document.text:
+                self.stat_update(StatHints.dropped)
+                continue
+            self.stat_update(StatHints.forwarded)
+            self.update_doc_stats(document)
+            yield document

@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 
+from linesift.labels import CHROME, CONTENT, UNLABELED
 from linesift.lines import parse_line
-from linesift.reading import CHROME, CONTENT, UNLABELED
 from linesift.shingles import average_scores, shingle_scores
 from linesift.wordbag import average_word_scores, word_scores
 

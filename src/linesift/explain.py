@@ -19,6 +19,7 @@ The constants (intercepts, and the centring of the own-logit column) are one
 import numpy as np
 
 from linesift.features import extract
+from linesift.labels import LABEL_NAMES, labels_from_probabilities, resolve_threshold
 from linesift.model import LOGIT_CLIP, _sigmoid, context_feature_names
 
 # A phrase per dense feature family, for a reader: (kind, text). Kinds: "count" shows
@@ -154,12 +155,14 @@ def describe_context(name, value):
     }[key]
 
 
-def explain_line(model, lines, index, site_pages=()):
+def explain_line(model, lines, index, site_pages=(), threshold=None):
     """Every term of the model's logit for ``lines[index]`` (0-based; lines of one page, as
     the model reads them). Returns a dict: logit, probability, label, threshold, baseline
     and ``terms`` (name, kind, value, contribution), largest contribution first; the
     contributions plus the baseline sum to the logit. ``site_pages``: other pages of the
     page's site (lists of lines), classified with it as the site pass does in a batch.
+    The label is the one ``predict`` gives the line at ``threshold`` (the model's own when
+    None): the page's labels by ``labels_from_probabilities``, keep-best rule and all.
     Raises ValueError for a line the model does not classify (blank) or out of range."""
     if not 0 <= index < len(lines):
         raise ValueError(f"no such line: the page has {len(lines)} lines")
@@ -210,14 +213,18 @@ def explain_line(model, lines, index, site_pages=()):
     terms += [{"name": str(name), "kind": "cue", "contribution": float(c)} for name, c in zip(cue_names, cue_part)]
     terms += context_terms
     terms.sort(key=lambda term: -abs(term["contribution"]))
-    logit = float(model.row_logits(features)[row])
-    probability = float(_sigmoid(logit))
+    logits = model.row_logits(features)
+    logit = float(logits[row])
+    page_rows = slice(0, features.page_offsets[1])
+    page_probabilities = np.full(len(lines), np.nan)
+    page_probabilities[features.line_index[page_rows]] = _sigmoid(logits[page_rows])
+    cut = resolve_threshold(model, threshold)
     return {
         "line": index + 1,
         "logit": logit,
-        "probability": probability,
-        "threshold": model.threshold_,
-        "label": "content" if probability >= model.threshold_ else "chrome",
+        "probability": float(_sigmoid(logit)),
+        "threshold": cut,
+        "label": LABEL_NAMES[labels_from_probabilities(page_probabilities, cut)[index]],
         "first_pass_logit": float(own),
         "baseline": float(baseline),
         "terms": terms,

@@ -6,13 +6,11 @@ keeps that, so each line comes with its exact link characters, the informative t
 its path and the class/id words of its containers.
 
 Parser: lxml (libxml2's HTML parser through ``etree.HTMLParser``, plain elements, one
-``iterwalk`` pass with ``skip_subtree`` for dropped elements, no XPath). Measured on 50
-dragnet pages, gzip bytes in and lines out, best of 3, one process on a busy 2-core
-machine: lxml 1.1 ms/page to parse, 3.5 ms/page for all of read_html; selectolax 1.0
-(lexbor) 0.54 ms/page to parse, 2.9 ms/page for the same walk written over its nodes.
-selectolax is only ~0.6 ms/page faster in all, as the Python walk dominates; lxml is kept:
-iterwalk needs no recursion however deep a broken page nests, it is the parser the
-peers (readability, trafilatura, jusText) use, and both are well under 5 ms/page.
+``iterwalk`` pass with ``skip_subtree`` for dropped elements, no XPath). lxml rather
+than a faster parser such as selectolax (lexbor): the Python walk over the tree costs more
+than the parse, so a faster parser gains little in all; iterwalk needs no recursion however
+deep a broken page nests; and it is the parser the peers (readability, trafilatura,
+jusText) use (docs/decisions.md).
 
 Decoding (done here, not left to libxml2, so it is the same on every libxml2 version):
 - gzip input (bytes starting ``1f 8b``) is decompressed first, never past a bound (the page
@@ -54,7 +52,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from linesift.reading import MAX_PAGE_BYTES
+from linesift.limits import MAX_PAGE_BYTES
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 1024          # is_html looks for an HTML tag this far into the bytes

@@ -7,7 +7,7 @@ Two parts, read top to bottom:
   resumes the labels of pages already saved, and saves a page's labels as a labeled page
   (``LABELED_DIR/<site>/<page>.tsv``, atomically). It knows nothing of HTTP.
 - ``make_server``: a standard-library HTTP server on 127.0.0.1 over a session, serving
-  the page (``training/data/label.html``, ``label.js``, ``label.css``) and a small JSON API:
+  the page (``linesift/data/label.html``, ``label.js``, ``label.css``) and a small JSON API:
 
       GET  /api/pages        the pages in labeling order (index, site, name, saved, ...)
       GET  /api/page/<i>     one page: its lines with text, label, P(content), uncertain
@@ -27,11 +27,11 @@ from importlib import resources
 from pathlib import Path
 
 from linesift.api import classify_pages
+from linesift.atomic import atomic_writer
 from linesift.errors import InputError
-from linesift.model import labels_from_probabilities
-from linesift.output import atomic_writer
-from linesift.reading import (HTML_SUFFIXES, LABEL_IDS, LABEL_NAMES, LABELED_SUFFIX, UNLABELED, format_labeled,
-                              parse_labeled, read_bytes, read_input_page)
+from linesift.labeled import LABELED_SUFFIX, format_labeled, parse_labeled
+from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED, labels_from_probabilities
+from linesift.reading import HTML_SUFFIXES, read_bytes, read_input_page
 from linesift.workers import batches
 
 ORDERS = ("uncertain", "given")

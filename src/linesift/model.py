@@ -24,14 +24,11 @@ import numpy as np
 from linesift.features import HASH_BITS, dense_feature_names, extract
 from linesift.features.page import page_bounds, shift, window_mean
 from linesift.features.structure import CONTAINER_LEVELS, MAIN_SHARES, range_sum
-from linesift.reading import UNLABELED
+from linesift.labels import DEFAULT_THRESHOLD, UNLABELED, labels_from_probabilities, resolve_threshold
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 CONTEXT_WINDOWS = (2, 5, 10)
-DEFAULT_THRESHOLD = 0.5
 SITE_DROPOUT = 0.5        # share of training sites fitted without their site features (module docstring)
-KEEP_BEST_SHARE = 0.8     # labels_from_probabilities: what a page with no line over the threshold keeps
-KEEP_BEST_FLOOR = 0.05    # ... unless even its best line is this unlikely to be content
 LOGIT_CLIP = 8.0   # first-pass logits are clipped before the context pass: past this, sure is sure
 
 
@@ -298,21 +295,5 @@ class LineClassifier:
 
     def predict(self, pages, threshold=None, sites=None):
         """Labels per page: CONTENT / CHROME, UNLABELED for unclassified lines."""
-        cut = self.threshold_ if threshold is None else threshold
+        cut = resolve_threshold(self, threshold)
         return [labels_from_probabilities(p, cut) for p in self.predict_proba(pages, sites=sites)]
-
-
-def labels_from_probabilities(probabilities, threshold, keep_best=KEEP_BEST_SHARE):
-    """CONTENT (1) / CHROME (0) per line of a page; UNLABELED where there is no probability
-    (NaN). A page on which no line reaches ``threshold`` keeps its most content-like lines
-    (P at least ``keep_best`` x the page's highest, when that is at least KEEP_BEST_FLOOR)
-    rather than nothing: a page whose article scores low throughout (an article between
-    dozens of share buttons, under 60 lines of menus) otherwise loses all of its text."""
-    labels = np.where(probabilities >= threshold, 1, 0)
-    classified = ~np.isnan(probabilities)
-    if keep_best and classified.any() and not labels.any():
-        best = np.nanmax(probabilities)
-        if best >= KEEP_BEST_FLOOR:
-            labels[classified & (probabilities >= keep_best * best)] = 1
-    labels[~classified] = UNLABELED
-    return labels

@@ -8,17 +8,19 @@ feature-set version and refuses anything else, so a file can never run code and 
 stale model can never be read against the wrong feature columns.
 """
 
+import hashlib
 import json
 from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
+from linesift.atomic import atomic_writer
 from linesift.errors import InputError
 from linesift.features import FEATURE_SET_VERSION, dense_feature_names
 from linesift.model import LineClassifier, context_feature_names
-from linesift.output import atomic_writer
-from linesift.transfer import CORRECTION_ARRAYS, correction_file_parts, with_correction
+from linesift.transfer import BasedLineClassifier, base_context_names, correction_feature_names
+from linesift.version import __version__
 
 MODEL_FORMAT = "linesift-model"
 MODEL_FORMAT_VERSION = 1
@@ -35,6 +37,7 @@ def _shipped_model():
 
 SHIPPED_MODEL = _shipped_model()
 _ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
+CORRECTION_ARRAYS = ("correction_coef", "correction_cue_coef", "correction_mean", "correction_std")
 _HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state",
                     "site_dropout")
 
@@ -43,8 +46,6 @@ def save_model(model: LineClassifier, path, info=None):
     """Write ``model`` to ``path`` (atomically); ``info`` (training data, metrics, ...)
     goes into the metadata as it is."""
     import sklearn
-
-    import linesift
 
     meta = {
         "format": MODEL_FORMAT,
@@ -56,7 +57,7 @@ def save_model(model: LineClassifier, path, info=None):
         "threshold": model.threshold_,
         "dense_feature_names": dense_feature_names(),
         "context_feature_names": context_feature_names() if len(model.context_coef_) else [],
-        "versions": {"linesift": linesift.__version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__},
+        "versions": {"linesift": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__},
         **(info or {}),
     }
     correction_meta, correction_arrays = correction_file_parts(model)   # a model trained with --base
@@ -183,4 +184,64 @@ def load_model(path=None) -> LineClassifier:
         except ValueError as error:
             _refuse(path, str(error))
     model.info_ = meta
+    return model
+
+
+# -- a model trained with --base: its base, and the correction beside the base's arrays --
+def load_base(path=None):
+    """The model to start from (the shipped model when ``path`` is None), with its file's
+    sha256 in ``source_``. A file this linesift cannot read as a model (another feature-set
+    version, another format) or a model that has a base itself is refused in one line."""
+    path = Path(path) if path is not None else SHIPPED_MODEL
+    try:
+        base = load_model(path)
+    except InputError as error:
+        raise InputError(path, f"cannot be a --base: {error.message}", exit_code=error.exit_code) from None
+    if isinstance(base, BasedLineClassifier):
+        raise InputError(path, "cannot be a --base: it was itself trained with --base; give its base "
+                               f"({base.info_['based_on'].get('file')}) and all your labeled pages")
+    base.source_ = {"file": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    return base
+
+
+def correction_file_parts(model):
+    """(metadata, arrays) that a model file of ``model`` holds besides the base's: nothing for
+    a plain LineClassifier."""
+    if not isinstance(model, BasedLineClassifier):
+        return {}, {}
+    meta = {
+        "based_on": model.based_on_,
+        "correction": {"pull": model.pull, "cue_pull": model.cue_pull, "max_iter": model.max_iter,
+                       "intercept": model.correction_intercept_, "feature_names": correction_feature_names()},
+    }
+    arrays = {"correction_coef": model.correction_coef_,
+              "correction_cue_coef": model.correction_cue_coef_.astype(np.float32),
+              "correction_mean": model.correction_mean_, "correction_std": model.correction_std_}
+    return meta, arrays
+
+
+def with_correction(base, meta, arrays):
+    """The BasedLineClassifier a model file holds: ``base`` (the LineClassifier read from
+    its base arrays) with the correction of ``meta`` / ``arrays``. Raises ValueError when
+    they do not fit each other."""
+    correction = meta["correction"]
+    if correction["feature_names"] != correction_feature_names():
+        raise ValueError("its correction was made for other feature columns: retrain it with `linesift train --base`")
+    contexts = len(base_context_names())
+    shapes_ok = (arrays["correction_coef"].shape == (len(correction["feature_names"]),)
+                 and arrays["correction_cue_coef"].shape == (1 << base.hash_bits,)
+                 and arrays["correction_mean"].shape == (contexts,) and arrays["correction_std"].shape == (contexts,))
+    if not shapes_ok:
+        raise ValueError("its correction arrays do not have the shapes its metadata gives")
+    model = BasedLineClassifier(base, pull=correction["pull"], cue_pull=correction["cue_pull"],
+                                word_weight=base.word_weight, threshold=base.threshold_,
+                                max_iter=correction["max_iter"])
+    model._take_base()
+    model.base = base
+    model.correction_coef_ = arrays["correction_coef"].astype(np.float64)
+    model.correction_cue_coef_ = arrays["correction_cue_coef"].astype(np.float64)
+    model.correction_mean_ = arrays["correction_mean"].astype(np.float64)
+    model.correction_std_ = arrays["correction_std"].astype(np.float64)
+    model.correction_intercept_ = float(correction["intercept"])
+    model.based_on_ = meta["based_on"]
     return model

@@ -1,19 +1,13 @@
 """Output stage: lines + probabilities -> text, labeled pages or JSON lines; atomic files."""
 
-import io
 import json
-import os
 import re
-import sys
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
-from linesift.errors import InputError
-from linesift.model import labels_from_probabilities
-from linesift.reading import LABEL_NAMES, format_labeled
+from linesift.labeled import format_labeled
+from linesift.labels import LABEL_NAMES, labels_from_probabilities
+from linesift.page import PageResult
 
 FORMATS = ("text", "labeled", "jsonl")
 SUFFIXES = {"text": ".txt", "labeled": ".tsv", "jsonl": ".jsonl"}
@@ -21,56 +15,6 @@ EMITS = ("text", "labels", "spans")          # what a record output carries (--e
 SPANS_ATTRIBUTE = "linesift__content"        # Dolma's attribute naming: <tagger>__<attribute>
 LABELS_FIELD = "linesift_labels"
 SPAN_DIGITS = 4                              # probabilities in spans are rounded: a threshold needs no more
-
-
-@contextmanager
-def atomic_writer(path, binary=False):
-    """Write ``path`` through a temporary file in the same folder, renamed over it only
-    once everything is written: a crash leaves the old file or the new one, never half.
-    ``-`` writes to stdout instead. Text is UTF-8 with surrogateescape, so bytes that
-    were not UTF-8 in the input come out exactly as they went in."""
-    if str(path) == "-":
-        if binary:
-            yield sys.stdout.buffer
-            return
-        sys.stdout.flush()
-        handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="\n")
-        try:
-            yield handle
-            handle.flush()
-        finally:
-            handle.detach()  # leave sys.stdout's buffer open for whoever writes next
-        return
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
-    try:
-        mode = "wb" if binary else "w"
-        options = {} if binary else {"encoding": "utf-8", "errors": "surrogateescape", "newline": "\n"}
-        with os.fdopen(fd, mode, **options) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; give it a new file's mode
-        try:
-            os.replace(temporary, path)
-        except OSError as error:
-            raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def render_text(lines, labels) -> str:
@@ -125,13 +69,13 @@ def render_jsonl(source, lines, labels, probabilities) -> str:
     return json_text(json.dumps({"source": source, "lines": records}, ensure_ascii=False)) + "\n"
 
 
-def cleaned_text(result, threshold):
+def cleaned_text(result: PageResult, threshold: float) -> str:
     """A classified page's (``api.PageResult``) content lines, in order, with a paragraph
     break kept where the page had one between two content lines; no final line break."""
     return render_text(result.lines, labels_from_probabilities(result.probabilities, threshold)).removesuffix("\n")
 
 
-def content_spans(result, digits=SPAN_DIGITS):
+def content_spans(result: PageResult, digits: int = SPAN_DIGITS) -> list[list[float]]:
     """``[[start, end, p], ...]`` for every classified line of a page (``api.PageResult``):
     its character span in the page's text and its P(content), so a threshold can be chosen
     later without the model."""

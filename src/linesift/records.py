@@ -16,7 +16,7 @@ document) and ``fields``, the JSON object to write back with the result.
 
 A record that cannot be used (a line that is not a JSON object, no text, a response that
 is not HTML, a page over the size limit) becomes ``Skipped`` with the reason, so the caller
-counts it or stops. A record over the size limit (``reading.PageLimits``) is never held in
+counts it or stops. A record over the size limit (``limits.PageLimits``) is never held in
 memory: a JSON line is read no further than the limit, a WARC record's length is known from
 its header, and compressed data (gzip, zstd, a response's content encoding) is never
 inflated much past the limit. JSON
@@ -28,12 +28,13 @@ import io
 import json
 import re
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
-from urllib.parse import urlsplit
 
 from linesift.errors import InputError
-from linesift.reading import MB, OVER_SIZE, PageLimits, over_size
+from linesift.limits import MB, OVER_SIZE, PageLimits, over_size
+from linesift.sites import site_of_url
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet")
@@ -54,19 +55,6 @@ class Record(NamedTuple):
     html: Optional[Union[bytes, str]]
     fields: dict           # the object written back, with the result in ``text_field``
     text_field: str
-
-
-def site_of_url(url):
-    """The site of a page for the site pass (``features.site``): its URL's host, lower-cased,
-    without port or a leading "www."; None when there is no usable URL. A host rather than
-    a registered domain: news.example.com and shop.example.com are two templates."""
-    if not isinstance(url, str):
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:     # a malformed URL ("http://[::1") names no site
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 def record_site(fields):
@@ -117,7 +105,7 @@ def compressed_stream(raw, name, mode="rb"):
     extension says. Closing the stream leaves ``raw`` open: its owner closes it."""
     name = str(name).lower()
     if name.endswith(".gz"):
-        from isal import igzip   # zlib's format, 3x faster to read than the gzip module
+        from isal import igzip  # zlib's format, 3x faster to read than the gzip module
 
         return igzip.GzipFile(fileobj=raw, mode=mode, compresslevel=GZIP_LEVEL)
     if name.endswith((".zst", ".zstd")):
@@ -225,18 +213,35 @@ class RawLine(NamedTuple):
     line: bytes
 
 
-def read_records(path, position=None, limits=PageLimits()):
+class RecordTally:
+    """What happened to the records of a run: pages read and written, skipped by reason,
+    and ``offset``, how far into the current file the reader is (bytes on disk)."""
+
+    def __init__(self):
+        self.read = 0
+        self.written = 0
+        self.skipped = Counter()
+        self.offset = 0
+
+    def summary(self):
+        skipped = sum(self.skipped.values())
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in self.skipped.most_common())
+        return (f"{self.read:,} pages read, {self.written:,} written, {skipped:,} skipped"
+                + (f" ({reasons})" if reasons else ""))
+
+
+def read_records(path, tally=None, limits=PageLimits()):
     """The records of one record file, in file order: RawLine for JSON lines (turned into
     Record or Skipped by ``parse_record``), Record or Skipped for WARC; a record over
-    ``limits``' size is Skipped. ``position``, a list, gets the byte offset read so far in
-    the file on disk at [0] (for progress)."""
+    ``limits``' size is Skipped. ``tally.offset`` (a RecordTally's) follows the byte offset
+    read so far in the file on disk (for progress)."""
     fmt = record_format(path)
     if fmt == "jsonl":
-        yield from _read_jsonl(path, position, limits)
+        yield from _read_jsonl(path, tally, limits)
     elif fmt == "warc":
         if not _warc_compression_supported(path):
             raise InputError(path, "WARC in zstd is not read: decompress it (zstd -d) or give it as .gz", exit_code=2)
-        yield from _read_warc(path, position, limits)
+        yield from _read_warc(path, tally, limits)
     else:
         raise InputError(path, "not a record file (.jsonl[.gz|.zst], .warc[.gz], .wet[.gz])", exit_code=2)
 
@@ -248,14 +253,14 @@ def parse_record(item, text_field=TEXT_FIELD, html_field=None):
     return item
 
 
-def _read_jsonl(path, position, limits):
+def _read_jsonl(path, tally, limits):
     with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
         number = 0
         try:
             while line := handle.readline(limits.max_bytes + 1):
                 number += 1
-                if position is not None and number % 64 == 0:
-                    position[0] = raw.tell()
+                if tally is not None and number % 64 == 0:
+                    tally.offset = raw.tell()
                 if len(line) > limits.max_bytes and not line.endswith(b"\n"):
                     size = len(line) + _skip_line(handle)
                     yield Skipped(str(path), number, OVER_SIZE, str(over_size(size, limits)))
@@ -263,8 +268,8 @@ def _read_jsonl(path, position, limits):
                     yield RawLine(str(path), number, line)
         except (OSError, EOFError) as error:   # a damaged or truncated gzip/zstd stream
             raise InputError(path, f"cannot read on: {error}", number + 1) from None
-        if position is not None:
-            position[0] = raw.tell()
+        if tally is not None:
+            tally.offset = raw.tell()
 
 
 def _skip_line(handle):
@@ -300,7 +305,7 @@ def _jsonl_record(path, number, line, text_field, html_field):
     return Record(str(path), number, record_id, text, None, fields, text_field)
 
 
-def _read_warc(path, position, limits):
+def _read_warc(path, tally, limits):
     from fastwarc.warc import ArchiveIterator
 
     # A .gz file is decompressed by ISA-L, not by FastWARC: FastWARC stops quietly at a cut or
@@ -310,14 +315,14 @@ def _read_warc(path, position, limits):
         number = 0
         try:
             for number, record in enumerate(ArchiveIterator(handle, parse_http=False), start=1):
-                if position is not None:
-                    position[0] = raw.tell()
+                if tally is not None:
+                    tally.offset = raw.tell()
                 if record.record_type in (record.record_type.conversion, record.record_type.response):
                     yield _warc_record(path, number, record, limits)
         except (OSError, EOFError) as error:
             raise InputError(path, f"not readable as WARC after {number} records: {error}", number + 1) from None
-        if position is not None:
-            position[0] = raw.tell()
+        if tally is not None:
+            tally.offset = raw.tell()
 
 
 def _warc_record(path, number, record, limits):

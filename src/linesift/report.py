@@ -16,8 +16,7 @@ from collections import defaultdict
 import numpy as np
 
 from linesift.evaluation import score
-from linesift.model import labels_from_probabilities
-from linesift.reading import CHROME, CONTENT, LABEL_NAMES, UNLABELED
+from linesift.labels import CHROME, CONTENT, LABEL_NAMES, UNLABELED, labels_from_probabilities
 from linesift.threshold import labeled_scores, point_at, pr_curve
 
 SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 520, 380, 48

@@ -40,7 +40,8 @@ from pathlib import Path
 
 from linesift.api import classify_html, classify_texts, cleaned_text, content_spans, site_of_url
 from linesift.errors import InputError
-from linesift.workers import BATCH_PAGES, batches, process_model
+from linesift.labels import resolve_threshold
+from linesift.workers import classify_grouped, process_model
 
 # The host of a URL as site_of_url reads it (lower-cased first): scheme, user, "www.", then the host.
 _HOST = r"^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?(?:www\.)?([^/:?#]+)"
@@ -147,7 +148,7 @@ def _classify_batches(model_path, column, html, emit, threshold, url_column, fra
     import pandas as pd
 
     model, cache = process_model(resolve_model_path(model_path))
-    cut = model.threshold_ if threshold is None else threshold
+    cut = resolve_threshold(model, threshold)
     classify = classify_html if html else classify_texts
     usable = (str, bytes) if html else str
     for frame in frames:
@@ -158,9 +159,8 @@ def _classify_batches(model_path, column, html, emit, threshold, url_column, fra
         present = [i for i, value in enumerate(values) if isinstance(value, usable)]
         sites = [None] * len(values) if url_column is None else list(map(site_of_url, frame[url_column].tolist()))
         results = [None] * len(values)
-        for chunk in batches(present, BATCH_PAGES, group=sites.__getitem__):
-            for i, result in zip(chunk, classify(model, [values[i] for i in chunk], cache, [sites[i] for i in chunk])):
-                results[i] = result
+        for i, result in classify_grouped(model, present, classify, values.__getitem__, sites.__getitem__, cache):
+            results[i] = result
         out = frame.copy(deep=False)
         for name in emit:
             cells = [None if result is None else _RENDER[name](result, cut) for result in results]

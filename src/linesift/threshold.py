@@ -5,8 +5,8 @@ Both weight each line by its words (``evaluation.word_count``), pooled over all 
 unit of ``evaluate``'s "content, tokens (pooled)" row, and what a user of the cleaned text
 gets: the share of its words that are content, the share of the content's words it keeps.
 Counted by lines instead, a precision target is dominated by the many short lines whose
-labels are least sure (on the shipped model's corpora, out-of-fold line precision 0.95
-was reached only at threshold 0.97, keeping 8% of the content lines).
+labels are least sure, and is reached only at a threshold that drops most of the content
+(docs/decisions.md).
 """
 
 from typing import NamedTuple
@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from linesift.evaluation import word_count
-from linesift.reading import CONTENT, UNLABELED
+from linesift.labels import CONTENT, UNLABELED
 
 
 class Curve(NamedTuple):

@@ -2,10 +2,11 @@
 
 import hashlib
 
+from linesift.corpus import read_labeled_corpus
 from linesift.errors import InputError
 from linesift.evaluation import BASELINES, cross_validate, predict_with_sites, score
-from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
-from linesift.reading import read_labeled_corpus
+from linesift.labels import DEFAULT_THRESHOLD, labels_from_probabilities, resolve_threshold
+from linesift.model import LineClassifier
 from linesift.threshold import choose_threshold, labeled_scores, pr_curve
 
 
@@ -79,7 +80,7 @@ def page_probabilities(pages, model=None, folds=None, hyperparameters=None, thre
             setup["base"] = base_record(base)
     else:
         probabilities = predict_with_sites(model, pages)
-        cut = model.threshold_ if threshold is None else threshold
+        cut = resolve_threshold(model, threshold)
         setup = {"mode": "fixed model", "threshold": cut}
     return probabilities, cut, setup
 
@@ -129,3 +130,32 @@ def threshold_by_target(pages, hyperparameters, target_precision=None, target_re
         "recall": choice.recall,
     }
     return selection, probabilities, setup
+
+
+def train_corpus(pages, corpus, hyperparameters, weights=None, target_precision=None, target_recall=None, folds=None,
+                 base=None, progress=None):
+    """What ``linesift train`` does: (model, info) for labeled ``pages`` read from the paths
+    ``corpus``. The threshold is the one in ``hyperparameters`` (the default when absent),
+    or the one ``threshold_by_target`` chooses for a target precision or recall; with
+    ``folds``, the site-grouped cross-validation is measured first and kept in ``info``
+    (the model file's metadata)."""
+    say = progress
+    hyperparameters = dict(hyperparameters)
+    threshold = hyperparameters.get("threshold")
+    corpus_weights = weights or {}
+    targeted = target_precision is not None or target_recall is not None
+    info = {"training": {**describe(pages, corpus), "weights": corpus_weights},
+            "threshold_selection": {"method": "default" if threshold is None else "given (--threshold)",
+                                    "threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
+    if targeted:
+        selection, probabilities, setup = threshold_by_target(pages, hyperparameters, target_precision,
+                                                              target_recall, folds, progress=say, base=base)
+        info["threshold_selection"] = selection
+        hyperparameters["threshold"] = selection["threshold"]
+        if folds:   # the same folds' scores, at the chosen threshold (chosen on them: optimistic)
+            info["metrics"] = score_report(pages, probabilities, selection["threshold"], setup)
+    elif folds:
+        info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say,
+                                         base=base)
+    model = train_model(pages, hyperparameters, progress=say, base=base)
+    return model, info

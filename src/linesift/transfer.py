@@ -28,15 +28,14 @@ so it works with whatever LineClassifier the base is; it is saved whole (base ar
 correction in one data-only file, linesift.model_file), loadable without the base file.
 """
 
-import hashlib
 import inspect
 from pathlib import Path
 
 import numpy as np
 
-from linesift.errors import InputError
 from linesift.features import FEATURE_SET_VERSION, dense_feature_names, page_bounds
-from linesift.model import DEFAULT_THRESHOLD, LOGIT_CLIP, LineClassifier, context_feature_names, context_features
+from linesift.labels import DEFAULT_THRESHOLD
+from linesift.model import LOGIT_CLIP, LineClassifier, context_feature_names, context_features
 
 BASE_PULL = 1.0           # L2 on the correction's shape and context weights, in pages of the user's
 CUE_PULL = 0.1            # L2 on its keyword-cue weights: cues are many and sparse, each seen on few lines
@@ -44,7 +43,6 @@ MAX_ITERATIONS = 300      # L-BFGS iterations; a fit of 100 pages converges in a
 TOLERANCE = 1e-6          # stop when an iteration lowers the objective by less than this share
 LBFGS_MEMORY = 10
 # Arrays a model file of a BasedLineClassifier holds besides the base's (linesift.model_file).
-CORRECTION_ARRAYS = ("correction_coef", "correction_cue_coef", "correction_mean", "correction_std")
 # The base's fitted attributes that describe its file, not its weights: not taken over.
 _NOT_TAKEN = ("info_", "source_")
 
@@ -205,7 +203,7 @@ def fit_offset_logistic(dense, cues, y, offset, weights, pull, cue_pull, max_ite
         gradient = np.concatenate([dense_scaled.T @ slope, cues_scaled_t @ slope, [slope.sum() * scale[-1]]])
         return value, gradient + penalty_scaled * theta
 
-    from threadpoolctl import threadpool_limits   # scikit-learn's own dependency
+    from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
 
     # One BLAS thread: on vectors this size, threads cost more than they give (a fit of
     # 100 pages took 15 s instead of 3 s on two cores shared with other work).
@@ -258,25 +256,6 @@ def _lbfgs(objective, x, max_iter, tol, memory=LBFGS_MEMORY):
     return x
 
 
-# -- the base model and the model file ---------------------------------------------------
-def load_base(path=None):
-    """The model to start from (the shipped model when ``path`` is None), with its file's
-    sha256 in ``source_``. A file this linesift cannot read as a model (another feature-set
-    version, another format) or a model that has a base itself is refused in one line."""
-    from linesift.model_file import SHIPPED_MODEL, load_model
-
-    path = Path(path) if path is not None else SHIPPED_MODEL
-    try:
-        base = load_model(path)
-    except InputError as error:
-        raise InputError(path, f"cannot be a --base: {error.message}", exit_code=error.exit_code) from None
-    if isinstance(base, BasedLineClassifier):
-        raise InputError(path, "cannot be a --base: it was itself trained with --base; give its base "
-                               f"({base.info_['based_on'].get('file')}) and all your labeled pages")
-    base.source_ = {"file": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-    return base
-
-
 def base_record(base):
     """What a model records about its base: the base file and its sha256 (when it was read
     from one), the feature set, the linesift that trained it and its training data digest."""
@@ -289,46 +268,3 @@ def base_record(base):
         "linesift": (info.get("versions") or {}).get("linesift"),
         "training_digest": (info.get("training") or {}).get("digest"),
     }
-
-
-def correction_file_parts(model):
-    """(metadata, arrays) that a model file of ``model`` holds besides the base's: nothing for
-    a plain LineClassifier."""
-    if not isinstance(model, BasedLineClassifier):
-        return {}, {}
-    meta = {
-        "based_on": model.based_on_,
-        "correction": {"pull": model.pull, "cue_pull": model.cue_pull, "max_iter": model.max_iter,
-                       "intercept": model.correction_intercept_, "feature_names": correction_feature_names()},
-    }
-    arrays = {"correction_coef": model.correction_coef_,
-              "correction_cue_coef": model.correction_cue_coef_.astype(np.float32),
-              "correction_mean": model.correction_mean_, "correction_std": model.correction_std_}
-    return meta, arrays
-
-
-def with_correction(base, meta, arrays):
-    """The BasedLineClassifier a model file holds: ``base`` (the LineClassifier read from
-    its base arrays) with the correction of ``meta`` / ``arrays``. Raises ValueError when
-    they do not fit each other."""
-    correction = meta["correction"]
-    if correction["feature_names"] != correction_feature_names():
-        raise ValueError("its correction was made for other feature columns: retrain it with `linesift train --base`")
-    contexts = len(base_context_names())
-    shapes_ok = (arrays["correction_coef"].shape == (len(correction["feature_names"]),)
-                 and arrays["correction_cue_coef"].shape == (1 << base.hash_bits,)
-                 and arrays["correction_mean"].shape == (contexts,) and arrays["correction_std"].shape == (contexts,))
-    if not shapes_ok:
-        raise ValueError("its correction arrays do not have the shapes its metadata gives")
-    model = BasedLineClassifier(base, pull=correction["pull"], cue_pull=correction["cue_pull"],
-                                word_weight=base.word_weight, threshold=base.threshold_,
-                                max_iter=correction["max_iter"])
-    model._take_base()
-    model.base = base
-    model.correction_coef_ = arrays["correction_coef"].astype(np.float64)
-    model.correction_cue_coef_ = arrays["correction_cue_coef"].astype(np.float64)
-    model.correction_mean_ = arrays["correction_mean"].astype(np.float64)
-    model.correction_std_ = arrays["correction_std"].astype(np.float64)
-    model.correction_intercept_ = float(correction["intercept"])
-    model.based_on_ = meta["based_on"]
-    return model

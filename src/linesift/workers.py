@@ -65,8 +65,9 @@ def batches(items, size=BATCH_PAGES, max_weight=None, weight=len, group=None):
     for item in iterator:
         heft = weight(item) if max_weight is not None else 0
         key = group(item) if group is not None else None
-        runs_on = key is not None and key == last and len(batch) < 2 * size   # None: no site known
-        full = size is not None and len(batch) >= size and not runs_on
+        full = size is not None and len(batch) >= size
+        if full and key is not None and key == last and len(batch) < 2 * size:   # None: no site known
+            full = False   # the group runs on
         if batch and (full or (max_weight is not None and total + heft > max_weight)):
             yield batch
             batch, total = [], 0
@@ -75,3 +76,15 @@ def batches(items, size=BATCH_PAGES, max_weight=None, weight=len, group=None):
         last = key
     if batch:
         yield batch
+
+
+def classify_grouped(model, items, classify, page, site, cache=None, size=BATCH_PAGES, max_lines=None, lines=None):
+    """``(item, result)`` for each of ``items``, in order: their pages (``page(item)``)
+    classified by ``classify(model, pages, cache, sites)`` (an ``api.classify_*``) in
+    batches of ``size``, a site's pages (``site(item)``, None where not known) kept in one
+    batch so that the site pass sees them together (``batches``' ``group``). With
+    ``max_lines``, a batch also ends before its pages' ``lines(item)`` would pass it: a
+    batch's features are in memory at once. predict, Spark and datatrove all classify
+    through this loop."""
+    for batch in batches(items, size, max_lines, lines, group=site):
+        yield from zip(batch, classify(model, [page(item) for item in batch], cache, [site(item) for item in batch]))

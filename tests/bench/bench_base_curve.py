@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from linesift.evaluation import score
-from linesift.model import labels_from_probabilities
+from linesift.labels import labels_from_probabilities
+from linesift.model_file import load_base
 from linesift.train import read_corpus, train_model
-from linesift.transfer import load_base
 
 ROOT = Path(__file__).resolve().parents[2]
 WCXB = ROOT.parent / "shared" / "corpus" / "wcxb"

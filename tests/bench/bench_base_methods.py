@@ -28,9 +28,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from linesift.model import LineClassifier
+from linesift.model_file import load_base
 from linesift.train import train_model
-from linesift.transfer import (BASE_PULL, CUE_PULL, BasedLineClassifier, _cue_matrix, _per_page, fit_offset_logistic,
-                               load_base)
+from linesift.transfer import BASE_PULL, CUE_PULL, BasedLineClassifier, _cue_matrix, _per_page, fit_offset_logistic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_base_curve import NOT_ARTICLES, WCXB, draw_split, token_f1, wcxb_pages  # noqa: E402

@@ -12,8 +12,8 @@ machine may be shared, and CPU time is what another load does not change much).
 
     python tests/bench/bench_cli.py [--corpus dragnet] [--jobs 1 0] [--model FILE] [--json]
 
-Timings on a shared machine drift (the same code measured 253 and 305 pages/s an hour
-apart here). ``--instructions`` counts instead what a change does not drift on: the
+Timings on a shared machine drift: the same code can measure a fifth faster or slower an
+hour later. ``--instructions`` counts instead what a change does not drift on: the
 instructions `linesift predict --jobs 1` executes (valgrind's callgrind, start-up taken
 out; about 50 times slower, so use --limit), the same for the same code and inputs
 whatever else the machine does.

@@ -54,7 +54,7 @@ from measure_corpus import site_sizes
 
 from linesift.evaluation import content_text, gold_measures, gold_measures_by_group
 from linesift.html import decode_html, read_html
-from linesift.model import labels_from_probabilities
+from linesift.labels import labels_from_probabilities
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "model" / "linesift.npz"

@@ -1,5 +1,5 @@
 """Benchmark: memory of `linesift predict` on small compressed inputs that inflate to a lot
-(issue 11: a 1 MB compressed input must stay under 500 MB whatever it inflates to).
+(docs/limits.md: a 1 MB compressed input must stay under 500 MB whatever it inflates to).
 
 Builds, in a temporary folder (never in the project), inputs of at most about 1 MB
 compressed: a gzip bomb of one paragraph (700 MB: what about 1 MB of gzip holds), the worst
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench_records import tree_rss
 
-from linesift.reading import MAX_PAGE_LINES, MAX_PAGE_MB, PageLimits
+from linesift.limits import MAX_PAGE_LINES, MAX_PAGE_MB, PageLimits
 
 MB = 1 << 20
 CHUNK = 4 * MB
@@ -89,7 +89,7 @@ def warc_gzip_bomb(path, inflated):
 
 def inputs(folder, limits):
     """(name, path, inflated bytes) of every input, built in ``folder`` for ``limits``."""
-    from linesift.reading import HTML_TAGS_PER_LINE
+    from linesift.limits import HTML_TAGS_PER_LINE
 
     MAX_PAGE_LINES = limits.max_lines
     under = limits.max_bytes - 64 * 1024

@@ -22,11 +22,12 @@ best of ``--repeat`` runs for each stage. One table row per folder.
 import argparse
 import time
 
+from linesift.corpus import HTML_CORPUS_PAGES
 from linesift.features import extract
 from linesift.model_file import load_model
 from linesift.output import render
 from linesift.predict import BATCH_PAGES
-from linesift.reading import HTML_CORPUS_PAGES, find_files, read_bytes, read_input_page
+from linesift.reading import find_files, read_bytes, read_input_page
 
 STAGES = ("read", "lines", "features", "model", "output")
 

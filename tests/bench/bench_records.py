@@ -1,4 +1,4 @@
-"""Benchmark: `linesift predict` on record files at corpus scale (issue 4).
+"""Benchmark: `linesift predict` on record files at corpus scale.
 
 Builds synthetic shards from the ../shared/corpus dumps (labels cut off; pages repeated
 until there are enough records) as JSON lines (.jsonl.gz) and as Common Crawl WET

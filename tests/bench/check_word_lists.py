@@ -46,9 +46,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import linesift.features.text as text_features
+from linesift.corpus import read_labeled_corpus
 from linesift.features.text import KEYWORD_WORDS, STAT_FIELDS, line_stats
+from linesift.labels import CHROME, CONTENT
 from linesift.lines import parse_line
-from linesift.reading import CHROME, CONTENT, read_labeled_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "linesift" / "data"

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from linesift.corpus import read_labeled_corpus
 from linesift.features import dense_feature_names, extract
-from linesift.reading import read_bytes, read_html_page, read_labeled_corpus
+from linesift.reading import read_bytes, read_html_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -28,9 +28,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from linesift.atomic import atomic_writer
 from linesift.evaluation import BASELINES, content_text, cross_validate, predict_with_sites, score
-from linesift.model import DEFAULT_THRESHOLD, LineClassifier, labels_from_probabilities
-from linesift.output import atomic_writer
+from linesift.labels import DEFAULT_THRESHOLD, labels_from_probabilities
+from linesift.model import LineClassifier
 from linesift.reading import read_path_list
 from linesift.train import read_corpus
 

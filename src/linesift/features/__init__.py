@@ -36,11 +36,11 @@ import numpy as np
 
 from linesift.features.cues import CUE_KINDS, keyword_buckets, shape_crosses
 from linesift.features.page import (NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS, PAGE_FEATURES, PROSE_LINE_WORDS,
-                                    REGION_FEATURES, WINDOW_FEATURES, WINDOWS, neighbour_columns, page_bounds,
-                                    page_columns, prose_distances, region_features, headline_candidate)
-from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
+                                    REGION_FEATURES, WINDOW_FEATURES, WINDOWS, headline_candidate, neighbour_columns,
+                                    page_bounds, page_columns, prose_distances, region_features)
 from linesift.features.site import SITE_FEATURES, site_columns
 from linesift.features.store import LineStore
+from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
 from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features, stats_table
 
 FEATURE_SET_VERSION = 7

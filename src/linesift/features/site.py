@@ -26,8 +26,8 @@ import numpy as np
 from linesift.features.page import window_mean
 
 # Pages of a site in the batch (the line's own included) for its counts to be used. Two
-# pages already tell a template from a story (site-grouped CV on dragnet's and CleanEval's
-# plain dumps: their 2-page sites 0.728 -> 0.745 and 0.915 -> 0.928 token F1 from 3 to 2).
+# pages already tell a template from a story: sites of two pages score better with the
+# site pass than without it (docs/decisions.md).
 SITE_MIN_PAGES = 2
 SITE_WINDOW = 3        # lines each side in site_window_share
 _DIGIT_RUN = re.compile(r"\d+")

@@ -431,7 +431,7 @@ def text_stats(lines):
     word_start = np.cumsum(n_words) - n_words
     position = np.arange(len(words)) - word_start[word_line]
     # Each word looked up once; what a feature asks of it is a gather over its row (taken
-    # now: the index may be emptied by its next call).
+    # here, at once: the index may be emptied by its next call).
     rows = WORDS.rows(words)
     ids, is_stop, is_chrome, is_pair_first = WORDS.ids[rows], WORDS.stop[rows], WORDS.chrome[rows], WORDS.pair_first[rows]
     stop = np.bincount(word_line, weights=is_stop, minlength=n)

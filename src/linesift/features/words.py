@@ -15,9 +15,9 @@ import numpy as np
 from linesift.features.rows import Growing, RowStore
 
 # The index is emptied past this many entries: memory per process. It holds every word
-# seen, and short lines whole (text.WHOLE_LINE_WORDS), whose ids are looked up the same way
-# (the four shared corpora's plain dumps: 429,017 entries, 44.6 MB of dict and strings), so
-# it is kept at 200,000 (about 21 MB); past that, words are looked up again as they come.
+# seen, and short lines whole (text.WHOLE_LINE_WORDS), whose ids are looked up the same way,
+# so uncapped it would grow with the crawl; past the cap, words are looked up again as they
+# come (the cap's size against its memory: docs/decisions.md).
 WORD_CACHE_WORDS = 200_000
 
 

@@ -1,0 +1,65 @@
+"""Labeled corpora: folders of labeled pages (``<site>/<page>.tsv``) and HTML corpora
+(``<page>/page.html[.gz]`` beside ``gold.txt`` and ``meta.json``), read for training and
+evaluation."""
+
+import json
+import os
+from pathlib import Path
+
+from linesift.align import align_labels, words_of
+from linesift.errors import InputError
+from linesift.labeled import LABELED_SUFFIX, parse_labeled
+from linesift.reading import find_files, read_bytes, read_html_page
+
+HTML_CORPUS_PAGES = ("page.html", "page.html.gz")   # beside gold.txt (and meta.json) in an HTML corpus
+GOLD_FILE = "gold.txt"
+
+
+def read_gold_page(path, site):
+    """A page of an HTML corpus (``<page>/page.html[.gz]`` + ``gold.txt`` [+ ``meta.json``]),
+    labeled by aligning its lines to the gold text (``linesift.align``). The site is the
+    one meta.json names, since such corpora keep one folder per page, not per site; its
+    ``page_type``, when it has one, is kept for measures by page type.
+
+    linesift's notion of content keeps the page's headline. A corpus that keeps the title
+    apart from the main text (WCXB: meta.json ``title``, not in gold.txt) has it aligned
+    as the gold's first line, so its headline is labeled content too; ``page.gold`` stays
+    gold.txt, so the dataset's own measure is unchanged."""
+    folder = Path(path).parent
+    gold_path = folder / GOLD_FILE
+    if not gold_path.is_file():
+        raise InputError(path, f"no {GOLD_FILE} beside this page: an HTML corpus page needs its gold text")
+    meta_path = folder / "meta.json"
+    meta = {}
+    if meta_path.is_file():
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            site = meta.get("site") or site
+        except (ValueError, AttributeError):
+            raise InputError(meta_path, "not a JSON object") from None
+    page = read_html_page(path, read_bytes(path), site)
+    page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
+    page.page_type = meta.get("page_type")
+    title = meta.get("title") if isinstance(meta.get("title"), str) else ""
+    first_gold_line = next((line for line in page.gold.splitlines() if line.strip()), "")
+    with_title = f"{title}\n{page.gold}" if words_of(title) and words_of(title) != words_of(first_gold_line) else page.gold
+    page.labels = align_labels(page.lines, with_title)
+    return page
+
+
+def read_labeled_corpus(paths, exclude=()):
+    """All labeled pages under ``paths``: folders of ``<site>/<page>.tsv``, single ``.tsv``
+    files, or HTML corpora (``<page>/page.html[.gz]`` beside ``gold.txt``)."""
+    excluded = {os.path.normpath(p) for p in exclude}
+    pages = []
+    for path, site, _, root in find_files(paths, suffix=(LABELED_SUFFIX,) + HTML_CORPUS_PAGES):
+        if os.path.normpath(path) in excluded or os.path.normpath(str(Path(path).parent)) in excluded:
+            continue
+        if Path(path).name not in HTML_CORPUS_PAGES:
+            pages.append(parse_labeled(path, read_bytes(path), site))
+        else:
+            pages.append(read_gold_page(path, site))
+        pages[-1].root = root
+    if not pages:
+        raise InputError(" ".join(map(str, paths)), "no labeled pages found", exit_code=2)
+    return pages
