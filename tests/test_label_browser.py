@@ -179,3 +179,106 @@ def test_page_text_is_shown_as_text_not_markup(browser, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+# -- an HTML page is shown beside its lines, safely ------------------------------------------
+
+HOSTILE_PAGE = """<!doctype html><html><head><title>Harbour news</title>
+<meta http-equiv="refresh" content="0; url=http://127.0.0.1:{port}/refresh">
+<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">
+<script>document.addEventListener('DOMContentLoaded', () => {{ document.body.innerHTML = 'HACKED'; }});</script>
+</head><body onload="document.title = 'HACKED'">
+<nav><ul><li><a href="http://127.0.0.1:{port}/home">Home</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<article><h1>Harbour wall repaired before the winter storms</h1>
+<p>Workers finished repairing the old harbour wall on Friday, two weeks ahead of the first winter storms.</p>
+<p>The council paid for the work from its flood fund after the wall cracked in the spring tides this year.</p>
+<img src="http://127.0.0.1:{port}/tracker.png" alt="">
+<img srcset="http://127.0.0.1:{port}/big.png 2x" alt="photo">
+</article>
+<iframe src="http://127.0.0.1:{port}/frame"></iframe>
+<footer><p>© 2026 Harbour Gazette</p></footer></body></html>"""
+
+
+@pytest.fixture
+def remote_server():
+    """A stand-in for the internet on another loopback port: it records every request."""
+    import http.server
+    import threading
+
+    requests = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], requests
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def labeling_html(tmp_path, remote_server):
+    port, requests = remote_server
+    pages = tmp_path / "pages" / "gazette.example"
+    pages.mkdir(parents=True)
+    (pages / "harbour.html").write_text(HOSTILE_PAGE.format(port=port), encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "linesift", "label", str(tmp_path / "pages"), "-o", str(out),
+                                "--no-browser"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stderr.readline()
+        assert " at http://127.0.0.1:" in first, first + process.stderr.read()
+        yield first.split(" at ", 1)[1].split()[0], out, requests
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_an_html_page_is_shown_without_running_or_loading_anything_and_a_click_on_a_block_flips_it(
+        browser, labeling_html, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    url, out, requests = labeling_html
+    browser.get(url)
+    assert wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#lines .line"))
+    frame = browser.find_element(By.ID, "view")
+    assert frame.is_displayed() and frame.get_attribute("sandbox") == "allow-same-origin"
+    page = get_json(url + "api/page/0")
+    lines = [line["text"] for line in page["lines"]]
+    paragraph = next(i for i, text in enumerate(lines) if text.startswith("Workers finished"))
+
+    browser.switch_to.frame(frame)
+    assert wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "[data-ls-line]"))
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "HACKED" not in body and "Harbour wall repaired" in body and "HACKED" not in browser.title
+    block = browser.find_element(By.CSS_SELECTOR, f'[data-ls-line="{paragraph}"]')
+    assert block.tag_name == "p"
+    before = page["lines"][paragraph]["label"]
+    assert f"ls-{before}" in block.get_attribute("class")
+    block.click()
+    flipped = "chrome" if before == "content" else "content"
+    assert wait_for(lambda: f"ls-{flipped}" in block.get_attribute("class"))
+    link = browser.find_element(By.XPATH, "//a[normalize-space()='Home']")
+    link.click()   # flips "Home"; never navigates
+    browser.switch_to.default_content()
+    if os.environ.get("LINESIFT_SCREENSHOT"):
+        browser.save_screenshot(os.environ["LINESIFT_SCREENSHOT"])
+
+    expected = [line["label"] for line in page["lines"]]
+    expected[paragraph] = flipped
+    home = lines.index("Home")
+    expected[home] = "chrome" if expected[home] == "content" else "content"
+    target = out / "gazette.example" / "harbour.tsv"
+    assert labels_on_disk(target, expected=expected) == expected
+    assert (out / "gazette.example" / "harbour.html").is_file()   # the HTML travels with its labels
+    time.sleep(1)   # anything the page could still try to fetch would have arrived by now
+    assert requests == [], f"the page reached the network: {requests}"

@@ -11,15 +11,16 @@ PACKAGE = ROOT / "src" / "linesift"
 
 # Lowest first. Within a floor, a module may import the ones listed before it.
 FLOORS = [
-    ("vocabulary", ["version", "errors", "labels", "limits", "sites", "progress", "atomic"]),
-    ("text", ["decoding", "page", "labeled", "lines", "html", "align", "shingles", "wordbag"]),
+    ("vocabulary", ["version", "errors", "labels", "limits", "sites", "progress", "atomic", "rawjson"]),
+    ("text", ["decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align", "shingles", "wordbag",
+              "metadata"]),
     ("features", ["features.rows", "features.words", "features.page", "features.cues", "features.site",
                   "features.structure", "features.text", "features.store", "features"]),
     ("model", ["model", "transfer", "model_file"]),
     ("reading", ["reading", "corpus", "records"]),
-    ("output", ["output", "api"]),
+    ("output", ["markdown", "output", "api"]),
     ("measures", ["evaluation", "threshold", "report", "tables", "explain", "train"]),
-    ("engines", ["parallel", "workers", "predict", "labeling", "spark", "datatrove_step"]),
+    ("engines", ["parallel", "workers", "predict", "labelview", "labeling", "spark", "datatrove_step"]),
     ("interface", ["cli", "__main__", "__init__"]),
 ]
 ORDER = {module: (floor, at) for floor, (_, modules) in enumerate(FLOORS) for at, module in enumerate(modules)}

@@ -131,8 +131,10 @@ def test_html_field_is_used_when_the_text_field_is_absent(tmp_path, small_model_
     html = "<html><body><nav><a href='/'>Home</a></nav><p>" + "A sentence of the article. " * 8 + "</p></body></html>"
     shard = write_jsonl(tmp_path / "s.jsonl", [{"id": "h", "html": html}, {"id": "t", "text": "Some text here."}])
     out = read_jsonl_stdout(run(small_model_file, shard, "--html-field", "html", "-q"))
-    assert out[0]["html"] == html and out[0]["text"] == clean_texts_html(model, html)
+    assert "html" not in out[0] and out[0]["text"] == clean_texts_html(model, html)   # the HTML, once read, left out
     assert out[1]["id"] == "t"
+    kept = read_jsonl_stdout(run(small_model_file, shard, "--html-field", "html", "--keep-fields", "html", "-q"))
+    assert kept[0]["html"] == html and kept[0]["text"] == out[0]["text"]
     spans = read_jsonl_stdout(run(small_model_file, shard, "--html-field", "html", "--emit", "spans", "-q"))[0]
     assert spans["text"] == classify_html(model, [html])[0].text    # spans point into the text taken out of HTML
 
@@ -184,7 +186,6 @@ def test_records_and_pages_options_are_kept_apart(tmp_path, small_model_file):
     page.write_text("Home\n")
     for args, message in [((shard, page), "cannot be mixed"), ((shard, "--format", "labeled"), "--format is for pages"),
                           ((page, "--emit", "spans"), "--emit is for record files"),
-                          ((page, "--strict"), "--strict is for record files"),
                           ((page, "--html-field", "html"), "--html-field is for record files"),
                           ((shard, "-o", str(tmp_path) + "/"), "is a folder"),
                           ((shard, "-o", shard), "would overwrite an input")]:
@@ -260,7 +261,7 @@ def test_worker_errors_reach_the_user_as_one_line(tmp_path, small_model_file):
     for i in range(200):
         (folder / f"{i:03d}.txt").write_text("Home\n")
     (folder / "150.tsv").write_text("content\tfine\nnot a label line\n")
-    result = run(small_model_file, tmp_path / "pages", "-j", "2", "-o", tmp_path / "out")
+    result = run(small_model_file, tmp_path / "pages", "-j", "2", "--strict", "-o", tmp_path / "out")
     assert result.exit_code == 1 and result.stderr.strip().endswith("150.tsv:2: missing tab: expected "
                                                                     "'content<TAB>text' or 'chrome<TAB>text', got "
                                                                     "'not a label line'")

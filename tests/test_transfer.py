@@ -4,6 +4,7 @@ import hashlib
 import json
 import math
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +14,10 @@ from conftest import LABELED
 from linesift.cli import main
 from linesift.explain import explain_line
 from linesift.features import extract
+from linesift.labeled import format_labeled
 from linesift.labels import CHROME, CONTENT, UNLABELED
 from linesift.model_file import load_model, save_model
+from linesift.train import read_corpus, train_corpus
 from linesift.transfer import BasedLineClassifier
 
 
@@ -42,8 +45,8 @@ def _inverted(labels):
 
 def test_train_with_base_writes_a_model_that_records_its_base(runner, small_model_file, tmp_path):
     out = tmp_path / "mine.npz"
-    result = runner.invoke(main, ["train", str(LABELED), "--base", str(small_model_file), "-o", str(out), "--json",
-                                  "-q"])
+    result = runner.invoke(main, ["train", str(LABELED), "--base", str(small_model_file), "--keep-correction",
+                                  "-o", str(out), "--json", "-q"])
     assert result.exit_code == 0, result.output
     model = load_model(out)
     assert isinstance(model, BasedLineClassifier)
@@ -201,3 +204,48 @@ def test_a_correction_of_the_wrong_shape_is_refused(runner, based_model, tmp_pat
     np.savez(bad, **arrays)
     result = runner.invoke(main, ["predict", "-m", str(bad), str(sorted(LABELED.glob("*/*.tsv"))[0])])
     _one_line_error(result, 1, f"linesift: {bad}: not a usable linesift model", "shapes")
+
+
+# -- train --base is never silently worse -------------------------------------------------
+
+def _write_inverted_copy(pages, folder):
+    """The project's pages with every label flipped: a notion no base model has."""
+    for page in pages:
+        target = folder / page.site / Path(page.source).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(format_labeled(page.lines, _inverted(page.labels)), encoding="utf-8")
+
+
+def test_a_correction_no_better_than_the_base_leaves_the_base_unchanged(runner, small_model_file, tmp_path,
+                                                                        labeled_pages):
+    """The base was trained on these very pages: a correction cannot beat it on them, so
+    the base is written unchanged, and the summary says why."""
+    out = tmp_path / "mine.npz"
+    result = runner.invoke(main, ["train", str(LABELED), "--base", str(small_model_file), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "does not beat the base, so the base is written unchanged" in result.stdout
+    written, base = load_model(out), load_model(small_model_file)
+    assert not isinstance(written, BasedLineClassifier)
+    assert written.info_["base_check"]["kept"] == "base"
+    lines = [page.model_lines for page in labeled_pages[:5]]
+    for a, b in zip(written.predict_proba(lines), base.predict_proba(lines)):
+        assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_a_correction_that_beats_the_base_on_held_out_sites_is_kept(small_model, labeled_pages, tmp_path):
+    _write_inverted_copy(labeled_pages, tmp_path / "inverted")
+    pages = read_corpus([tmp_path / "inverted"])
+    model, info = train_corpus(pages, [str(tmp_path / "inverted")], {"word_weight": "log"}, base=small_model)
+    check = info["base_check"]
+    assert check["better"] and check["kept"] == "correction" and check["folds"] == 5
+    assert check["corrected"]["f1"] > check["base"]["f1"]
+    assert isinstance(model, BasedLineClassifier)
+
+
+def test_pages_of_one_site_cannot_be_checked_and_say_so(runner, small_model_file, tmp_path, labeled_pages):
+    site = labeled_pages[0].site
+    result = runner.invoke(main, ["train", str(LABELED / site), "--base", str(small_model_file),
+                                  "-o", str(tmp_path / "one.npz")])
+    assert result.exit_code == 0, result.output
+    assert "not checked against the base" in result.stdout
+    assert load_model(tmp_path / "one.npz").info_["base_check"] == {"better": None, "folds": 0, "kept": "correction"}

@@ -16,7 +16,7 @@ Library use::
     clean_texts(model, [dump, ...])           # batched: the cleaned text of each page
     content_spans(classify_texts(model, [dump])[0])   # [[start, end, P(content)], ...]
 
-See training/api.py: load the model once per process, then call these on many pages.
+See linesift/api.py: load the model once per process, then call these on many pages.
 """
 
 from linesift.api import (PageResult, classify_html, classify_lines, classify_pages, classify_texts, clean_texts,

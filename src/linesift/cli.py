@@ -3,16 +3,20 @@ wrapper over a library function. Results go to stdout (a table, or JSON with --j
 errors go to stderr. A user's mistake is one line ``linesift: FILE:LINE: what``, never a
 traceback: exit 2 for usage (missing file, bad option), 1 for bad data."""
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 import webbrowser
 from pathlib import Path
 
 import click
 
-from linesift.atomic import atomic_writer
+from linesift.atomic import atomic_writer, refuse_inputs_as_outputs
+from linesift.corpus import CORPUS_SUFFIXES
 from linesift.errors import InputError
 from linesift.explain import explain_line
 from linesift.labeling import ORDERS, LabelSession, make_server
@@ -21,12 +25,12 @@ from linesift.limits import HTML_TAGS_PER_LINE, MAX_PAGE_LINES, MAX_PAGE_MB, Pag
 from linesift.model_file import SHIPPED_MODEL, load_base, load_model, model_summary, save_model
 from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, json_text
 from linesift.parallel import available_cores
-from linesift.predict import PredictOptions, write_pages, write_records
+from linesift.predict import SITE_FROM, PredictOptions, default_jobs, page_urls, write_pages, write_records
 from linesift.progress import Progress
-from linesift.reading import find_files, read_input_page, read_path_list
+from linesift.reading import find_files, is_found, read_input_page, read_path_list
 from linesift.records import TEXT_FIELD, record_format
 from linesift.report import render_report
-from linesift.tables import metrics_table, threshold_line
+from linesift.tables import base_check_line, metrics_table, threshold_line
 from linesift.train import DEFAULT_TARGET_FOLDS, evaluate_pages, read_corpus, train_corpus
 from linesift.version import __version__
 from linesift.workers import process_model
@@ -56,9 +60,17 @@ def _user_errors(command):
 
 
 def _not_nan(ctx, param, value):
-    if value is not None and value != value:
-        raise click.BadParameter("must be a number from 0 to 1, not nan")
+    if value is not None and value != value:   # a FloatRange lets nan through: every comparison is false
+        low, high = param.type.min, param.type.max
+        raise click.BadParameter(f"must be a number from {low:g} to {high:g}, not nan" if high is not None
+                                 else "must be a number, not nan")
     return value
+
+
+MAX_EPOCHS = 10_000             # --epochs: far past where training stops improving (30 by default)
+MAX_ALPHA = 1e6                 # --alpha: far past a model that learns nothing
+MAX_PAGE_MB_OPTION = 4096       # --max-page-mb: a page is held whole in memory, 4 GB is past any real one
+MAX_PAGE_LINES_OPTION = 10_000_000   # --max-page-lines: at about 2 KB a line, 20 GB
 
 
 # Options several commands share, declared once.
@@ -68,12 +80,18 @@ threshold_option = click.option("-t", "--threshold", type=click.FloatRange(0, 1)
                                 help="P(content) at or above which a line is content [default: the model's own].")
 
 
+SKIPPED_NAMED = 10         # skipped pages the summary names again (all are named as they are skipped)
 EXPLAIN_TOP = 12           # terms `explain` lists before summing the rest
 EXPLAIN_TEXT_CHARS = 200   # of the explained line's text, shown under its verdict
 
 
 def _progress(quiet):
     return (lambda message: None) if quiet else (lambda message: click.echo(f"linesift: {message}", err=True))
+
+
+def _read_by_corpus(parts):
+    """Whether a file at ``parts`` below a corpus folder is read as a labeled page."""
+    return is_found(parts, CORPUS_SUFFIXES)
 
 
 def _read_exclude(path):
@@ -83,9 +101,10 @@ def _read_exclude(path):
 def _model_options(command):
     """Hyperparameters of a model to train (train, and evaluate --cv)."""
     options = [
-        click.option("--alpha", type=click.FloatRange(min=0, min_open=True), default=1e-5, show_default=True,
+        click.option("--alpha", type=click.FloatRange(min=0, max=MAX_ALPHA, min_open=True), default=1e-5,
+                     show_default=True, callback=_not_nan,
                      help="L2 regularisation of the first pass: larger is smoother."),
-        click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True,
+        click.option("--epochs", type=click.IntRange(min=1, max=MAX_EPOCHS), default=30, show_default=True,
                      help="Passes of SGD over the training lines."),
         click.option("--context/--no-context", default=True, show_default=True,
                      help="Train the second pass over neighbouring lines' scores."),
@@ -142,10 +161,10 @@ def _parse_weights(weights, corpus):
     for item in weights:
         path, equals, value = item.rpartition("=")
         try:
-            if not equals or float(value) <= 0:
+            if not equals or not 0 < float(value) < float("inf"):   # nan fails the comparison too
                 raise ValueError
         except ValueError:
-            raise InputError(item, "--weight takes CORPUS=W with W a positive number", exit_code=2) from None
+            raise InputError(item, "--weight takes CORPUS=W with W a positive finite number", exit_code=2) from None
         if path not in corpus:
             raise InputError(path, "--weight names a corpus that is not among the CORPUS arguments", exit_code=2)
         parsed[path] = float(value)
@@ -160,6 +179,34 @@ def _hyperparameters(alpha, epochs, context, word_weight, threshold=None, base=N
     return chosen
 
 
+TERMINATED_EXIT = 128 + signal.SIGTERM   # what a shell reports for a process SIGTERM ended
+
+
+class _Terminated(BaseException):
+    """SIGTERM, what a scheduler sends before SIGKILL: ends the run like Ctrl-C, unwinding,
+    so every output being written removes its temporary on the way out. Not an Exception,
+    so no handler of errors takes it for one."""
+
+
+@contextlib.contextmanager
+def _ending_on_sigterm():
+    """SIGTERM raises _Terminated while the command runs; the handler before is put back
+    after (the command may run inside another program, a test runner say)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield   # signal handlers belong to the main thread
+        return
+
+    def terminate(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # a second one must not cut the clean-up short
+        raise _Terminated()
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 class _OneLineErrors(click.Group):
     """Usage errors as one line (`linesift: Invalid value for '--threshold': ...`), exit 2,
     instead of click's usage block: the same shape as every other linesift error."""
@@ -168,7 +215,11 @@ class _OneLineErrors(click.Group):
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            with _ending_on_sigterm():
+                code = super().main(*args, standalone_mode=False, **kwargs)
+        except _Terminated:
+            click.echo("linesift: terminated (SIGTERM): outputs written are whole, unfinished ones removed", err=True)
+            sys.exit(TERMINATED_EXIT)
         except click.exceptions.Abort:
             click.echo("linesift: aborted", err=True)
             sys.exit(1)
@@ -198,10 +249,12 @@ def _print_version(ctx, param, value):
     ctx.exit(0)
 
 
-@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_OneLineErrors, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and the default model (file, format, feature set, training data) and exit.")
-def main():
+@click.pass_context
+def main(ctx):
     """linesift: label each line of a web page dump as content or chrome.
 
     \b
@@ -219,6 +272,9 @@ def main():
       linesift evaluate my-labels/ --cv 5 --report report.html   # measure, split by site
       linesift explain page.txt --line 12       # why line 12 got its label
     """
+    if ctx.invoked_subcommand is None:   # bare `linesift`: the help, as asked for
+        click.echo(ctx.get_help())
+
 
 
 @main.command()
@@ -238,11 +294,14 @@ def main():
                    f"with --target-*, the folds the threshold is chosen on [default: {DEFAULT_TARGET_FOLDS}, "
                    "or the number of sites if fewer].")
 @_base_option
+@click.option("--keep-correction", is_flag=True,
+              help="With --base: keep the correction even where the check on your pages' held-out sites finds it "
+                   "no better than the base (by default the base is then written unchanged).")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_user_errors
 def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_file, threshold, target_precision,
-          target_recall, folds, base_path, as_json, quiet):
+          target_recall, folds, base_path, keep_correction, as_json, quiet):
     """Train a model on labeled pages.
 
     CORPUS is a folder of labeled pages (CORPUS/<site>/<page>.tsv) or a single .tsv
@@ -263,12 +322,14 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
         raise InputError("train", "--threshold and --target-* exclude each other: a target chooses the threshold",
                          exit_code=2)
     corpus_weights = _parse_weights(weights, corpus)
+    refuse_inputs_as_outputs([output], [*corpus, exclude_file or "-", base_path or "-"], "name another model file",
+                             reads=_read_by_corpus)
     base = _load_base(base_path)
     pages = read_corpus(corpus, _read_exclude(exclude_file), corpus_weights)
     hyperparameters = _hyperparameters(alpha, epochs, context, word_weight, threshold, base)
     try:
         model, info = train_corpus(pages, corpus, hyperparameters, corpus_weights, target_precision, target_recall,
-                                   folds, base, progress=say)
+                                   folds, base, progress=say, keep_correction=keep_correction)
     except ValueError as error:   # too few sites for the folds, a corpus of one class
         raise InputError(" ".join(corpus), str(error)) from None
     save_model(model, output, info)
@@ -282,6 +343,8 @@ def train(corpus, output, alpha, epochs, context, word_weight, weights, exclude_
                    f"{t['content_lines']} content" + (f", starting from {base_path}" if base else ""))
         if folds:
             click.echo(metrics_table(info["metrics"]))
+        if base:
+            click.echo(base_check_line(info["base_check"]))
         click.echo(threshold_line(info["threshold_selection"]))
         click.echo(f"model written to {output}")
 
@@ -323,6 +386,9 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
     if base_path is not None and not folds:
         raise InputError("--base", "trains on your pages: measure it with --cv K (or evaluate a model trained "
                                    "with --base by -m MODEL)", exit_code=2)
+    if report_path:
+        refuse_inputs_as_outputs([report_path], [*corpus, exclude_file or "-", model_path or "-", base_path or "-"],
+                                 "name another report file", reads=_read_by_corpus)
     base = _load_base(base_path)
     pages = read_corpus(corpus, _read_exclude(exclude_file), _parse_weights(weights, corpus))
     if folds:
@@ -367,8 +433,8 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
 @click.option("--html-field", default=None,
               help="JSON lines: a field holding the page's HTML, used when the text field is absent.")
 @click.option("--strict", is_flag=True,
-              help="Stop at the first record that cannot be used (not JSON, no text, not HTML) instead of "
-                   "skipping and counting it.")
+              help="Stop at the first record that cannot be used (not JSON, no text, not HTML), or of several "
+                   "pages the first that cannot be read, instead of skipping and counting it.")
 @threshold_option
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-", show_default=True,
               help="Output file, or folder for several inputs in text/labeled format (one file per "
@@ -378,18 +444,39 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
               help="With -o FOLDER: skip inputs whose output file is already there and not older than the "
                    "input (outputs are written atomically, so one that exists is complete): rerun a killed job "
                    "with the same model and threshold.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Processes to classify pages with [default: 0, all cores]. Output order is input order.")
-@click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True), default=MAX_PAGE_MB, show_default=True,
-              help="A page larger than this (decompressed; gzip is never inflated further) is refused, or skipped "
-                   "and counted in a record file.")
-@click.option("--max-page-lines", type=click.IntRange(min=1), default=MAX_PAGE_LINES, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Processes to classify pages with: 0 for all cores (never more than this process may use) "
+                   "[default: one for inputs under 4 MB, where starting more costs more than they save; else all "
+                   "cores]. Output order is input order.")
+@click.option("--links", is_flag=True, help="--format markdown: write links as [text](url).")
+@click.option("--metadata", "with_metadata", is_flag=True,
+              help="JSON lines (--format jsonl, record files): add what an HTML page states about itself: title, "
+                   "canonical url, language, site, published and modified dates, author (in a record, merged into "
+                   "its metadata object, its own keys first).")
+@click.option("--site-from", type=click.Choice(SITE_FROM), default="url", show_default=True,
+              help="Where a page's site comes from for the site pass (pages of one site given together tell each "
+                   "other their template). url: the URL given (--url, --sites) or stated by the HTML page "
+                   "(canonical link, og:url); a page of no known site is classified alone. folder: the folder "
+                   "under the path given, as for labeled corpora.")
+@click.option("--url", "page_url", default=None, metavar="URL", help="The URL of the single page given.")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), default=None,
+              help="A file of PATH<TAB>URL lines: the URL of each page (its path as found under the inputs).")
+@click.option("--keep-fields", "keep_fields", multiple=True, metavar="FIELD",
+              help="JSON lines: keep FIELD in the output though linesift read it (the --html-field, left out "
+                   "by default: the page's HTML is often most of the record).")
+@click.option("--max-page-mb", type=click.FloatRange(min=0, max=MAX_PAGE_MB_OPTION, min_open=True),
+              default=MAX_PAGE_MB, show_default=True, callback=_not_nan,
+              help="A page larger than this (decompressed; gzip is never inflated further) is refused, or, of "
+                   "several pages or in a record file, skipped and counted.")
+@click.option("--max-page-lines", type=click.IntRange(min=1, max=MAX_PAGE_LINES_OPTION), default=MAX_PAGE_LINES,
+              show_default=True,
               help=f"A page of more lines than this (an HTML page: more than {HTML_TAGS_PER_LINE} tags per line of "
-                   "it) is refused, or skipped and counted in a record file: each line costs about 2 KB of memory.")
+                   "it) is refused, or, of several pages or in a record file, skipped and counted: each line costs "
+                   "about 2 KB of memory.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_user_errors
-def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, threshold, output, resume, jobs,
-            max_page_mb, max_page_lines, quiet):
+def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, threshold, output, resume, jobs, links,
+            with_metadata, site_from, page_url, sites_file, keep_fields, max_page_mb, max_page_lines, quiet):
     """Label the lines of pages with a model.
 
     INPUTS are page files (dumps, .tsv labeled pages whose labels are ignored, HTML),
@@ -398,6 +485,12 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
     every field passed through) and Common Crawl WARC/WET (.warc.gz, .warc.wet.gz). No
     input line is ever dropped, reordered or changed: text output is a subsequence of the
     page's lines, labeled output is the page's lines with labels in front.
+
+    Of several pages, one that cannot be read (unreadable, over a limit, not a page) is
+    skipped: named on stderr as it happens and counted in the summary, the others written
+    as if it were not there; the exit code is then 1 (--strict: the run stops at it).
+    A record file's unusable records are skipped and counted the same way, exit 0.
+    No output may be an input or lie in an input folder (exit 2, before any work).
 
     \b
     Examples:
@@ -418,17 +511,22 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
         page = next(f.path for f in found if not record_format(f.path))
         raise InputError(page, "record files (JSON lines, WARC) and single pages cannot be mixed in one run",
                          exit_code=2)
+    if model_path is not None:
+        refuse_inputs_as_outputs([output], [model_path], "name another output")
     process_model(model_path)   # loaded here first: a bad model file stops the run before any work
-    jobs = jobs or available_cores()
+    jobs = default_jobs(found) if jobs is None else min(jobs or available_cores(), available_cores())
     limits = PageLimits(max_page_mb, max_page_lines)
     if records:
         if fmt is not None or resume:
             raise InputError(records[0], f"{'--format' if fmt else '--resume'} is for pages; record files write "
                                          "JSON lines: choose what they carry with --emit", exit_code=2)
+        if page_url or sites_file or site_from != "url":
+            raise InputError(records[0], "record files take each page's site from its record's url", exit_code=2)
         options = PredictOptions(model_path, threshold, emit=emit or "text", text_field=text_field,
-                                 html_field=html_field, strict=strict, jobs=jobs, limits=limits)
+                                 html_field=html_field, strict=strict, jobs=jobs, limits=limits,
+                                 keep_fields=tuple(keep_fields), metadata=with_metadata)
         progress = Progress(enabled=not quiet)
-        tally = write_records(records, output, options, progress)
+        tally = write_records(records, output, options, progress, inputs)
         progress.close()
         if not quiet:
             click.echo(f"linesift: {tally.summary()}", err=True)
@@ -437,17 +535,34 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
             raise InputError(found[0].path, "--emit is for record files (JSON lines, WARC); use --format for pages",
                              exit_code=2)
         record_only = [name for name, given in (("--text-field", text_field != TEXT_FIELD),
-                                                ("--html-field", html_field is not None), ("--strict", strict)) if given]
+                                                ("--html-field", html_field is not None)) if given]
         if record_only:
             raise InputError(found[0].path, f"{record_only[0]} is for record files (JSON lines, WARC), not single pages",
                              exit_code=2)
-        options = PredictOptions(model_path, threshold, fmt=fmt or "text", jobs=jobs, limits=limits)
+        if links and fmt != "markdown":
+            raise InputError("--links", "is for --format markdown", exit_code=2)
+        if with_metadata and fmt != "jsonl":
+            raise InputError("--metadata", "is for JSON lines output (--format jsonl, or record files)", exit_code=2)
+        options = PredictOptions(model_path, threshold, fmt=fmt or "text", strict=strict, jobs=jobs, limits=limits,
+                                 links=links, metadata=with_metadata, site_from=site_from,
+                                 urls=page_urls(found, page_url, sites_file))
         progress = Progress(enabled=not quiet)
         say = _progress(quiet)
-        pages = write_pages(inputs, found, output, options, resume, progress, say)
+
+        def skipped_page(error):   # an error: told even with --quiet
+            progress.close()
+            click.echo(f"linesift: {error} (skipped)", err=True)
+
+        tally = write_pages(inputs, found, output, options, resume, progress, say, skipped_page)
         progress.close()
-        if pages != 1:
-            say(f"{pages} pages done")
+        if tally.skipped:
+            named = ", ".join(error.source for error in tally.skipped[:SKIPPED_NAMED])
+            click.echo(f"linesift: {tally.written} page{'s' if tally.written != 1 else ''} done, "
+                       f"{len(tally.skipped)} skipped (could not be read, said above): {named}"
+                       + (", ..." if len(tally.skipped) > SKIPPED_NAMED else ""), err=True)
+            sys.exit(1)
+        if tally.written != 1:
+            say(f"{tally.written} pages done")
 
 
 @main.command()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from linesift.align import align_labels, words_of
 from linesift.errors import InputError
-from linesift.labeled import LABELED_SUFFIX, parse_labeled
-from linesift.reading import find_files, read_bytes, read_html_page
+from linesift.labeled import LABELED_SUFFIX, html_sibling_names
+from linesift.reading import find_files, read_bytes, read_html_page, read_labeled_page
 
 HTML_CORPUS_PAGES = ("page.html", "page.html.gz")   # beside gold.txt (and meta.json) in an HTML corpus
+CORPUS_SUFFIXES = (LABELED_SUFFIX,) + HTML_CORPUS_PAGES   # the files of a corpus folder read as pages
 GOLD_FILE = "gold.txt"
 
 
@@ -37,6 +38,10 @@ def read_gold_page(path, site):
             site = meta.get("site") or site
         except (ValueError, AttributeError):
             raise InputError(meta_path, "not a JSON object") from None
+        except RecursionError:
+            raise InputError(meta_path, "JSON nested too deep to read") from None
+        except OSError as error:
+            raise InputError(meta_path, error.strerror or str(error)) from None
     page = read_html_page(path, read_bytes(path), site)
     page.gold = read_bytes(gold_path).decode("utf-8", errors="replace")
     page.page_type = meta.get("page_type")
@@ -52,14 +57,25 @@ def read_labeled_corpus(paths, exclude=()):
     files, or HTML corpora (``<page>/page.html[.gz]`` beside ``gold.txt``)."""
     excluded = {os.path.normpath(p) for p in exclude}
     pages = []
-    for path, site, _, root in find_files(paths, suffix=(LABELED_SUFFIX,) + HTML_CORPUS_PAGES):
+    for path, site, _, root in find_files(paths, suffix=CORPUS_SUFFIXES):
         if os.path.normpath(path) in excluded or os.path.normpath(str(Path(path).parent)) in excluded:
             continue
         if Path(path).name not in HTML_CORPUS_PAGES:
-            pages.append(parse_labeled(path, read_bytes(path), site))
+            pages.append(read_labeled_page(path, site))
+        elif _labels_html(path):
+            continue   # the HTML of a labeled page beside it, read with it
         else:
             pages.append(read_gold_page(path, site))
         pages[-1].root = root
     if not pages:
         raise InputError(" ".join(map(str, paths)), "no labeled pages found", exit_code=2)
     return pages
+
+
+def _labels_html(path):
+    """Whether ``path`` (``page.html``) is the HTML of a labeled page beside it rather than
+    a page of an HTML corpus."""
+    path = Path(path)
+    stem = path.name.split(".")[0]
+    return any((path.parent / name).is_file() for name in (stem + LABELED_SUFFIX, path.name + LABELED_SUFFIX)
+               if path.name in html_sibling_names(name))

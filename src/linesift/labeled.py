@@ -1,6 +1,10 @@
 """The labeled page format: ``content<TAB>text`` / ``chrome<TAB>text`` per page line, a
 blank page line as an empty file line, one UTF-8 file per page (docs/formats.md). A
-contract: tools outside linesift read and write it, and ``cut -f2-`` gives the dump back."""
+contract: tools outside linesift read and write it, and ``cut -f2-`` gives the dump back.
+
+A labeled HTML page is its ``.tsv`` with the page's HTML beside it (``html_sibling_names``):
+the ``.tsv``'s lines are the HTML's block lines, one for one, so the labels stay editable as
+text while training and evaluation read the page as HTML, markup and all (``with_markup``)."""
 
 from linesift.decoding import decode_lines
 from linesift.errors import InputError
@@ -8,6 +12,7 @@ from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED
 from linesift.page import Page
 
 LABELED_SUFFIX = ".tsv"
+HTML_NAMES = (".html", ".htm", ".html.gz", ".htm.gz")   # names an HTML page goes by
 
 
 def parse_labeled(source, data: bytes, site: str) -> Page:
@@ -43,3 +48,29 @@ def format_labeled(lines, labels) -> str:
         else:
             out.append(f"{LABEL_NAMES.get(label, 'chrome')}\t{text}\n")
     return "".join(out)
+
+
+def html_sibling_names(labeled_name: str) -> list:
+    """The names the HTML of the labeled page ``labeled_name`` may have beside it, in the
+    order they are looked for: ``a.html.tsv`` -> ``a.html`` (what ``predict --format labeled
+    -o FOLDER`` writes for ``a.html``); ``a.tsv`` -> ``a.html``, ``a.htm``, ``a.html.gz``,
+    ``a.htm.gz`` (what ``label`` writes)."""
+    stem = labeled_name[:-len(LABELED_SUFFIX)] if labeled_name.endswith(LABELED_SUFFIX) else labeled_name
+    if stem.lower().endswith(HTML_NAMES):
+        return [stem]
+    return [stem + suffix for suffix in HTML_NAMES]
+
+
+def with_markup(page: Page, markup: list, html_source) -> Page:
+    """``page`` (a labeled page) read as the HTML page it labels: ``markup`` (the HtmlLines of
+    its HTML, ``html_source``) must give exactly its lines; a label file that no longer
+    matches its HTML is an error naming the first line that differs."""
+    texts = [line.text for line in markup]
+    if texts != page.lines:
+        where = next((n for n, (a, b) in enumerate(zip(page.lines, texts), start=1) if a != b),
+                     min(len(page.lines), len(texts)) + 1)
+        raise InputError(page.source, f"its lines are not the block lines of its HTML {html_source} (first "
+                                      f"difference at line {where}; {len(page.lines)} lines vs {len(texts)}): "
+                                      "relabel the page, or remove the HTML to train on the text alone", where)
+    page.markup = markup
+    return page

@@ -5,7 +5,9 @@ Two parts, read top to bottom:
 - ``LabelSession``: the pages to label and their state, as plain data. It reads the
   pages, scores them with the model, orders them (least confident first, or as given),
   resumes the labels of pages already saved, and saves a page's labels as a labeled page
-  (``LABELED_DIR/<site>/<page>.tsv``, atomically). It knows nothing of HTTP.
+  (``LABELED_DIR/<site>/<page>.tsv``, atomically; an HTML page's HTML goes beside it as
+  ``<page>.html``, so training reads its markup: ``labeled.html_sibling_names``). It knows
+  nothing of HTTP.
 - ``make_server``: a standard-library HTTP server on 127.0.0.1 over a session, serving
   the page (``linesift/data/label.html``, ``label.js``, ``label.css``) and a small JSON API:
 
@@ -29,8 +31,10 @@ from pathlib import Path
 from linesift.api import classify_pages
 from linesift.atomic import atomic_writer
 from linesift.errors import InputError
-from linesift.labeled import LABELED_SUFFIX, format_labeled, parse_labeled
+from linesift.html import GZIP_MAGIC
+from linesift.labeled import LABELED_SUFFIX, format_labeled, html_sibling_names, parse_labeled
 from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED, labels_from_probabilities
+from linesift.labelview import page_view
 from linesift.reading import HTML_SUFFIXES, read_bytes, read_input_page
 from linesift.workers import batches
 
@@ -50,13 +54,23 @@ STATIC = {                  # the only files served: name -> content type
 # text ever reached the DOM as markup, no injected script or remote resource would run.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-                               "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-                               "frame-ancestors 'none'",
+                               "connect-src 'self'; img-src 'self'; frame-src 'self'; base-uri 'none'; "
+                               "form-action 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+# The labeled page itself, shown in a sandboxed frame of the label page: its inline styles
+# may apply, nothing else may load, run, submit or leave the machine (labelview says what
+# is removed from it before it is served).
+VIEW_SECURITY_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; "
+                               "media-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; "
+                               "sandbox allow-same-origin",
+}
 _PAGE_PATH = re.compile(r"/api/page/(\d+)")
+_VIEW_PATH = re.compile(r"/api/page/(\d+)/view")
 
 
 def page_name(relative, site):
@@ -131,6 +145,7 @@ class LabelSession:
             labels, saved = self._resume(target, entry.site, page.lines, model_labels)
             pages.append({
                 "source": entry.path, "site": entry.site, "target": target, "lines": page.lines,
+                "html": read_bytes(entry.path) if page.markup is not None and entry.path != "-" else None,
                 "probabilities": probabilities, "labels": labels, "saved": saved, "resumed": saved,
                 "uncertainty": _uncertainty(probabilities, self.threshold),
             })
@@ -193,7 +208,16 @@ class LabelSession:
                 "p": round(p, 3) if known else None,
                 "uncertain": known and abs(p - self.threshold) < UNCERTAIN_MARGIN,
             })
-        return {**summary, "count": len(self._pages), "threshold": self.threshold, "lines": lines}
+        return {**summary, "count": len(self._pages), "threshold": self.threshold, "lines": lines,
+                "view": page["html"] is not None}
+
+    def page_view(self, index):
+        """An HTML page as the label page shows it beside its lines (``labelview.page_view``);
+        KeyError for a page that is not HTML."""
+        page = self._page(index)
+        if page["html"] is None:
+            raise KeyError(index)
+        return page_view(page["html"], page["lines"])
 
     def save(self, index, labels):
         """Set a page's labels (a list of "content" / "chrome" / None, one per line) and
@@ -212,6 +236,12 @@ class LabelSession:
                 raise ValueError(f"line {number}: label must be 'content' or 'chrome', not {name!r}")
         # One save at a time: two requests racing must not interleave the memory and the file.
         with self._lock:
+            if page["html"] is not None:   # the HTML first: a .tsv is never without the page it labels
+                html_target = page["target"].with_name(html_sibling_names(page["target"].name)[
+                    2 if page["html"][:2] == GZIP_MAGIC else 0])
+                if not html_target.exists():
+                    with atomic_writer(html_target, binary=True) as handle:
+                        handle.write(page["html"])
             with atomic_writer(page["target"]) as handle:
                 handle.write(format_labeled(lines, parsed))
             page["labels"] = parsed
@@ -230,11 +260,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         """Quiet: a request log on stderr would bury the URL and any error."""
 
-    def _send(self, status, body, content_type="application/json; charset=utf-8"):
+    def _send(self, status, body, content_type="application/json; charset=utf-8", headers=SECURITY_HEADERS):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -277,6 +307,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json(HTTPStatus.OK, session.page_data(int(match.group(1))))
             except KeyError:
                 return self._error(HTTPStatus.NOT_FOUND, "no such page")
+        match = _VIEW_PATH.fullmatch(path)
+        if match:
+            try:
+                view = session.page_view(int(match.group(1)))
+            except KeyError:
+                return self._error(HTTPStatus.NOT_FOUND, "no such page, or not an HTML page")
+            return self._send(HTTPStatus.OK, view, "text/html; charset=utf-8", VIEW_SECURITY_HEADERS)
         return self._error(HTTPStatus.NOT_FOUND, "not found")
 
     do_HEAD = do_GET

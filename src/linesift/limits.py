@@ -45,8 +45,9 @@ OVER_SIZE, OVER_LINES, NO_TEXT = "over the size limit", "over the line limit", "
 
 
 def over_size(size, limits, decompressed=False):
-    """PageRefused for a page of ``size`` bytes (more than that, when ``decompressed`` stopped at the limit)."""
-    told = f"more than {limits.max_mb:g} MB decompressed" if decompressed else f"{size / MB:.1f} MB"
+    """PageRefused for a page of ``size`` bytes, or of None: more than the limit, where reading
+    (or inflating, when ``decompressed``) stopped at it."""
+    told = f"{size / MB:.1f} MB" if size is not None else f"more than {limits.max_mb:g} MB" + " decompressed" * decompressed
     return PageRefused(OVER_SIZE, f"page is {told}, over the limit of {limits.max_mb:g} MB (--max-page-mb)")
 
 

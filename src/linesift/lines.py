@@ -12,18 +12,71 @@ from typing import NamedTuple
 
 import numpy as np
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# Images ``![text](url)`` and links ``[text](url "title")``: a text in brackets, then a
+# tail. They are found by ``_bracketed``, not by one regex: a text runs to the first "]"
+# after its "[", and a regex would read it again from every "[" before that "]" (a line
+# of "[" took minutes).
+_IMAGE_TAIL = re.compile(r"\([^)]*\)")
 # A link's URL: runs of characters other than parentheses and spaces, or one level of
 # (...). A run is matched whole, never given back (a lookahead and a backreference: an
 # atomic group that Python 3.10 reads), which matches what matching it a character at a
 # time would, in half the time: nothing after a run can start with its characters.
-_LINK = re.compile(r"\[([^\]]*)\]\((?:(?=(?P<run>[^()\s]+))(?P=run)|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK_TAIL = re.compile(r"\((?:(?=(?P<run>[^()\s]+))(?P=run)|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+")
 _LYNX_REF = re.compile(r"\[\d+\]")
 _LIST = re.compile(r"([*+\-•·]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"(#{1,6})\s+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
 _ANY_MARKUP = re.compile(r"[\[`*_|]|://|www\.")
+
+
+def _bracketed(text, opener, tail, stop=None):
+    """(start, end of the text, end) of each match of ``opener`` + ``[^\\]]*\\]`` + ``tail``
+    in ``text``, the ones a regex's finditer would find, in one pass: every opener before
+    a "]" leads to that same "]" and tail, so when one fails the next to try is past the
+    "]". ``stop`` (a character) ends a text, and a tail that opens "(" never closes past
+    it: the tails here cannot (``_separated``), so when ``_IMAGE_TAIL`` finds no ")" no
+    image after it can. A link's tail fails within its URL, its title or the next "(",
+    so no part of the line is read more than a few times."""
+    found, at, size = [], 0, len(text)
+    end_of_line = -1   # where the line of ``start`` ends (found once per line)
+    while True:
+        start = text.find(opener, at)
+        if start < 0:
+            return found
+        if start > end_of_line:
+            end_of_line = text.find(stop, start) if stop is not None else -1
+            end_of_line = size if end_of_line < 0 else end_of_line
+        close = text.find("]", start + len(opener), end_of_line)
+        if close < 0:
+            if end_of_line == size:
+                return found
+            at = end_of_line
+            continue
+        match = tail.match(text, close + 1)
+        if match:
+            found.append((start, close, match.end()))
+            at = match.end()
+        elif tail is _IMAGE_TAIL_IN_LINES or tail is _IMAGE_TAIL:
+            at = close + 1 if not text.startswith("(", close + 1) else end_of_line
+            if at == size:
+                return found
+        else:
+            at = close + 1
+
+
+def _replaced(text, opener, tail, before, after="", stop=None):
+    """(``text`` with each ``_bracketed`` match replaced by its text between ``before`` and
+    ``after``, the matches)."""
+    found = _bracketed(text, opener, tail, stop)
+    if not found:
+        return text, found
+    pieces, last = [], 0
+    for start, close, end in found:
+        pieces += (text[last:start], before, text[start + len(opener):close], after)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces), found
 
 
 class ParsedLine(NamedTuple):
@@ -68,18 +121,11 @@ def parse_line(raw: str) -> ParsedLine:
     images = links = link_chars = 0
     if "](" in body:
         if "![" in body:
-            body, images = _IMAGE.subn(r"\1", body)
-        pieces, last = [], 0
-        for match in _LINK.finditer(body):
-            pieces.append(body[last:match.start()])
-            anchor = match.group(1)
-            pieces.append(anchor)
-            link_chars += len(anchor)
-            links += 1
-            last = match.end()
-        if links:
-            pieces.append(body[last:])
-            body = "".join(pieces)
+            body, found = _replaced(body, "![", _IMAGE_TAIL, "")
+            images = len(found)
+        body, found = _replaced(body, "[", _LINK_TAIL, "")
+        links = len(found)
+        link_chars = sum(close - start - 1 for start, close, _ in found)
     if "://" in body or "www." in body:
         for match in _BARE_URL.finditer(body):
             link_chars += match.end() - match.start()
@@ -177,8 +223,8 @@ assert _ANY_MARKUP.pattern == r"[\[`*_|]|://|www\."
 _MARKUP_CHARACTERS = b"[`*_|"
 _HEADING_AT_START = _at_line_start(_HEADING)
 _LISTS_AT_START = re.compile(f"{SEPARATOR}((?:{_LIST.pattern})(?:{_LIST.pattern})?)?")   # a list in a list too
-_IMAGE_IN_LINES = re.compile(_separated(_IMAGE))
-_LINK_IN_LINES = re.compile(_separated(_LINK))
+_IMAGE_TAIL_IN_LINES = re.compile(_separated(_IMAGE_TAIL))
+_LINK_TAIL_IN_LINES = re.compile(_separated(_LINK_TAIL))
 _BARE_URL_IN_LINES = within_lines(_BARE_URL)
 _LYNX_REF_IN_LINES = within_lines(_LYNX_REF)
 
@@ -214,7 +260,8 @@ def _parse_marked_up(raws):
 
     # Images are replaced by their text, then links by theirs, each marked where it was:
     # the marks count them and their characters, and go before the next step.
-    marked = _LINK_IN_LINES.sub(f"{_LINK_START}\\1{_LINK_END}", _IMAGE_IN_LINES.sub(f"{_IMAGE_MARK}\\1", joined))
+    marked = _replaced(joined, "![", _IMAGE_TAIL_IN_LINES, _IMAGE_MARK, stop=SEPARATOR)[0]
+    marked = _replaced(marked, "[", _LINK_TAIL_IN_LINES, _LINK_START, _LINK_END, stop=SEPARATOR)[0]
     codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     line = np.cumsum(codes == ord(SEPARATOR)) - 1    # the line of each code point
     starts, ends, image = codes == ord(_LINK_START), codes == ord(_LINK_END), codes == ord(_IMAGE_MARK)

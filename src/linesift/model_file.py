@@ -5,11 +5,16 @@ weights and scaler as float arrays, everything else (format and feature-set vers
 hyperparameters, threshold, feature names, training-data digest, metrics, library
 versions) as a JSON document stored as bytes. Loading checks the format and the
 feature-set version and refuses anything else, so a file can never run code and a
-stale model can never be read against the wrong feature columns.
+stale model can never be read against the wrong feature columns. It also refuses, in one
+line, what would pass those checks and still do harm: an array whose header promises
+more than a model holds (read before its data, so a small file cannot inflate to
+gigabytes), metadata nested past what the JSON reader recurses through, and weights that
+are not finite or a scale of zero (every label null, with exit 0).
 """
 
 import hashlib
 import json
+import zipfile
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,6 +43,9 @@ def _shipped_model():
 SHIPPED_MODEL = _shipped_model()
 _ARRAYS = ("scale_mean", "scale_std", "coef_dense", "coef_hash", "context_mean", "context_std", "context_coef", "meta")
 CORRECTION_ARRAYS = ("correction_coef", "correction_cue_coef", "correction_mean", "correction_std")
+# Past any model: the longest array is the hash cues' 2**hash_bits (2**18 by default).
+MAX_HASH_BITS = 24
+MAX_ARRAY_ITEMS = 1 << MAX_HASH_BITS
 _HYPERPARAMETERS = ("alpha", "epochs", "context", "context_folds", "word_weight", "hash_bits", "threshold", "max_iter", "random_state",
                     "site_dropout")
 
@@ -86,29 +94,71 @@ def read_model_file(path):
 
 
 def _read_model_data(path):
-    """(metadata, arrays) of a file that is a linesift model, of whatever version."""
+    """(metadata, arrays) of a file that is a linesift model, of whatever version. Every
+    array's header (shape, type) is checked before its data is read: a small file can
+    inflate to gigabytes, and numpy would allocate them all before a shape is looked at."""
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            _refuse(path, "a single array, not an .npz model")
-        with loaded as archive:
-            if sorted(archive.files) not in (sorted(_ARRAYS), sorted(_ARRAYS + CORRECTION_ARRAYS)):
-                _refuse(path, f"expected arrays {', '.join(_ARRAYS)}, found {', '.join(archive.files) or 'none'}")
-            arrays = {name: archive[name] for name in archive.files}
+        with zipfile.ZipFile(path) as archive:
+            members = {name.removesuffix(".npy"): name for name in archive.namelist()}
+            if sorted(members) not in (sorted(_ARRAYS), sorted(_ARRAYS + CORRECTION_ARRAYS)) \
+                    or len(members) != len(archive.namelist()) or not all(n.endswith(".npy") for n in members.values()):
+                _refuse(path, f"expected arrays {', '.join(_ARRAYS)}, found {', '.join(archive.namelist()) or 'none'}")
+            arrays = {name: _read_array(path, archive, name, member) for name, member in members.items()}
     except InputError:
         raise
     except FileNotFoundError:
         raise InputError(path, "no such model file", exit_code=2) from None
+    except zipfile.BadZipFile:
+        _refuse(path, "not an .npz model (not a zip archive of arrays)")
     except Exception as error:  # noqa: BLE001 - whatever a damaged file makes numpy/zipfile raise
-        # ValueError is what numpy raises for a pickled array when allow_pickle=False.
         _refuse(path, f"cannot read it as a data-only .npz model ({type(error).__name__}: {str(error)[:80]})")
     try:
         meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
+    except RecursionError:
+        _refuse(path, "its metadata is nested too deeply to be a model's")
     except (ValueError, UnicodeDecodeError):
         _refuse(path, "its metadata is not JSON")
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
         _refuse(path, f"format is {meta.get('format') if isinstance(meta, dict) else None!r}, not {MODEL_FORMAT!r}")
     return meta, arrays
+
+
+def _read_array(path, archive, name, member):
+    """One array of the archive, its header checked first: one dimension, of floats (bytes
+    for the metadata), at most MAX_ARRAY_ITEMS long."""
+    with archive.open(member) as handle:
+        version = np.lib.format.read_magic(handle)
+        if version not in ((1, 0), (2, 0)):
+            _refuse(path, f"array {name} has a header of .npy version {version}")
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(handle)
+    wanted = "u" if name == "meta" else "f"
+    if dtype.hasobject or dtype.kind != wanted or (wanted == "u" and dtype.itemsize != 1):
+        _refuse(path, f"array {name} holds {dtype}, not {'bytes' if wanted == 'u' else 'floats'}")
+    if len(shape) != 1 or shape[0] > MAX_ARRAY_ITEMS:
+        _refuse(path, f"array {name} has shape {shape}: a model's arrays are one row of at most "
+                      f"{MAX_ARRAY_ITEMS:,} values")
+    with archive.open(member) as handle:
+        return np.lib.format.read_array(handle, allow_pickle=False)
+
+
+def _refuse_unusable_values(path, model):
+    """Weights that are not finite, or a scale of zero (features divided by it), label every
+    line alike or not at all: a file holding them is damaged, whatever its shapes."""
+    arrays = {name: getattr(model, name, None) for name in ("scale_mean_", "scale_std_", "coef_dense_", "coef_hash_",
+                                                            "context_coef_", "context_mean_", "context_std_",
+                                                            "correction_coef_", "correction_cue_coef_",
+                                                            "correction_mean_", "correction_std_")}
+    numbers = {name: getattr(model, name, None) for name in ("intercept_", "context_intercept_", "threshold_",
+                                                             "correction_intercept_")}
+    for name, values in [*arrays.items(), *numbers.items()]:
+        if values is not None and not np.all(np.isfinite(values)):
+            _refuse(path, f"it holds non-finite values (nan or inf) in {name.rstrip('_')}")
+    for name in ("scale_std_", "context_std_", "correction_std_"):
+        if arrays[name] is not None and np.any(arrays[name] == 0):
+            _refuse(path, f"it holds a zero scale in {name.rstrip('_')} (features would be divided by it)")
+    if not 0 <= model.threshold_ <= 1:
+        _refuse(path, f"its threshold {model.threshold_:g} is not a probability")
 
 
 def _check_versions(path, meta):
@@ -154,6 +204,8 @@ def load_model(path=None) -> LineClassifier:
     meta, arrays = read_model_file(path)
     try:
         model = LineClassifier(**meta["hyperparameters"])
+        if not isinstance(model.hash_bits, int) or not 0 < model.hash_bits <= MAX_HASH_BITS:
+            _refuse(path, f"its hash_bits {model.hash_bits!r} is not from 1 to {MAX_HASH_BITS}")
         dense = len(meta["dense_feature_names"])
         context = len(meta["context_feature_names"])
         shapes_ok = (arrays["scale_mean"].shape == (dense,) and arrays["scale_std"].shape == (dense,)
@@ -183,6 +235,7 @@ def load_model(path=None) -> LineClassifier:
             _refuse(path, f"its metadata lacks or mangles {error}")
         except ValueError as error:
             _refuse(path, str(error))
+    _refuse_unusable_values(path, model)
     model.info_ = meta
     return model
 

@@ -5,12 +5,13 @@ import re
 
 import numpy as np
 
+from linesift import rawjson
 from linesift.labeled import format_labeled
 from linesift.labels import LABEL_NAMES, labels_from_probabilities
 from linesift.page import PageResult
 
-FORMATS = ("text", "labeled", "jsonl")
-SUFFIXES = {"text": ".txt", "labeled": ".tsv", "jsonl": ".jsonl"}
+FORMATS = ("text", "labeled", "jsonl", "markdown")
+SUFFIXES = {"text": ".txt", "labeled": ".tsv", "jsonl": ".jsonl", "markdown": ".md"}
 EMITS = ("text", "labels", "spans")          # what a record output carries (--emit)
 SPANS_ATTRIBUTE = "linesift__content"        # Dolma's attribute naming: <tagger>__<attribute>
 LABELS_FIELD = "linesift_labels"
@@ -52,11 +53,11 @@ def json_text(text: str) -> str:
     return _ESCAPED_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def render_jsonl(source, lines, labels, probabilities) -> str:
+def render_jsonl(source, lines, labels, probabilities, extra=None) -> str:
     """One JSON object for the page: its source and, for each line, number (from 1),
     label (null for a blank line), probability of content (null likewise) and text.
     Always valid UTF-8: bytes of the input that were not UTF-8 appear as ``\\udcXX``
-    escapes (see ``json_text``)."""
+    escapes (see ``json_text``). ``extra`` (e.g. ``{"metadata": ...}``) is added as it is."""
     records = []
     for number, (line, label, probability) in enumerate(zip(lines, labels, probabilities), start=1):
         unclassified = bool(np.isnan(probability))
@@ -66,7 +67,7 @@ def render_jsonl(source, lines, labels, probabilities) -> str:
             "p": None if unclassified else round(float(probability), 4),
             "text": line,
         })
-    return json_text(json.dumps({"source": source, "lines": records}, ensure_ascii=False)) + "\n"
+    return json_text(json.dumps({"source": source, "lines": records, **(extra or {})}, ensure_ascii=False)) + "\n"
 
 
 def cleaned_text(result: PageResult, threshold: float) -> str:
@@ -83,32 +84,43 @@ def content_spans(result: PageResult, digits: int = SPAN_DIGITS) -> list[list[fl
             for line, start, p in zip(result.lines, result.starts, result.probabilities) if not np.isnan(p)]
 
 
-def render_record(record, result, emit, threshold) -> str:
+def render_record(record, result, emit, threshold, drop=(), metadata=None) -> str:
     """One JSON line for a record (``records.Record``) and its classified page.
 
     text: the record's fields with the cleaned text in its text field. labels: the fields
     with the page's text and ``linesift_labels``, a label per line (null for blank lines).
     spans: Dolma attributes, ``{"id", "attributes": {"linesift__content": spans}}``, plus
-    the page's ``text`` when it was taken out of HTML (the spans point into it)."""
+    the page's ``text`` when it was taken out of HTML (the spans point into it).
+
+    The record's fields are written back as they were read (``rawjson``: numbers keep
+    their text), but for the fields named in ``drop`` (the page's HTML, once it is read);
+    what linesift adds is made with ``json.dumps``, once. ``metadata`` (what the page's HTML
+    states: ``linesift.metadata``) goes into the record's ``metadata`` object, under the
+    record's own keys, which win."""
     if emit == "spans":
-        out = {"id": record.id, "attributes": {SPANS_ATTRIBUTE: content_spans(result)}}
+        out = {"id": record.id, "attributes": {SPANS_ATTRIBUTE: rawjson.Raw(json.dumps(content_spans(result)))}}
         if record.text is None:
             out["text"] = result.text
     else:
-        out = dict(record.fields)
+        out = {name: value for name, value in record.fields.items() if name not in drop}
+        own = out.get("metadata", {})
+        if metadata and isinstance(own, dict):
+            out["metadata"] = {**metadata, **own}
         if emit == "text":
             out[record.text_field] = cleaned_text(result, threshold)
         else:
             out[record.text_field] = result.text
             labels = labels_from_probabilities(result.probabilities, threshold)
-            out[LABELS_FIELD] = [LABEL_NAMES.get(int(label)) for label in labels]
-    return json_text(json.dumps(out, ensure_ascii=False)) + "\n"
+            out[LABELS_FIELD] = rawjson.Raw(json.dumps([LABEL_NAMES.get(int(label)) for label in labels]))
+    return json_text(rawjson.dumps(out)) + "\n"
 
 
-def render(fmt, source, lines, probabilities, threshold) -> str:
+def render(fmt, source, lines, probabilities, threshold, extra=None) -> str:
+    """A page's output in ``fmt``; markdown of a dump is its content lines as they are (a
+    dump that came in as Markdown keeps its own), HTML pages' markdown is ``linesift.markdown``'s."""
     labels = labels_from_probabilities(probabilities, threshold)
-    if fmt == "text":
+    if fmt in ("text", "markdown"):
         return render_text(lines, labels)
     if fmt == "labeled":
         return format_labeled(lines, labels)
-    return render_jsonl(source, lines, labels, probabilities)
+    return render_jsonl(source, lines, labels, probabilities, extra)

@@ -6,8 +6,9 @@ HTML page (by its name, or sniffed when it has none) or a dump as it is. Pages o
 limits (``linesift.limits``) are refused before the work that would cost the memory. An
 HTML page whose parse yields no text although its markup holds some and the parser kept
 none (libxml2 stops at 2,048 nested elements and drops the rest) is refused too: an empty
-result would be a silent loss. (Text the page hides, ``hidden`` or ``display:none``, is
-not read, by design.)
+result would be a silent loss, and so is one the parser stops in (``html.ParserStopped``)
+or whose gzip cannot be read whole. (Text the page hides, ``hidden`` or ``display:none``,
+is not read, by design.)
 """
 
 import html as html_entities
@@ -21,17 +22,20 @@ from typing import NamedTuple
 
 from linesift.decoding import decode_lines, line_breaks
 from linesift.errors import InputError
-from linesift.html import DROPPED_TAGS, InflatedTooLarge, decode_html, gunzip, is_html, parser_keeps_text, read_html
-from linesift.labeled import LABELED_SUFFIX, parse_labeled
-from linesift.limits import HTML_TAGS_PER_LINE, MB, NO_TEXT, OVER_LINES, PageLimits, PageRefused, check_lines, over_size
+from linesift.html import (DROPPED_TAGS, DamagedGzip, InflatedTooLarge, ParserStopped, decode_html, gunzip, is_html,
+                           parser_keeps_text, read_html)
+from linesift.labeled import LABELED_SUFFIX, html_sibling_names, parse_labeled, with_markup
+from linesift.limits import HTML_TAGS_PER_LINE, NO_TEXT, OVER_LINES, PageLimits, PageRefused, check_lines, over_size
 from linesift.page import Page
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+DAMAGED_GZIP, TOO_DEEP = "damaged gzip", "HTML nested too deep"   # PageRefused reasons, as limits' are
 
 
 def read_bytes(path, limits=None) -> bytes:
     """The bytes of a file, or of stdin for ``-``; a missing file is an InputError, and so is
-    one over ``limits``' size, read no further than the limit (the rest only counted)."""
+    one over ``limits``' size, read no further than one byte past the limit: a stream
+    (a pipe, /dev/zero, ``yes |``) may never end, so what is past the limit is not counted."""
     try:
         with (nullcontext(sys.stdin.buffer) if str(path) == "-" else open(path, "rb")) as handle:
             if limits is None:
@@ -40,8 +44,8 @@ def read_bytes(path, limits=None) -> bytes:
             if size is not None and size > limits.max_bytes:
                 raise over_size(size, limits)
             data = handle.read(limits.max_bytes + 1)
-            if len(data) > limits.max_bytes:   # a pipe: how much more there is is counted, not kept
-                raise over_size(len(data) + sum(map(len, iter(lambda: handle.read(MB), b""))), limits)
+            if len(data) > limits.max_bytes:
+                raise over_size(None, limits)
             return data
     except OSError as error:
         raise InputError(path, error.strerror or str(error), exit_code=2) from None
@@ -83,39 +87,71 @@ def find_files(paths, suffix=None):
     below that root (``root/<site>/<page>``); a file given directly, or lying right in
     the root, takes the name of the folder it is in. Symbolic links to folders are
     followed (a corpus assembled from links to site folders), each real folder read once,
-    so a link back up the tree does not loop.
+    so a link back up the tree does not loop. A file reached twice (a folder given with a
+    file in it, or through a link to it) is taken once, where first found: each input
+    gives one page and one output. A folder that cannot be listed is an InputError
+    before any work: skipping it would drop its pages unseen. Stdin (``-``) that is
+    closed is one too.
     """
     found = []
     for given in paths:
         if str(given) == "-":
+            if sys.stdin is None:   # started with stdin closed (`<&-`)
+                raise InputError("-", "stdin is closed: give the page as a file, or pipe it in", exit_code=2)
             found.append(FoundFile("-", "stdin", "stdin", "-"))
             continue
         root = Path(given)
         if root.exists() and not root.is_dir():   # a file, or a pipe such as <(cmd) or /dev/stdin
             found.append(FoundFile(str(root), root.resolve().parent.name, root.name, str(root.resolve().parent)))
         elif root.is_dir():
-            matches, seen = [], set()
-            for folder, dirnames, filenames in os.walk(root, followlinks=True):
-                real = os.path.realpath(folder)
-                if real in seen:   # a link cycle, or a second link to a folder already read
-                    dirnames[:] = []
-                    continue
-                seen.add(real)
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if name.startswith(".") or (suffix and not _has_suffix(name, suffix)):
-                        continue
-                    path = Path(folder) / name
-                    parts = path.relative_to(root).parts
-                    site = parts[0] if len(parts) > 1 else root.resolve().name
-                    matches.append(FoundFile(str(path), site, str(Path(*parts)), str(given)))
+            matches = [FoundFile(str(path), parts[0] if len(parts) > 1 else root.resolve().name, str(Path(*parts)),
+                                 str(given))
+                       for path, parts in _walk(root, suffix)]
             if not matches:
                 what = "no labeled pages (.tsv, or page.html beside gold.txt)" if suffix else "no files"
                 raise InputError(given, f"{what} in this folder", exit_code=2)
             found.extend(matches)
         else:
             raise InputError(given, "no such file or folder", exit_code=2)
-    return found
+    if len(paths) < 2:
+        return found
+    seen = set()
+    once = []
+    for entry in found:
+        key = entry.path if entry.path == "-" else os.path.realpath(entry.path)
+        if key not in seen:
+            seen.add(key)
+            once.append(entry)
+    return once
+
+
+def is_found(parts, suffix=None):
+    """Whether ``find_files(..., suffix)`` takes a file whose path below a folder given is
+    ``parts``: no hidden entry on the way, and the name ends with ``suffix``."""
+    return bool(parts) and not any(part.startswith(".") for part in parts) \
+        and not (suffix and not _has_suffix(parts[-1], suffix))
+
+
+def _walk(root, suffix):
+    """(path, parts below ``root``) of the files under the folder ``root``, depth first
+    in sorted order, a folder's own files before its subfolders'. A loop with a stack of
+    its own, not os.walk's recursion: a tree a thousand folders deep is read like any."""
+    stack, seen = [(root, ())], set()
+    while stack:
+        folder, parts = stack.pop()
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:   # a link cycle, or a second link to a folder already read
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                entries = sorted((entry.name, entry.is_dir()) for entry in listing if not entry.name.startswith("."))
+        except OSError as error:
+            raise InputError(folder, f"cannot read this folder: {error.strerror or error}", exit_code=2) from None
+        for name, is_dir in entries:
+            if not is_dir and is_found((name,), suffix):
+                yield folder / name, parts + (name,)
+        stack.extend((folder / name, parts + (name,)) for name, is_dir in reversed(entries) if is_dir)
 
 
 def read_html_page(source, data, site, limits=PageLimits()):
@@ -129,20 +165,26 @@ def read_html_page(source, data, site, limits=PageLimits()):
 
 def read_html_within(data, limits=PageLimits()):
     """The HtmlLines of an HTML document (bytes or str), or PageRefused: over the limits
-    (checked before the work that would cost the memory), or no text read from markup that holds text."""
+    (checked before the work that would cost the memory), gzip that cannot be read whole,
+    markup the parser stops in, or no text read from markup that holds text."""
     if isinstance(data, str):
         data = data.encode("utf-8", "replace")
     try:
         data = gunzip(data, limits.max_bytes)
     except InflatedTooLarge:
         raise over_size(None, limits, decompressed=True) from None
+    except DamagedGzip as error:
+        raise PageRefused(DAMAGED_GZIP, str(error)) from None
     if len(data) > limits.max_bytes:
         raise over_size(len(data), limits)
     tags = data.count(b"<")
     if tags > limits.max_tags:
         raise PageRefused(OVER_LINES, f"page has {tags:,} tags, over the limit of {limits.max_tags:,} "
                                       f"({HTML_TAGS_PER_LINE} per line of --max-page-lines)")
-    markup = read_html(data)
+    try:
+        markup = read_html(data)
+    except ParserStopped as error:
+        raise PageRefused(TOO_DEEP, str(error)) from None
     check_lines(len(markup), limits)
     if not markup and _holds_text(data) and not parser_keeps_text(data):   # not text hidden on purpose: lost
         raise PageRefused(NO_TEXT, "no text could be read from this HTML (nesting too deep?)")
@@ -195,5 +237,28 @@ def read_input_page(path, site, data=None, limits=PageLimits()) -> Page:
     except PageRefused as refused:
         raise InputError(path, str(refused)) from None
     if name.endswith(LABELED_SUFFIX):
-        return parse_labeled(path, data, site)
+        return read_labeled_page(path, site, data, limits)
     return Page(str(path), site, decode_lines(data))
+
+
+def html_sibling(path):
+    """The HTML beside the labeled page ``path`` (``labeled.html_sibling_names``), or None."""
+    if str(path) == "-":
+        return None
+    path = Path(path)
+    return next((path.with_name(name) for name in html_sibling_names(path.name) if path.with_name(name).is_file()),
+                None)
+
+
+def read_labeled_page(path, site, data=None, limits=PageLimits()) -> Page:
+    """A labeled page (``.tsv``); with its HTML beside it (``html_sibling``), the HTML's block
+    lines as its markup, so the model reads it as the HTML page it labels."""
+    page = parse_labeled(path, read_bytes(path, limits) if data is None else data, site)
+    sibling = html_sibling(path)
+    if sibling is None:
+        return page
+    try:
+        markup = read_html_within(read_bytes(sibling, limits), limits)
+    except PageRefused as refused:
+        raise InputError(sibling, str(refused)) from None
+    return with_markup(page, markup, sibling)

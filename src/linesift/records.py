@@ -6,8 +6,10 @@ document) and ``fields``, the JSON object to write back with the result.
 
 - JSON lines (``.jsonl``, ``.ndjson``, ``.json``; ``.gz``/``.zst`` by extension), as
   datatrove and Dolma write them: one object per line with ``id``, ``text``, ``metadata``.
-  Every field passes through untouched; the text field (``text``, or another named) is
-  the dump; when it is absent and an HTML field is named, that field's HTML is used.
+  Every field passes through untouched, numbers with their text as written (``rawjson``);
+  the text field (``text``, or another named) is the dump; when it is absent and an HTML
+  field is named, that field's HTML is used. A line that is not JSON (``NaN`` included)
+  or that nests deeper than ``rawjson.MAX_DEPTH`` is skipped.
 - WARC (``.warc``, ``.wet``, gzipped or not; read with FastWARC, which
   tests/bench/bench_warc_readers.py measured against warcio): WET ``conversion`` records
   are dumps, ``response`` records with an HTML content type are HTML. A record becomes
@@ -15,23 +17,28 @@ document) and ``fields``, the JSON object to write back with the result.
   headers}}``.
 
 A record that cannot be used (a line that is not a JSON object, no text, a response that
-is not HTML, a page over the size limit) becomes ``Skipped`` with the reason, so the caller
-counts it or stops. A record over the size limit (``limits.PageLimits``) is never held in
-memory: a JSON line is read no further than the limit, a WARC record's length is known from
-its header, and compressed data (gzip, zstd, a response's content encoding) is never
-inflated much past the limit. JSON
-lines are parsed by ``parse_record`` where the page is classified (a worker process): the
-process that reads the file only splits it into lines.
+is not HTML or whose gzip body is damaged or cut, a page over the size limit) becomes
+``Skipped`` with the reason, so the caller counts it or stops. A record over the size limit
+(``limits.PageLimits``) is never held in memory: a JSON line is read no further than the
+limit, a WARC record's length is known from its header, and compressed data (gzip, zstd, a
+response's content encoding) is never inflated much past the limit. JSON lines are parsed
+by ``parse_record`` where the page is classified (a worker process): the process that
+reads the file only splits it into lines.
+
+A WARC record whose Content-Length runs past the end of the file either has a wrong
+Content-Length, when a next record starts inside it (it is skipped as cut short and reading
+goes on at that record, so no record after it is lost), or is the last, cut, record of a
+cut file: an error naming it, as for any damaged file.
 """
 
 import io
-import json
 import re
 import zlib
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
+from linesift import rawjson
 from linesift.errors import InputError
 from linesift.limits import MB, OVER_SIZE, PageLimits, over_size
 from linesift.sites import site_of_url
@@ -45,6 +52,18 @@ GZIP_LEVEL = 3   # ISA-L's best: 13x faster than zlib's default level, files abo
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 WARC_PROMOTED = {"WARC-Record-ID": "id", "WARC-Target-URI": "url"}
 WARC_DROPPED = ("Content-Length",)   # describes the record's bytes, not the page
+# Reasons a record is skipped (the summary counts by them).
+NESTED_TOO_DEEP = "JSON nested too deep"
+CUT_SHORT = "record cut short"
+DAMAGED_ENCODING = "damaged content encoding"
+# Where a WARC record whose Content-Length runs past the end of the file really ended: the
+# end of a record's block and the first line of the next record.
+NEXT_WARC_RECORD = b"\r\n\r\nWARC/1."
+WARC_CHUNK = 1 << 20   # bytes of a record not kept (over the size limit, not a page) read at a time
+# Finding where a record with a wrong Content-Length really ended reads on to the end of the
+# file (and, for gzip, inflates it again up to there): past this many such records in one
+# file, the file is damaged, an error, rather than a cost that grows with their number.
+MAX_CUT_SHORT = 10
 
 
 class Record(NamedTuple):
@@ -284,25 +303,35 @@ def _skip_line(handle):
 
 def _jsonl_record(path, number, line, text_field, html_field):
     try:
-        # Bytes that are not UTF-8 are kept (as lone surrogates) and written back as they came.
-        fields = json.loads(line.decode("utf-8", "surrogateescape"))
+        # Bytes that are not UTF-8 are kept (as lone surrogates) and written back as they came;
+        # numbers keep their text (rawjson).
+        fields = rawjson.loads(line.decode("utf-8", "surrogateescape"))
+    except rawjson.TooDeep as error:
+        return Skipped(str(path), number, NESTED_TOO_DEEP, str(error))
     except ValueError as error:
         return Skipped(str(path), number, "not JSON", str(error))
     if not isinstance(fields, dict):
-        return Skipped(str(path), number, "not a JSON object", f"a JSON {type(fields).__name__}")
+        return Skipped(str(path), number, "not a JSON object", f"a JSON {_json_kind(fields)}")
     record_id = fields["id"] if fields.get("id") is not None else f"{Path(path).name}:{number}"
     text = fields.get(text_field)
     if text is None and html_field is not None and fields.get(html_field) is not None:
         html = fields[html_field]
         if not isinstance(html, str):
-            return Skipped(str(path), number, f"{html_field!r} is not a string", type(html).__name__)
+            return Skipped(str(path), number, f"{html_field!r} is not a string", f"a JSON {_json_kind(html)}")
         return Record(str(path), number, record_id, None, html, fields, text_field)
     if text is None:
         named = f"no {text_field!r} field" + (f" and no {html_field!r} field" if html_field else "")
         return Skipped(str(path), number, named)
     if not isinstance(text, str):
-        return Skipped(str(path), number, f"{text_field!r} is not a string", type(text).__name__)
+        return Skipped(str(path), number, f"{text_field!r} is not a string", f"a JSON {_json_kind(text)}")
     return Record(str(path), number, record_id, text, None, fields, text_field)
+
+
+def _json_kind(value):
+    """What a value read by ``rawjson.loads`` is, in JSON's words."""
+    if isinstance(value, rawjson.Raw):
+        return "number"
+    return {dict: "object", list: "array", str: "string", bool: "boolean"}.get(type(value), "null")
 
 
 def _read_warc(path, tally, limits):
@@ -310,23 +339,70 @@ def _read_warc(path, tally, limits):
 
     # A .gz file is decompressed by ISA-L, not by FastWARC: FastWARC stops quietly at a cut or
     # damaged gzip member, which would lose the rest of the file without a word. Every record
-    # is counted, so FILE:N in a message is the N-th record of the file.
+    # is counted, so FILE:N in a message is the N-th record of the file. Every record's block
+    # is read here, not skipped by FastWARC, so that one the file ends inside is seen.
     with _open_raw(path) as raw, compressed_stream(raw, path) as handle:
-        number = 0
+        number, cut_short = 0, 0
+        records = ArchiveIterator(handle, parse_http=False)
         try:
-            for number, record in enumerate(ArchiveIterator(handle, parse_http=False), start=1):
+            while (record := next(records, None)) is not None:
+                number += 1
                 if tally is not None:
                     tally.offset = raw.tell()
-                if record.record_type in (record.record_type.conversion, record.record_type.response):
-                    yield _warc_record(path, number, record, limits)
+                page = record.record_type in (record.record_type.conversion, record.record_type.response)
+                block, size, next_at = _read_block(record.reader, record.content_length,
+                                                   limits.max_bytes if page else -1)
+                if size < record.content_length:
+                    skipped, resume = _cut_short(path, number, record.content_length, size, next_at, handle)
+                    cut_short += 1
+                    if cut_short > MAX_CUT_SHORT:
+                        raise InputError(path, f"{CUT_SHORT}: {skipped.detail}; more than {MAX_CUT_SHORT} "
+                                               "records of this file are: it is damaged", number)
+                    yield skipped
+                    handle.seek(resume)
+                    records = ArchiveIterator(handle, parse_http=False)
+                elif page:
+                    yield _warc_record(path, number, record, block, limits)
         except (OSError, EOFError) as error:
             raise InputError(path, f"not readable as WARC after {number} records: {error}", number + 1) from None
         if tally is not None:
             tally.offset = raw.tell()
 
 
-def _warc_record(path, number, record, limits):
-    if record.content_length > limits.max_bytes:   # passed over unread: FastWARC skips the rest
+def _read_block(reader, length, max_bytes):
+    """(block, size, next_at) of a WARC record of ``length`` bytes (its Content-Length): its
+    block (None when longer than ``max_bytes``: read through, not kept), how many bytes of
+    it the file holds, and, when that is fewer than ``length``, where in them
+    ``NEXT_WARC_RECORD`` first occurs (-1: nowhere)."""
+    if length <= max_bytes:
+        block = reader.read()
+        return block, len(block), block.find(NEXT_WARC_RECORD) if len(block) < length else -1
+    # Not kept, so looked through on the way: whether it is needed is known only at the end.
+    size, next_at, tail = 0, -1, b""
+    while chunk := reader.read(WARC_CHUNK):
+        if next_at < 0:
+            joined = tail + chunk   # the pattern may straddle two reads
+            at = joined.find(NEXT_WARC_RECORD)
+            next_at = size - len(tail) + at if at >= 0 else -1
+            tail = joined[1 - len(NEXT_WARC_RECORD):]
+        size += len(chunk)
+    return None, size, next_at
+
+
+def _cut_short(path, number, length, size, next_at, handle):
+    """(Skipped, where the next record starts in ``handle``) for a record whose Content-Length
+    (``length``) runs past the end of the file, which ended ``size`` bytes into it. When a
+    record starts inside it (at ``next_at``), its Content-Length was wrong and reading goes
+    on there; when none does, the file itself is cut short: an InputError."""
+    if next_at < 0:
+        raise InputError(path, f"{CUT_SHORT}: the file ends {size:,} bytes into its {length:,} bytes", number)
+    block_start = handle.tell() - size   # the reader stopped at the end of the file
+    detail = f"its Content-Length says {length:,} bytes, the next record starts {next_at:,} bytes into it"
+    return Skipped(str(path), number, CUT_SHORT, detail), block_start + next_at + NEXT_WARC_RECORD.index(b"WARC")
+
+
+def _warc_record(path, number, record, block, limits):
+    if block is None:   # over the size limit: read through, not kept
         return Skipped(str(path), number, OVER_SIZE, str(over_size(record.content_length, limits)))
     fields = {"id": None, "url": None, TEXT_FIELD: None, "metadata": {}}
     for name, value in record.headers.items():
@@ -335,9 +411,6 @@ def _warc_record(path, number, record, limits):
         elif name not in WARC_DROPPED:
             fields["metadata"][name] = value
     record_id = fields["id"] or f"{Path(path).name}#{number}"
-    block = record.reader.read()
-    if len(block) != record.content_length:   # the file ends inside this record
-        raise InputError(path, f"record cut short: {len(block)} of its {record.content_length} bytes", number)
     if record.record_type == record.record_type.conversion:
         return Record(str(path), number, record_id, block.decode("utf-8", "surrogateescape"), None, fields,
                       TEXT_FIELD)
@@ -347,8 +420,8 @@ def _warc_record(path, number, record, limits):
         return Skipped(str(path), number, "response is not HTML", content_type or "no content type")
     try:
         body = _http_payload(headers, body, limits.max_bytes)
-    except (ValueError, zlib.error) as error:
-        return Skipped(str(path), number, "response body not decodable", str(error))
+    except _Undecodable as error:
+        return Skipped(str(path), number, error.reason, str(error))
     if len(body) > limits.max_bytes:   # the content encoding stopped at the limit
         return Skipped(str(path), number, OVER_SIZE, str(over_size(None, limits, decompressed=True)))
     return Record(str(path), number, record_id, None, body, fields, TEXT_FIELD)
@@ -367,16 +440,31 @@ def _http_message(block):
     return headers, body
 
 
+class _Undecodable(ValueError):
+    """A response body that cannot be undone to the page, with the reason it is skipped for."""
+
+    def __init__(self, reason, detail):
+        self.reason = reason
+        super().__init__(detail)
+
+
 def _http_payload(headers, body, max_bytes):
     """The body as the server meant it: chunked transfer undone, gzip/deflate undone (to
-    at most ``max_bytes`` + 1 bytes: longer means over the limit)."""
+    at most ``max_bytes`` + 1 bytes: longer means over the limit); _Undecodable when it
+    cannot be, or when the compressed data stops before its end (half a page is not the page)."""
     if "chunked" in headers.get("transfer-encoding", "").lower():
         body = _unchunk(body)
     encoding = headers.get("content-encoding", "").lower().strip()
     if encoding in ("gzip", "x-gzip", "deflate"):
-        body = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15).decompress(body, max_bytes + 1)
+        inflater = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
+        try:
+            body = inflater.decompress(body, max_bytes + 1)
+        except zlib.error as error:
+            raise _Undecodable(DAMAGED_ENCODING, f"{encoding}: {error}") from None
+        if not inflater.eof and len(body) <= max_bytes:
+            raise _Undecodable(DAMAGED_ENCODING, f"the {encoding} data is cut short")
     elif encoding not in ("", "identity"):
-        raise ValueError(f"content encoding {encoding!r}")
+        raise _Undecodable("response body not decodable", f"content encoding {encoding!r}")
     return body
 
 

@@ -45,3 +45,18 @@ def threshold_line(selection):
         line += (f": out-of-fold precision {selection['precision']:.4f}, recall {selection['recall']:.4f} "
                  f"of content at it")
     return line
+
+
+def base_check_line(check):
+    """What the --base check found: the correction against the base on held-out sites."""
+    if not check["folds"]:
+        return ("not checked against the base: your pages come from one site, and the check holds out whole "
+                "sites (label pages of a second site to have it checked)")
+    numbers = (f"{check['folds']}-fold cross-validation by site on your pages, {check['measure']} F1: "
+               f"base {check['base']['f1']:.4f}, with the correction {check['corrected']['f1']:.4f}")
+    if check["kept"] == "base":
+        return f"{numbers}: the correction does not beat the base, so the base is written unchanged " \
+               "(--keep-correction keeps it anyway)"
+    if not check["better"]:
+        return f"{numbers}: the correction does not beat the base; kept as asked (--keep-correction)"
+    return f"{numbers}: the correction is kept"

@@ -1,5 +1,6 @@
 """Training and evaluation jobs over labeled corpora: what the CLI's train and evaluate run."""
 
+import copy
 import hashlib
 
 from linesift.corpus import read_labeled_corpus
@@ -106,6 +107,8 @@ def evaluate_pages(pages, model=None, folds=None, hyperparameters=None, threshol
 
 
 DEFAULT_TARGET_FOLDS = 5   # folds for --target-*: fewer when the corpus has fewer sites
+BASE_CHECK_FOLDS = 5       # folds by site of the --base check: fewer when the pages have fewer sites
+BASE_CHECK_MEASURE = "tokens_per_page"   # the field's page-averaged token measure: each page counts once
 
 
 def threshold_by_target(pages, hyperparameters, target_precision=None, target_recall=None, folds=None,
@@ -132,13 +135,36 @@ def threshold_by_target(pages, hyperparameters, target_precision=None, target_re
     return selection, probabilities, setup
 
 
+def check_correction(pages, base, hyperparameters, folds=None, seed=0, progress=None):
+    """Whether a correction of ``base`` learned from ``pages`` beats ``base`` itself on sites
+    it did not see: the correction cross-validated by site on ``pages`` against the base's
+    own labels of the same pages, by BASE_CHECK_MEASURE. Returns {"folds", "measure",
+    "base", "corrected" (P/R/F1), "better"}, or None when the pages come from fewer than 2
+    sites (nothing can be held out)."""
+    sites = len({page.site for page in pages})
+    if sites < 2:
+        return None
+    folds = min(folds or BASE_CHECK_FOLDS, sites)
+    corrected, cut, _ = page_probabilities(pages, folds=folds, hyperparameters=hyperparameters, seed=seed,
+                                           progress=progress, base=base)
+    own = predict_with_sites(base, pages)
+    base_cut = hyperparameters.get("threshold", base.threshold_)   # a threshold given or chosen applies to both
+    scores = {"base": score(pages, [labels_from_probabilities(p, base_cut) for p in own])[BASE_CHECK_MEASURE],
+              "corrected": score(pages, [labels_from_probabilities(p, cut) for p in corrected])[BASE_CHECK_MEASURE]}
+    return {"folds": folds, "measure": BASE_CHECK_MEASURE, **scores,
+            "better": scores["corrected"]["f1"] > scores["base"]["f1"]}
+
+
 def train_corpus(pages, corpus, hyperparameters, weights=None, target_precision=None, target_recall=None, folds=None,
-                 base=None, progress=None):
+                 base=None, progress=None, keep_correction=False):
     """What ``linesift train`` does: (model, info) for labeled ``pages`` read from the paths
     ``corpus``. The threshold is the one in ``hyperparameters`` (the default when absent),
     or the one ``threshold_by_target`` chooses for a target precision or recall; with
     ``folds``, the site-grouped cross-validation is measured first and kept in ``info``
-    (the model file's metadata)."""
+    (the model file's metadata). With ``base``, the correction is first checked against
+    the base (``check_correction``, in ``info["base_check"]``): when it does not beat the
+    base on held-out sites, the model returned is the base itself, unchanged, unless
+    ``keep_correction`` — a user's labels never make the model silently worse."""
     say = progress
     hyperparameters = dict(hyperparameters)
     threshold = hyperparameters.get("threshold")
@@ -157,5 +183,14 @@ def train_corpus(pages, corpus, hyperparameters, weights=None, target_precision=
     elif folds:
         info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say,
                                          base=base)
+    if base is not None:
+        check = check_correction(pages, base, hyperparameters, progress=say)
+        info["base_check"] = check if check is not None else {"better": None, "folds": 0}
+        if check is not None and not check["better"] and not keep_correction:
+            info["base_check"]["kept"] = "base"
+            kept = copy.copy(base)
+            kept.threshold_ = hyperparameters.get("threshold", base.threshold_)
+            return kept, info
+        info["base_check"]["kept"] = "correction"
     model = train_model(pages, hyperparameters, progress=say, base=base)
     return model, info

@@ -5,11 +5,11 @@ Builds, in a temporary folder (never in the project), inputs of at most about 1 
 compressed: a gzip bomb of one paragraph (700 MB: what about 1 MB of gzip holds), the worst
 pages still within the limits (the defaults, or those given) (a paragraph of just under --max-page-mb, a page
 of --max-page-lines short lines, HTML of one short line per tag up to the tag limit),
-100,000 nested <div>s, and record files holding such pages (JSON lines in gzip and zstd,
+a tag of 200,000 attributes, 3,000 and 100,000 nested <div>s, and record files holding such pages (JSON lines in gzip and zstd,
 a WARC response whose gzip content encoding is a bomb). Runs the real command line on
 each with --jobs 1 and --jobs 2 and prints, per input: its compressed and inflated size,
 the exit code, what linesift said (first line of stderr), and the peak RSS of the whole
-process tree (main process + workers, summed, polled every 20 ms).
+process tree (main process + workers, summed, polled every 20 ms) and the time taken.
 
     python tests/bench/bench_limits.py [--jobs 1 2] [--only NAME ...] [--max-page-mb M --max-page-lines N]
 """
@@ -64,6 +64,11 @@ def write_zstd(path, parts):
     return size
 
 
+def write_plain(path, parts):
+    path.write_bytes(b"".join(parts))
+    return path.stat().st_size
+
+
 def json_record(number, field, parts):
     """A JSON line {"id": number, field: the concatenated parts} (parts already JSON-safe ASCII)."""
     yield f'{{"id": {number}, "{field}": "'.encode()
@@ -111,6 +116,10 @@ def inputs(folder, limits):
         [b"<html><body>", repeated(b"<p>x", (MAX_PAGE_LINES * HTML_TAGS_PER_LINE - 10) * 4)])
     add("HTML, <p>x at line limit", ".html.gz", write_gzip,
         [b"<html><body>", repeated(b"<p>x", MAX_PAGE_LINES * 4)])
+    add("tag of 200,000 attributes", ".html", write_plain,
+        [b"<html><body><p", b"".join(b' a%d="x"' % n for n in range(200_000)), b">" + PROSE + b"</p>"])
+    add("3,000 nested <div>s", ".html", write_plain,
+        [b"<html><body><p>before</p>" + b"<div>" * 3_000 + b"<p>" + PROSE + b"</p>" + b"</div>" * 3_000])
     add("100,000 nested <div>s", ".html.gz", write_gzip,
         [b"<html><body>" + b"<div>" * 100_000 + b"<p>" + PROSE + b"</p>" + b"</div>" * 100_000])
     add("jsonl.gz: 700 MB record", ".jsonl.gz", write_gzip,
@@ -134,13 +143,13 @@ def run(path, jobs, output, limits):
     command = [sys.executable, "-m", "linesift", "predict", str(path), "-j", str(jobs), "-q", "-o", str(output),
                "--max-page-mb", str(limits.max_mb), "--max-page-lines", str(limits.max_lines)]
     process = subprocess.Popen(command, cwd=output.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak, started = 0, time.perf_counter()
     while process.poll() is None:
         peak = max(peak, tree_rss(process.pid))
         time.sleep(0.02)
     said = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
     process.stderr.close()
-    return process.returncode, (said[0] if said else ""), peak
+    return process.returncode, (said[0] if said else ""), peak, time.perf_counter() - started
 
 
 def main():
@@ -160,13 +169,14 @@ def main():
             compressed = path.stat().st_size
             for jobs in args.jobs:
                 out = folder / ("out.jsonl" if "jsonl" in name or "warc" in name else "out.txt")
-                code, said, peak = run(path, jobs, out, limits)
+                code, said, peak, seconds = run(path, jobs, out, limits)
                 said = said.replace(str(path), path.name).replace("linesift: ", "")
-                rows.append((name, compressed, inflated, jobs, code, peak, said))
+                rows.append((name, compressed, inflated, jobs, code, peak, seconds, said))
                 print(f"{name:30} {compressed / MB:6.2f} MB -> {inflated / MB:7.1f} MB  -j {jobs}  exit {code}  "
-                      f"peak RSS {peak / MB:6.1f} MB  {said[:110]}", file=sys.stderr)
-    print(json.dumps([dict(zip(("input", "compressed_bytes", "inflated_bytes", "jobs", "exit", "peak_rss_mb", "said"),
-                               (n, c, i, j, e, round(p / MB, 1), s))) for n, c, i, j, e, p, s in rows], indent=1))
+                      f"peak RSS {peak / MB:6.1f} MB  {seconds:6.1f} s  {said[:110]}", file=sys.stderr)
+    keys = ("input", "compressed_bytes", "inflated_bytes", "jobs", "exit", "peak_rss_mb", "seconds", "said")
+    print(json.dumps([dict(zip(keys, (n, c, i, j, e, round(p / MB, 1), round(t, 2), s)))
+                      for n, c, i, j, e, p, t, s in rows], indent=1))
 
 
 if __name__ == "__main__":

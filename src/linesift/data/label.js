@@ -14,6 +14,7 @@ const state = {
 const queue = new Map();   // page index -> labels still to save (the latest wins)
 let saving = false;
 const rows = [];
+const view = { lines: new Map(), document: null };   // line index -> its elements in the page shown
 
 const $ = (id) => document.getElementById(id);
 
@@ -79,6 +80,55 @@ function renderRow(i) {
     (i === state.cursor ? " cursor" : "") + (i >= from && i <= to ? " selected" : "");
   row.querySelector(".label").textContent = label || "";
   row.setAttribute("aria-label", `line ${i + 1}: ${label || "blank"}`);
+  for (const element of view.lines.get(i) || []) {
+    element.classList.toggle("ls-content", label === "content");
+    element.classList.toggle("ls-chrome", label === "chrome");
+    element.classList.toggle("ls-cursor", i === state.cursor);
+  }
+}
+
+// The page itself (HTML pages): served without scripts or remote content into a sandboxed
+// frame; each block that became a line carries data-ls-line. Clicking one flips its line;
+// no click in it ever follows a link or submits a form.
+function showView() {
+  const frame = $("view");
+  view.lines.clear();
+  view.document = null;
+  $("workspace").classList.toggle("with-view", Boolean(state.page.view));
+  frame.hidden = !state.page.view;
+  if (!state.page.view) {
+    frame.removeAttribute("src");
+    return;
+  }
+  const index = state.index;
+  frame.onload = () => {
+    if (state.index !== index) return;
+    const doc = frame.contentDocument;
+    view.document = doc;
+    for (const element of doc.querySelectorAll("[data-ls-line]")) {
+      const i = Number(element.dataset.lsLine);
+      if (!view.lines.has(i)) view.lines.set(i, []);
+      view.lines.get(i).push(element);
+    }
+    doc.addEventListener("click", onViewClick, true);
+    doc.addEventListener("submit", (event) => event.preventDefault(), true);
+    doc.addEventListener("keydown", onKey);
+    renderAll();
+  };
+  frame.src = `/api/page/${index}/view`;
+}
+
+function onViewClick(event) {
+  event.preventDefault();
+  event.stopPropagation();
+  const marked = event.target.closest && event.target.closest("[data-ls-line]");
+  if (!marked) return;
+  const i = Number(marked.dataset.lsLine);
+  if (!labelable(i)) return;
+  change([i], other(state.labels[i]));
+  state.anchor = i;
+  setCursor(i);
+  rows[i].scrollIntoView({ block: "nearest" });
 }
 
 function renderAll() {
@@ -139,6 +189,7 @@ async function showPage(index) {
   state.cursor = state.labels.findIndex((label) => label !== null);
   if (state.cursor < 0) state.cursor = null;
   buildRows();
+  showView();
   renderAll();
   $("source").textContent = `${state.page.source} → ${state.page.target}`;
   const unsure = state.page.lines.filter((line) => line.uncertain).length;
@@ -190,12 +241,19 @@ function moveCursor(step, extend) {
   state.cursor = i;
   if (extend || previous !== i) renderAll();
   rows[i].scrollIntoView({ block: "nearest" });
+  revealInView(i);
 }
 
 function setCursor(i) {
   state.cursor = i;
   state.selection = null;
   renderAll();
+  revealInView(i);
+}
+
+function revealInView(i) {
+  const element = (view.lines.get(i) || [])[0];
+  if (element) element.scrollIntoView({ block: "nearest" });
 }
 
 function onClick(event) {

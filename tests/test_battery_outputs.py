@@ -1,0 +1,176 @@
+"""Outputs: no output is ever an input or a file an input folder would read, and an
+output path is written as what it is (a regular file atomically, a device or FIFO in
+place, a symbolic link through to its target)."""
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from linesift.cli import main
+
+PAGE = "Home | News | Contact\nThe council said on Monday that new rules for water use start next month.\n© 2024\n"
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args):
+    return runner.invoke(main, [*map(str, args)])
+
+
+def assert_refused_as_input(result):
+    assert result.exit_code == 2, result.output
+    assert "output would overwrite an input" in result.output
+    assert result.output.startswith("linesift: ") and len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "labeled", "jsonl"])
+def test_predict_refuses_an_output_that_is_its_input(runner, small_model_file, tmp_path, fmt):
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    result = run(runner, "predict", "-m", small_model_file, "-f", fmt, page, "-o", page)
+    assert_refused_as_input(result)
+    assert page.read_text() == PAGE
+
+
+def test_predict_refuses_an_output_that_is_one_of_several_inputs(runner, small_model_file, tmp_path):
+    first, second = tmp_path / "p1.txt", tmp_path / "p2.txt"
+    first.write_text(PAGE)
+    second.write_text(PAGE.upper())
+    result = run(runner, "predict", "-m", small_model_file, "-f", "jsonl", first, second, "-o", first)
+    assert_refused_as_input(result)
+    assert first.read_text() == PAGE and second.read_text() == PAGE.upper()
+
+
+def test_predict_refuses_an_output_reached_through_a_link_to_the_input(runner, small_model_file, tmp_path):
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    (tmp_path / "link.txt").symlink_to(page)
+    result = run(runner, "predict", "-m", small_model_file, page, "-o", tmp_path / "link.txt")
+    assert_refused_as_input(result)
+    assert page.read_text() == PAGE
+
+
+def test_predict_refuses_an_output_folder_inside_its_input_folder(runner, small_model_file, tmp_path):
+    (tmp_path / "pages" / "site").mkdir(parents=True)
+    (tmp_path / "pages" / "site" / "a.txt").write_text(PAGE)
+    result = run(runner, "predict", "-m", small_model_file, tmp_path / "pages", "-o", tmp_path / "pages" / "out")
+    assert_refused_as_input(result)
+    assert not (tmp_path / "pages" / "out").exists()
+
+
+def test_predict_refuses_its_model_file_as_output(runner, small_model_file, tmp_path):
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    before = small_model_file.read_bytes()
+    result = run(runner, "predict", "-m", small_model_file, page, "-o", small_model_file)
+    assert_refused_as_input(result)
+    assert small_model_file.read_bytes() == before
+
+
+def labeled_corpus(root):
+    (root / "site").mkdir(parents=True)
+    (root / "site" / "a.tsv").write_text("chrome\tHome\ncontent\tA sentence that is long enough to be content.\n")
+    (root / "site" / "b.tsv").write_text("chrome\tMenu\ncontent\tAnother sentence of text for this page here.\n")
+    (root / "other").mkdir()
+    (root / "other" / "c.tsv").write_text("chrome\tLogin\ncontent\tA third page with its own sentence in it.\n")
+    return {path: path.read_bytes() for path in root.rglob("*.tsv")}
+
+
+def test_train_refuses_to_write_its_model_over_a_labeled_page(runner, tmp_path):
+    corpus = tmp_path / "corpus"
+    before = labeled_corpus(corpus)
+    result = run(runner, "train", corpus, "-o", corpus / "site" / "a.tsv", "--epochs", 1)
+    assert_refused_as_input(result)
+    assert {path: path.read_bytes() for path in corpus.rglob("*.tsv")} == before
+
+
+def test_train_refuses_a_model_named_like_a_page_it_would_read_next_time(runner, tmp_path):
+    corpus = tmp_path / "corpus"
+    before = labeled_corpus(corpus)
+    result = run(runner, "train", corpus, "-o", corpus / "site" / "new.tsv", "--epochs", 1)
+    assert_refused_as_input(result)
+    assert {path: path.read_bytes() for path in corpus.rglob("*.tsv")} == before
+
+
+def test_train_may_write_a_model_file_beside_its_pages(runner, tmp_path):
+    """A model (.npz) in the corpus folder is never read as a page: no clash."""
+    corpus = tmp_path / "corpus"
+    labeled_corpus(corpus)
+    result = run(runner, "train", corpus, "-o", corpus / "m.npz", "--epochs", 1, "-q")
+    assert result.exit_code == 0, result.output
+    assert (corpus / "m.npz").is_file()
+
+
+def test_evaluate_refuses_to_write_its_report_over_a_labeled_page(runner, small_model_file, tmp_path):
+    corpus = tmp_path / "corpus"
+    before = labeled_corpus(corpus)
+    result = run(runner, "evaluate", corpus, "-m", small_model_file, "--report", corpus / "site" / "b.tsv")
+    assert_refused_as_input(result)
+    assert {path: path.read_bytes() for path in corpus.rglob("*.tsv")} == before
+
+
+def test_output_to_dev_null_leaves_the_device_a_device(runner, small_model_file, tmp_path):
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    result = run(runner, "predict", "-m", small_model_file, page, "-o", os.devnull)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert not [name for name in os.listdir(os.path.dirname(os.devnull)) if name.startswith(".null.")]
+
+
+def test_output_to_dev_stdout_writes_to_the_file_stdout_is(small_model_file, tmp_path):
+    """`-o /dev/stdout >> log`: the shell's file, appended to, not replaced by another."""
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    log = tmp_path / "log.txt"
+    log.write_text("before\n")
+    inode = log.stat().st_ino
+    with open(log, "ab") as stdout:
+        done = subprocess.run([sys.executable, "-m", "linesift", "predict", "-m", str(small_model_file), "-q",
+                               "-f", "labeled", str(page), "-o", "/dev/stdout"],
+                              stdout=stdout, stderr=subprocess.PIPE, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text().splitlines()
+    assert lines[0] == "before" and [line.split("\t", 1)[1] for line in lines[1:]] == PAGE.splitlines()
+    assert log.stat().st_ino == inode and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_to_a_fifo_is_written_in_place(runner, small_model_file, tmp_path):
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    result = run(runner, "predict", "-m", small_model_file, "-f", "labeled", page, "-o", fifo)
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t", 1)[1] for line in received[0].splitlines()] == PAGE.splitlines()
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_through_a_symbolic_link_writes_its_target_and_keeps_the_link(runner, small_model_file, tmp_path):
+    page = tmp_path / "f.txt"
+    page.write_text(PAGE)
+    (tmp_path / "results").mkdir()
+    target = tmp_path / "results" / "real.tsv"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    link = tmp_path / "link.tsv"
+    link.symlink_to(target)
+    result = run(runner, "predict", "-m", small_model_file, "-f", "labeled", page, "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert [line.split("\t", 1)[1] for line in target.read_text().splitlines()] == PAGE.splitlines()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640   # the file replaced keeps its mode
+    assert sorted(os.listdir(tmp_path / "results")) == ["real.tsv"]   # no temporary left beside it

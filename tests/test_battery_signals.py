@@ -1,0 +1,246 @@
+"""Signals: a closed stdin, a killed worker, SIGTERM and the SIGKILL of the main process
+each end a run in one line (or silently, for SIGKILL), leaving no temporary and no
+process behind; a resumed run labels every page as the uninterrupted run did."""
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from linesift.api import classify_pages
+from linesift.cli import main
+from linesift.model_file import load_model
+from linesift.parallel import available_cores
+
+GONE_SECONDS = 10   # how long a killed run's processes may take to end
+needs_two_cores = pytest.mark.skipif(available_cores() < 2, reason="--jobs is capped at the cores: no workers on one")
+needs_proc = pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="processes are found through /proc")
+
+WORDS = ("the council said on monday that new rules for water use would start next month after a long dry summer "
+         "in the valley where farmers and towns share one river").split()
+
+
+def sentence(rng, low=6, high=24):
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize() + "."
+
+
+@pytest.fixture(scope="module")
+def many_pages(tmp_path_factory):
+    """Enough pages for a run on two workers to last while it is signalled."""
+    root = tmp_path_factory.mktemp("many") / "pages"
+    (root / "site").mkdir(parents=True)
+    rng = random.Random(5)
+    for number in range(160):
+        lines = ["Home | News | Contact"] + [sentence(rng) for _ in range(250)] + ["© 2024 Daily Town"]
+        (root / "site" / f"p{number:03d}.txt").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def start(*args):
+    command = [sys.executable, "-m", "linesift", *map(str, args)]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def children(pid):
+    """Every process below ``pid``, from /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parents.setdefault(int(handle.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def command_line(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def wait_until(ready, process=None, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not ready() and (process is None or process.poll() is None) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return ready()
+
+
+def workers(pid):
+    return [child for child in children(pid) if "popen_loky_posix" in command_line(child)]
+
+
+def left_alive(pids):
+    """Those of ``pids`` still alive GONE_SECONDS on; killed, so no test leaves them behind."""
+    wait_until(lambda: not any(map(alive, pids)), timeout=GONE_SECONDS)
+    left = [pid for pid in pids if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+def temporaries(folder):
+    return [path.name for path in Path(folder).rglob(".*.tmp")]
+
+
+def test_a_closed_stdin_is_one_line_exit_2(small_model_file):
+    result = subprocess.run([sys.executable, "-m", "linesift", "predict", "-m", str(small_model_file)],
+                            cwd=ROOT, capture_output=True, text=True, preexec_fn=lambda: os.close(0), timeout=120,
+                            check=False)
+    assert result.returncode == 2
+    assert result.stderr == "linesift: -: stdin is closed: give the page as a file, or pipe it in\n"
+    assert result.stdout == ""
+
+
+@needs_two_cores
+@needs_proc
+def test_a_worker_killed_with_sigkill_ends_the_run_in_one_line_writing_nothing(small_model_file, many_pages,
+                                                                               tmp_path):
+    output = tmp_path / "all.jsonl"
+    process = start("predict", "-m", small_model_file, "-q", "-j", 2, "-f", "jsonl", many_pages, "-o", output)
+    assert wait_until(lambda: len(workers(process.pid)) >= 2, process), "no workers started"
+    os.kill(workers(process.pid)[0], signal.SIGKILL)
+    _, error = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert error.decode() == (f"linesift: {output}: a worker process died (exit SIGKILL(-9): killed, or out of "
+                              "memory?); nothing written to this file\n")
+    assert not output.exists() and not temporaries(tmp_path)
+
+
+@needs_two_cores
+@needs_proc
+def test_sigterm_ends_the_run_like_ctrl_c_removing_its_temporary(small_model_file, many_pages, tmp_path):
+    output = tmp_path / "all.jsonl"
+    process = start("predict", "-m", small_model_file, "-q", "-j", 2, "-f", "jsonl", many_pages, "-o", output)
+    assert wait_until(lambda: temporaries(tmp_path) and len(workers(process.pid)) >= 2, process), "never started"
+    processes = children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    _, error = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert error.decode() == "linesift: terminated (SIGTERM): outputs written are whole, unfinished ones removed\n"
+    assert not output.exists() and not temporaries(tmp_path)
+    assert not left_alive(processes)
+
+
+def test_resume_removes_the_temporaries_a_killed_run_left(small_model_file, tmp_path):
+    pages = tmp_path / "pages"
+    (pages / "site").mkdir(parents=True)
+    (pages / "site" / "a.txt").write_text("Home\nA sentence long enough to be read as the content of a page.\n")
+    (pages / "site" / "b.txt").write_text("Menu\nAnother sentence long enough to be the content of its page.\n")
+    out = tmp_path / "out"
+    (out / "site").mkdir(parents=True)
+    left = [out / "site" / ".a.txt.k3j_x9q2.tmp", out / "site" / ".b.txt.0abcdefg.tmp"]
+    for path in left:
+        path.write_bytes(b"x" * 1000)
+    kept = [out / "site" / ".keep", out / "site" / ".c.txt.0abcdefg.tmp", out / "site" / ".a.txt.tmp"]
+    for path in kept:
+        path.write_text("not ours\n")
+    result = CliRunner().invoke(main, ["predict", "-m", str(small_model_file), str(pages), "-o", str(out), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "removed 2 unfinished outputs of an earlier run" in result.output
+    assert not any(path.exists() for path in left) and all(path.exists() for path in kept)
+    assert (out / "site" / "a.txt").is_file() and (out / "site" / "b.txt").is_file()
+
+
+# A parent that starts two workers which sit in a regular expression that backtracks for
+# ages, holding the GIL: a thread of theirs that watches the parent cannot run.
+HOLDS_THE_GIL = textwrap.dedent("""
+    import os, re, sys
+    from linesift.parallel import ordered_map
+
+    def stuck(folder, batch):
+        open(os.path.join(folder, str(os.getpid())), "w").close()
+        re.fullmatch(r"(a|aa)+$", "a" * 80 + "b")
+
+    next(ordered_map(stuck, iter([[1], [2], [3], [4]]), 2, sys.argv[1]))
+""")
+
+
+@needs_two_cores
+@needs_proc
+def test_workers_end_with_their_parent_even_while_holding_the_gil(tmp_path):
+    marks = tmp_path / "started"
+    marks.mkdir()
+    parent = subprocess.Popen([sys.executable, "-c", HOLDS_THE_GIL, str(marks)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: len(os.listdir(marks)) >= 2, parent), "the workers never started their work"
+        processes = children(parent.pid)
+    finally:
+        parent.kill()
+        parent.wait(timeout=30)
+    stuck = [int(name) for name in os.listdir(marks)]
+    assert set(stuck) <= set(processes)
+    assert not left_alive(processes), "processes outlived their parent's SIGKILL"
+
+
+def site_pages(root, count=40):
+    """``count`` pages of one site; two lines run on the first half and on page 25 only,
+    so how often the site shows them depends on which pages are classified together."""
+    rng = random.Random(3)
+    shared = ["Read more about the new water rules for the town and what they mean for you",
+              "Council to vote on the plan"]
+    (root / "news").mkdir(parents=True)
+    for number in range(count):
+        body = [sentence(rng, 5, 25) for _ in range(8)]
+        lines = ["Home", f"Story number {number}"] + body[:4] + (shared if number < 20 or number == 25 else []) + body[4:]
+        (root / "news" / f"p{number:02d}.txt").write_text("\n".join(lines) + "\n")
+    return [(root / "news" / f"p{number:02d}.txt").read_text().splitlines() for number in range(count)]
+
+
+def test_a_resumed_run_labels_every_page_as_the_uninterrupted_run(small_model_file, tmp_path):
+    pages = site_pages(tmp_path / "pages")
+    # A threshold between what the site pass gives page 25 with all its site's pages and
+    # with only the pages left after the first 20 were done: a resume that leaves the done
+    # pages out of the site pass labels page 25 otherwise.
+    model = load_model(small_model_file)
+    whole = classify_pages(model, pages[:32], None, ["news"] * 32)[25]
+    rest = classify_pages(model, pages[20:], None, ["news"] * 20)[5]
+    moved = int(max(range(len(whole)), key=lambda at: abs(whole[at] - rest[at])))
+    assert abs(whole[moved] - rest[moved]) > 1e-3, "the site pass does not move any line of the page"
+    threshold = f"{(whole[moved] + rest[moved]) / 2:.6f}"
+    run = CliRunner().invoke
+
+    def predict(source, out, *more):
+        result = run(main, ["predict", "-m", str(small_model_file), "-q", "-t", threshold, "-f", "labeled",
+                            str(source), "-o", str(out), *more])
+        assert result.exit_code == 0, result.output
+
+    predict(tmp_path / "pages", tmp_path / "whole")
+    predict(tmp_path / "pages", tmp_path / "resumed")
+    for number in range(20, 40):   # a run killed after the first 20 pages
+        (tmp_path / "resumed" / "news" / f"p{number:02d}.txt.tsv").unlink()
+    predict(tmp_path / "pages", tmp_path / "resumed", "--resume")
+    for number in range(40):
+        name = f"news/p{number:02d}.txt.tsv"
+        assert (tmp_path / "resumed" / name).read_text() == (tmp_path / "whole" / name).read_text(), name
+    # The pages left, classified without the done ones (what a resume did that skipped them): page 25 differs.
+    shutil.copytree(tmp_path / "pages", tmp_path / "left")
+    for number in range(20):
+        (tmp_path / "left" / "news" / f"p{number:02d}.txt").unlink()
+    predict(tmp_path / "left", tmp_path / "alone")
+    assert (tmp_path / "alone" / "news/p25.txt.tsv").read_text() != (tmp_path / "whole" / "news/p25.txt.tsv").read_text()
