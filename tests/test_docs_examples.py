@@ -445,31 +445,7 @@ def test_integrations_python_api(tmp_path, monkeypatch):
             check_value(namespace[name], f"{section}: {name}")
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
-    pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install -e '.[spark]')")
-    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark needs Java: no java on PATH and no JAVA_HOME")
-    from pyspark.sql import SparkSession
-
-    # Workers must run this interpreter (it has linesift); Spark stays on the loopback address.
-    saved = {name: os.environ.get(name) for name in ("PYSPARK_PYTHON", "SPARK_LOCAL_IP")}
-    os.environ.update(PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
-    session = (SparkSession.builder.master("local[2]").appName("linesift-docs-test")
-               .config("spark.ui.enabled", "false").config("spark.driver.memory", "512m")
-               .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.sql.shuffle.partitions", "2").getOrCreate())
-    yield session
-    session.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
-def test_integrations_spark(spark, tmp_path, monkeypatch):
+def test_integrations_spark(spark_session, tmp_path, monkeypatch):
     folder = make_inputs(tmp_path)
     monkeypatch.chdir(folder)
     [script_code] = [code for code, section in python_blocks(INTEGRATIONS) if section == "Spark"]
@@ -512,7 +488,7 @@ def test_integrations_spark(spark, tmp_path, monkeypatch):
         (folder / script).write_text(script_code, encoding="utf-8")
         monkeypatch.setattr(sys, "argv", [script] + [str(folder / arg) for arg in args])
         exec(compile(script_code, script, "exec"), {"__name__": "__main__"})  # noqa: S102
-        out = spark.read.parquet(str(folder / args[1])).collect()
+        out = spark_session.read.parquet(str(folder / args[1])).collect()
         assert sorted(row.id for row in out) == list(range(len(PAGES))), command
         by_id = {row.id: row for row in out}
         assert_holds_article(by_id[0].linesift_text, PAGES[0], command)

@@ -1,6 +1,5 @@
 """linesift.spark in Spark local mode: the columns it adds are the library's own results."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -26,31 +25,12 @@ def dump_of(path):
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
-    pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install -e '.[spark]')")
-    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark needs Java: no java on PATH and no JAVA_HOME")
-    from pyspark.sql import SparkSession
-
-    # Workers must run this interpreter (it has linesift); Spark stays on the loopback address.
-    saved = {name: os.environ.get(name) for name in ("PYSPARK_PYTHON", "SPARK_LOCAL_IP")}
-    os.environ.update(PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
-    session = (SparkSession.builder.master("local[2]").appName("linesift-test")
-               .config("spark.ui.enabled", "false").config("spark.driver.memory", "512m")
-               .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.sql.shuffle.partitions", "2").getOrCreate())
+def spark(spark_session, tmp_path_factory):
     # Shipped under a name that exists nowhere but in SparkFiles: the adapter must find it there.
     shipped_copy = tmp_path_factory.mktemp("model") / "linesift-shipped-copy.npz"
     shutil.copyfile(SHIPPED, shipped_copy)
-    session.sparkContext.addFile(str(shipped_copy))
-    yield session
-    session.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    spark_session.sparkContext.addFile(str(shipped_copy))
+    return spark_session
 
 
 @pytest.fixture(scope="module")
