@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from linesift.canonical import stated_url
 from linesift.cli import main
-from linesift.predict import ONE_JOB_BYTES, default_jobs
+from linesift.predict import default_jobs
 from linesift.reading import find_files
 
 ARTICLE = [
@@ -164,10 +164,31 @@ def test_an_output_named_like_a_file_for_several_inputs_is_refused(runner, tmp_p
 
 
 def test_jobs_default_to_one_for_small_inputs(tmp_path, monkeypatch):
-    small = tmp_path / "small.txt"
-    small.write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
-    assert default_jobs(find_files([small])) == 1
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"x\n" * (ONE_JOB_BYTES // 2 + 1))
     monkeypatch.setattr("linesift.predict.available_cores", lambda: 2)
-    assert default_jobs(find_files([big])) == 2
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n in range(300):
+        (folder / f"{n}.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
+    assert default_jobs(find_files([folder / "0.txt"])) == 1                    # a page
+    assert default_jobs(find_files([folder])) == 2                              # 300 dumps
+    for n in range(80):
+        (tmp_path / "html" / f"{n}.html").parent.mkdir(exist_ok=True)
+        (tmp_path / "html" / f"{n}.html").write_bytes(page(f"Story {n}"))
+    assert default_jobs(find_files([tmp_path / "html"])) == 2                  # 80 HTML pages
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text(json.dumps({"text": "a line"}) + "\n", encoding="utf-8")
+    assert default_jobs(find_files([shard])) == 1                               # a small record file
+
+
+@pytest.mark.parametrize("args", [["--links"], ["--metadata", "--emit", "spans"]])
+def test_options_that_would_do_nothing_on_records_are_refused(runner, tmp_path, args):
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text(json.dumps({"text": "\n".join(ARTICLE)}) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["predict", *args, str(shard)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+
+
+def test_keep_fields_is_for_record_files(runner, tmp_path):
+    (tmp_path / "a.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["predict", "--keep-fields", "html", str(tmp_path / "a.txt")])
+    assert result.exit_code == 2 and "--keep-fields is for record files" in result.output

@@ -131,3 +131,12 @@ def test_real_pages_keep_their_structure(shared_model=None):
                 missed += 1
     assert checked > 100
     assert missed / checked < 0.05, f"{missed} of {checked} structured kept lines lost their markup"
+
+
+def test_a_table_keeps_its_columns_when_a_cell_is_not_kept():
+    html = (b"<html><body><table><tr><th>Item</th><th>Cost in dollars</th></tr><tr><td>Kettle</td><td>40</td></tr>"
+            b"<tr><td>Mug</td><td>5</td></tr></table></body></html>")
+    lines, labels = kept(html, drop=("Item",))
+    found = blocks(markdown_text(html, lines, labels))
+    assert ("th", "Cost in dollars") in found and ("td", "Kettle") in found and ("td", "40") in found
+    assert ("td", "5") in found

@@ -12,33 +12,38 @@ from linesift.html import decode_html
 HEAD_BYTES = 256 * 1024   # where a page's head is; a canonical link past it is not looked for
 
 
+class _BodyReached(Exception):
+    """The head is over: nothing after it is looked at."""
+
+
 class _HeadLinks(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.canonical = None
         self.og_url = None
-        self.done = False
 
     def handle_starttag(self, tag, attrs):
-        if self.done:
-            return
+        if tag == "body":
+            raise _BodyReached
         values = {name.lower(): (value or "") for name, value in attrs}
         if tag == "link" and "canonical" in values.get("rel", "").lower().split() and self.canonical is None:
             self.canonical = values.get("href", "").strip() or None
         elif tag == "meta" and values.get("property", values.get("name", "")).lower() == "og:url" \
                 and self.og_url is None:
             self.og_url = values.get("content", "").strip() or None
-        elif tag == "body":
-            self.done = True
 
 
 def stated_url(data: bytes, base=None):
     """The absolute http(s) URL the page ``data`` names as its own, or None. ``base`` (the
     URL it was fetched from, when known) resolves a relative one."""
     reader = _HeadLinks()
+    head = data[:HEAD_BYTES]
+    body = head.lower().find(b"<body")
     try:
-        reader.feed(decode_html(data[:HEAD_BYTES]))
+        reader.feed(decode_html(head[:body] if body >= 0 else head))
         reader.close()
+    except _BodyReached:
+        pass
     except Exception:   # noqa: BLE001 - a page whose head cannot be read names no URL
         return None
     for url in (reader.canonical, reader.og_url):

@@ -522,6 +522,12 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
                                          "JSON lines: choose what they carry with --emit", exit_code=2)
         if page_url or sites_file or site_from != "url":
             raise InputError(records[0], "record files take each page's site from its record's url", exit_code=2)
+        if links:
+            raise InputError("--links", "is for --format markdown of pages; record files write JSON lines",
+                             exit_code=2)
+        if with_metadata and emit == "spans":
+            raise InputError("--metadata", "goes into the record's metadata, which --emit spans does not write",
+                             exit_code=2)
         options = PredictOptions(model_path, threshold, emit=emit or "text", text_field=text_field,
                                  html_field=html_field, strict=strict, jobs=jobs, limits=limits,
                                  keep_fields=tuple(keep_fields), metadata=with_metadata)
@@ -535,7 +541,8 @@ def predict(inputs, model_path, fmt, emit, text_field, html_field, strict, thres
             raise InputError(found[0].path, "--emit is for record files (JSON lines, WARC); use --format for pages",
                              exit_code=2)
         record_only = [name for name, given in (("--text-field", text_field != TEXT_FIELD),
-                                                ("--html-field", html_field is not None)) if given]
+                                                ("--html-field", html_field is not None),
+                                                ("--keep-fields", bool(keep_fields))) if given]
         if record_only:
             raise InputError(found[0].path, f"{record_only[0]} is for record files (JSON lines, WARC), not single pages",
                              exit_code=2)

@@ -123,7 +123,7 @@ def markdown_text(data: bytes, lines: list, labels, links=False) -> str:
         if pre is not None:
             lines_in.setdefault(pre, set()).add(i)
     writer = _Writer()
-    data_tables = {}
+    data_tables, columns = {}, {}
     tables = _table_rows(kept, placed, data_tables)
     written_rows = set()
     for index, line in kept:
@@ -154,12 +154,14 @@ def markdown_text(data: bytes, lines: list, labels, links=False) -> str:
             if row in written_rows:
                 continue
             written_rows.add(row)
-            cells = _row_cells(tables[row])
             table = _nearest(row, ("table",))
+            width = columns.setdefault(table, max(len(_row_cell_elements(other)) for other in tables
+                                                  if _nearest(other, ("table",)) is table))
+            cells = _row_cells(row, tables[row], width)
             first = not writer.out or writer.group != ("table", table)
             rendered = "| " + " | ".join(cells) + " |"
             if first:
-                rendered += "\n|" + "---|" * len(cells)
+                rendered += "\n|" + "---|" * width
             writer.block(rendered, ("table", table))
         elif heading is not None:
             writer.block(f"{'#' * HEADINGS[_tag(heading)]} {text}")
@@ -179,12 +181,19 @@ def markdown_text(data: bytes, lines: list, labels, links=False) -> str:
     return writer.text()
 
 
-def _row_cells(cells):
-    """One text per cell of a row (a cell of several kept lines joined), pipes escaped."""
+def _row_cell_elements(row):
+    return [cell for cell in row if _tag(cell) in ("td", "th")]
+
+
+def _row_cells(row, kept_cells, width):
+    """The row's cells in its columns (``width`` of them, as wide as the table's widest row):
+    a kept cell's text (its kept lines joined), pipes escaped; a cell not kept, empty, so
+    that every value stays in its column."""
     joined = {}
-    for cell, line in cells:
+    for cell, line in kept_cells:
         joined.setdefault(cell, []).append(line)
-    return [" ".join(parts).replace("|", "\\|") for parts in joined.values()]
+    cells = [" ".join(joined.get(cell, ())).replace("|", "\\|") for cell in _row_cell_elements(row)]
+    return cells + [""] * (width - len(cells))
 
 
 def _pre_text(pre):

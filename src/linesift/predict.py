@@ -19,13 +19,14 @@ from linesift.atomic import atomic_writer, refuse_inputs_as_outputs, remove_stal
 from linesift.canonical import stated_url
 from linesift.decoding import decode_lines, line_breaks
 from linesift.errors import InputError
+from linesift.html import gunzip
 from linesift.labeled import html_sibling_names
 from linesift.labels import labels_from_probabilities, resolve_threshold
 from linesift.limits import MB, PageLimits, PageRefused, check_lines
 from linesift.markdown import markdown_text
 from linesift.output import SUFFIXES, render, render_record
 from linesift.parallel import WorkerDied, available_cores, ordered_map
-from linesift.reading import is_found, read_bytes, read_html_within, read_input_page
+from linesift.reading import HTML_SUFFIXES, is_found, read_bytes, read_html_within, read_input_page
 from linesift.records import (
     TEXT_FIELD,
     RawLine,
@@ -37,6 +38,7 @@ from linesift.records import (
     item_site,
     parse_record,
     read_records,
+    record_format,
     record_site,
 )
 from linesift.sites import site_of_url
@@ -70,12 +72,6 @@ class PredictOptions:
     keep_fields: tuple = ()            # record files: fields kept though linesift read them (the HTML field)
 
 
-# Below this many bytes of input, one process beats several: a worker costs about 0.45 s of
-# CPU to start (imports, the model, its caches) and a page 4-10 ms, so two workers pay off
-# from about 200 dumps or 90 HTML pages, some 3-6 MB (docs/decisions.md).
-ONE_JOB_BYTES = 4 * MB
-
-
 SITE_FROM = ("url", "folder")   # where the site pass takes a page's site from (PredictOptions.site_from)
 
 
@@ -103,15 +99,29 @@ def page_urls(found_files, url=None, sites_file=None):
     return tuple(pairs)
 
 
+# One process classifies a small input sooner than two: a worker costs about 0.45 s of CPU
+# to start (imports, the model, its caches), a page about 3.5 ms (a dump) or 15 ms (HTML),
+# so a second worker pays off from about 250 dumps or 60 HTML pages (docs/decisions.md).
+WORKER_START_SECONDS = 0.45
+PAGE_SECONDS = {"html": 0.015, "dump": 0.0035}
+RECORD_SECONDS_PER_MB = 0.3     # a record file: about 20 HTML pages of 50 KB, or 100 dumps of 10 KB, a MB
+
+
 def default_jobs(found_files):
-    """--jobs when not given: one process for small inputs, else every core."""
-    size = 0
+    """--jobs when not given: one process where the work would not pay for starting a second
+    (its estimated CPU under twice a worker's start), else every core."""
+    seconds = 0.0
     for found in found_files:
-        try:
-            size += os.stat(found.path).st_size if found.path != "-" else 0
-        except OSError:
-            continue   # named when it is read
-        if size >= ONE_JOB_BYTES:
+        if found.path == "-":
+            continue
+        if record_format(found.path):
+            try:
+                seconds += os.stat(found.path).st_size / MB * RECORD_SECONDS_PER_MB
+            except OSError:
+                continue   # named when it is read
+        else:
+            seconds += PAGE_SECONDS["html" if found.path.lower().endswith(HTML_SUFFIXES) else "dump"]
+        if seconds >= 2 * WORKER_START_SECONDS:
             return available_cores()
     return 1
 
@@ -165,7 +175,7 @@ def _render_files(options, batch):
     if all(done for _, _, done in batch):   # nothing to write, nothing whose site pass it could change
         return [RenderedPage(found, None, done=True) for found, _, _ in batch]
     model, line_cache = process_model(options.model_path)
-    read = []   # (found, its bytes, its Page or None, its error, done)
+    read = []   # (found, its HTML (an HTML page's), its Page or None, its error, done)
     for found, data, done in batch:
         try:
             if isinstance(data, InputError):
@@ -173,21 +183,22 @@ def _render_files(options, batch):
             data = read_bytes(found.path, options.limits) if data is None else data
             page = read_input_page(found.path, found.site, data, options.limits)
             page.root = found.root
-            read.append((found, data, page, None, done))
+            html = gunzip(data, options.limits.max_bytes) if page.markup is not None else None   # read whole above
+            read.append((found, html, page, None, done))
         except InputError as error:
             read.append((found, None, None, None if done else error, done))
-    pages = [(found, data, page) for found, data, page, _, _ in read if page is not None]
+    pages = [(found, html, page) for found, html, page, _, _ in read if page is not None]
     probabilities = iter([p for _, p in classify_grouped(model, pages, _classify_read, itemgetter(2),
                                                          lambda item: page_site(*item, options), line_cache,
                                                          size=None, max_lines=options.limits.max_lines,
                                                          lines=lambda item: len(item[2].lines))])
     cut = resolve_threshold(model, options.threshold)
     rendered = []
-    for found, data, page, error, done in read:
+    for found, html, page, error, done in read:
         page_probabilities = next(probabilities) if page is not None else None
         text = None
         if page is not None and not done:
-            text = _render_page(options, found, data, page, page_probabilities, cut)
+            text = _render_page(options, found, html, page, page_probabilities, cut)
         rendered.append(RenderedPage(found, text, error, done, page is not None and page.markup is not None))
     return rendered
 
@@ -196,25 +207,24 @@ def _classify_read(model, pages, cache, sites):
     return classify_pages(model, [page.model_lines for page in pages], cache, sites)
 
 
-def page_site(found, data, page, options):
+def page_site(found, html, page, options):
     """The site a page is counted with in the site pass: with ``site_from`` "url", the host
     of the URL given for it (--url, --sites) or stated in its HTML (``canonical``), None
     (classified alone) when it has none; with "folder", its folder under the path given."""
     if options.site_from == "folder":
         return page.site_key
     url = dict(options.urls).get(found.path)
-    if url is None and page.markup is not None:
-        url = stated_url(data)
+    if url is None and html is not None:
+        url = stated_url(html)
     return site_of_url(url)
 
 
-def _render_page(options, found, data, page, probabilities, cut):
-    html = data if page.markup is not None else None
+def _render_page(options, found, html, page, probabilities, cut):
     if options.fmt == "markdown" and html is not None:
         return markdown_text(html, page.lines, labels_from_probabilities(probabilities, cut), options.links)
     extra = None
     if options.metadata and options.fmt == "jsonl" and html is not None:
-        from linesift.metadata import page_metadata   # only when asked: it costs as much as classifying
+        from linesift.metadata import page_metadata  # only when asked: it costs as much as classifying
 
         extra = {"metadata": page_metadata(html, dict(options.urls).get(found.path))}
     return render(options.fmt, found.path, page.lines, probabilities, cut, extra)
@@ -423,7 +433,7 @@ def _read_record(record, limits):
 def _record_metadata(record):
     """What a record's HTML states about the page (``metadata.page_metadata``), its URL
     from the record's own ``url`` field when it has one."""
-    from linesift.metadata import page_metadata   # only when asked: it costs as much as classifying
+    from linesift.metadata import page_metadata  # only when asked: it costs as much as classifying
 
     fields = record.fields
     url = fields.get("url") if isinstance(fields.get("url"), str) else None

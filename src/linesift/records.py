@@ -245,7 +245,7 @@ class RecordTally:
     def summary(self):
         skipped = sum(self.skipped.values())
         reasons = ", ".join(f"{count:,} {reason}" for reason, count in self.skipped.most_common())
-        return (f"{self.read:,} pages read, {self.written:,} written, {skipped:,} skipped"
+        return (f"{self.read:,} page{'s' if self.read != 1 else ''} read, {self.written:,} written, {skipped:,} skipped"
                 + (f" ({reasons})" if reasons else ""))
 
 
