@@ -96,7 +96,17 @@ LINEAR_BY_SHAPE = {
     "lines._IMAGE_TAIL_IN_LINES", "lines._LINK_TAIL_IN_LINES",   # the same patterns, fed in parse_lines above
     "linemap._SPACE", "labeling._VIEW_PATH", "atomic._TEMPORARY",   # one run of one class; anchored literals
     "lines._LISTS_AT_START",      # _LIST twice, from a separator only: fed with _LIST above
+    # metadata: literals, one class, anchored, or fed bounded text (a date value cut at 200
+    # characters, a byline piece at 120, a URL's path at 1,000); a whole page in WORST below
+    "metadata._ARTICLE_TYPE", "metadata._PAGE_TYPE", "metadata._CLASS_WORD", "metadata._BYLINE_LABEL",
+    "metadata._DIGIT", "metadata._SPACE", "metadata._URLISH", "metadata._BY", "metadata._LANGUAGE",
+    "metadata._NUMERIC_DATE", "metadata._DAY_FIRST_DATE", "metadata._BY_LABEL", "metadata._URL_DATE",
+    "metadata._UPDATED",
 }
+WORST["metadata._SEPARATED"] = (   # every metadata pattern, through page_metadata on one hostile page
+    "from linesift.metadata import page_metadata; page_metadata(b'<title>T</title><h1>T</h1><p class=\"'"
+    f" + b'related-' * {N // 8} + b'\">' + b'by ' * {N // 3} + b'</p><p>' + b'Written by 1. 1. ' * {N // 17}"
+    f" + b'May 1 ' * {N // 6} + b'</p><b>by :</b>' * {N // 11}, 'http://e.com/' + '2012/' * {N // 5})")
 
 
 def test_every_regex_has_its_worst_case():

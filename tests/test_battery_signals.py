@@ -227,7 +227,7 @@ def test_a_resumed_run_labels_every_page_as_the_uninterrupted_run(small_model_fi
 
     def predict(source, out, *more):
         result = run(main, ["predict", "-m", str(small_model_file), "-q", "-t", threshold, "-f", "labeled",
-                            str(source), "-o", str(out), *more])
+                            "--site-from", "folder", str(source), "-o", str(out), *more])
         assert result.exit_code == 0, result.output
 
     predict(tmp_path / "pages", tmp_path / "whole")

@@ -174,9 +174,14 @@ def test_predict_gives_a_folder_its_site_pages(tmp_path, sites_seen, small_model
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text("\n".join(site_pages(5)[STORIES.index(word)]) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["predict", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
-                                       "-m", str(small_model_file)])
+                                       "-m", str(small_model_file), "--site-from", "folder"])
     assert result.exit_code == 0, result.output
     assert sites_seen[-1] == [(str(tmp_path / "in"), "example.com")] * 3
+    # By default a page's site is its URL's: dumps that name none are classified alone.
+    result = CliRunner().invoke(main, ["predict", str(tmp_path / "in"), "-o", str(tmp_path / "out2"),
+                                       "-m", str(small_model_file)])
+    assert result.exit_code == 0, result.output
+    assert sites_seen[-1] == [None] * 3
 
 
 def test_predict_gives_records_the_host_of_their_url_as_site(tmp_path, sites_seen, small_model_file):
