@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the shipped model, model/linesift.npz, from a checkout with ../shared beside it:
-#   bash model/train.sh
+#   bash training/train.sh
 # It trains on the four corpora of ../shared/corpus (wcxb, dragnet, cleaneval, daniel), each
 # as HTML pages (labeled by aligning them to gold.txt) and as plain and markdown dumps, and on
 # labeled/, leaving out the pages a corpus index flags (low_alignment, dump_empty,
@@ -9,48 +9,50 @@
 # as when the recipe was dragnet and CleanEval with them counted ten times). The notion of content
 # is model/README.md's: the main text with its headline. WCXB keeps the title apart from its
 # main text, so its dumps are copied with the title line labeled content (its HTML pages get
-# the same notion when they are read: linesift.reading.read_gold_page).
+# the same notion when they are read: linesift.corpus.read_gold_page); training/recipe_data.sh
+# makes those copies and the list of flagged pages.
+#
+# Other arguments are passed to `linesift train` (after the recipe's own, so `-o FILE` picks
+# another output; a relative FILE is relative to the checkout's root).
+#
+#   bash training/train.sh --permissive -o /elsewhere/linesift-permissive.npz
+# trains the same recipe without the copyleft corpora, dragnet (AGPL-3.0) and DAnIEL
+# (GPL-3.0): wcxb (CC-BY-4.0, twice), cleaneval and labeled/ with the same weights. It needs
+# -o: its model is not the shipped one. Its cost is measured in model/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+permissive=0
+args=()
+for arg in "$@"; do
+    if [ "$arg" = --permissive ]; then permissive=1; else args+=("$arg"); fi
+done
+if [ $permissive = 1 ]; then
+    corpora=(wcxb cleaneval)
+    output_given=0
+    for arg in ${args[@]+"${args[@]}"}; do
+        case "$arg" in -o|--output|-o?*|--output=*) output_given=1 ;; esac
+    done
+    if [ $output_given = 0 ]; then
+        echo "train.sh --permissive needs -o FILE (it must not replace the shipped model)" >&2
+        exit 2
+    fi
+else
+    corpora=(wcxb dragnet cleaneval daniel)
+fi
 shared=../shared/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for corpus in wcxb dragnet cleaneval daniel; do
-    # index.tsv columns: page_id site converter dump ... flags (12th); a flagged page is
-    # left out as a dump and as HTML.
-    awk -F'\t' -v root="$shared/$corpus/" 'NR > 1 && $12 != "" { print root $4; print root "pages/" $1 }' \
-        "$shared/$corpus/index.tsv"
-done | sort -u > "$work/flagged"
-# WCXB's dumps with the headline labeled content: the first line whose words are the title's.
-python - "$shared/wcxb" "$work" <<'PY'
-import json, sys
-from pathlib import Path
-from linesift.align import words_of
-from linesift.lines import parse_line
-from linesift.reading import CONTENT, format_labeled, parse_labeled
-corpus, work = Path(sys.argv[1]), Path(sys.argv[2])
-for converter in ("text", "md"):
-    for dump in sorted((corpus / "dumps" / converter).glob("*/*.tsv")):
-        page = parse_labeled(dump, dump.read_bytes(), dump.parent.name)
-        meta = json.loads((corpus / "pages" / dump.stem / "meta.json").read_text(encoding="utf-8"))
-        title = words_of(meta.get("title") or "")
-        for index, line in enumerate(page.lines):
-            if title and words_of(parse_line(line).text) == title:
-                page.labels[index] = CONTENT
-                break
-        target = work / "wcxb" / converter / dump.parent.name / dump.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(format_labeled(page.lines, page.labels), encoding="utf-8", errors="surrogateescape")
-PY
-# The copies are flagged like the originals.
-# (sed reads one file and appends to another: appending to the file being read never ends.)
-sed "s|^$shared/wcxb/dumps/|$work/wcxb/|" "$work/flagged" > "$work/flagged-copies"
-cat "$work/flagged-copies" >> "$work/flagged"
+bash training/recipe_data.sh "$work" "${corpora[@]}"
+folders=()
+for corpus in "${corpora[@]}"; do
+    if [ "$corpus" = wcxb ]; then
+        folders+=("$shared/wcxb/pages" "$work/wcxb/text" "$work/wcxb/md")
+    else
+        folders+=("$shared/$corpus/pages" "$shared/$corpus/dumps/text" "$shared/$corpus/dumps/md")
+    fi
+done
 linesift train \
-    "$shared/wcxb/pages" "$work/wcxb/text" "$work/wcxb/md" \
-    "$shared/dragnet/pages" "$shared/dragnet/dumps/text" "$shared/dragnet/dumps/md" \
-    "$shared/cleaneval/pages" "$shared/cleaneval/dumps/text" "$shared/cleaneval/dumps/md" \
-    "$shared/daniel/pages" "$shared/daniel/dumps/text" "$shared/daniel/dumps/md" \
+    "${folders[@]}" \
     labeled \
     --weight "$shared/wcxb/pages=2" --weight "$work/wcxb/text=2" --weight "$work/wcxb/md=2" --weight labeled=25 \
-    --exclude "$work/flagged" -o model/linesift.npz "$@"
+    --exclude "$work/flagged" -o model/linesift.npz ${args[@]+"${args[@]}"}
