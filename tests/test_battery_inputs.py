@@ -92,7 +92,7 @@ LINEAR_BY_SHAPE = {
     "output._ESCAPED_IN_JSON", "features.site._DIGIT_RUN", "records._URL_FIELD",   # {1,2048}: bounded
     "features.text._WORD", "features.text._CJK", "features.text._CJK_OR_WORD", "features.text._YEAR",
     "features.text._TIME", "features.text._CAPITALISED", "features.text._PHOTO_CREDIT", "features.text._SEPARATORS",
-    "features.text._SEPARATOR_CHARS", "markdown._LANGUAGE", "markdown._STARTS_AS_MARKUP", "markdown._SPACES",
+    "features.text._SEPARATOR_CHARS", "markdown._LANGUAGE", "markdown._STARTS_AS_MARKUP", "markdown._SPACES", "markdown._START",
     "lines._IMAGE_TAIL_IN_LINES", "lines._LINK_TAIL_IN_LINES",   # the same patterns, fed in parse_lines above
     "linemap._SPACE", "labeling._VIEW_PATH", "atomic._TEMPORARY",   # one run of one class; anchored literals
     "lines._LISTS_AT_START",      # _LIST twice, from a separator only: fed with _LIST above

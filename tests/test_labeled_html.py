@@ -160,3 +160,21 @@ def test_ten_labeled_html_pages_never_cost_and_teach_a_new_notion(notion, at_lea
     model, info = train_corpus(pool[:10], [notion], {}, base=base)
     gain = bench.word_f1(model, test) - bench.word_f1(base, test)
     assert gain >= at_least, (notion, gain, info["base_check"])
+
+
+def test_a_labeled_html_page_given_to_predict_and_label_keeps_its_html(tmp_path, runner):
+    """Its .tsv is not its HTML: what is copied, shown and read as the page is the HTML beside it."""
+    html = html_page("Flood barrier opens")
+    target = labeled_html(tmp_path / "lab", "courier.example", "barrier", html)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["predict", "-f", "labeled", str(tmp_path / "lab"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "courier.example" / "barrier.tsv").is_file()
+    assert (out / "courier.example" / "barrier.html").read_bytes() == html
+    assert runner.invoke(main, ["evaluate", str(out)]).exit_code == 0
+    markdown = runner.invoke(main, ["predict", "-f", "markdown", str(target)])
+    assert markdown.exit_code == 0 and "# Flood barrier opens" in markdown.stdout
+    session = LabelSession(find_files([tmp_path / "lab"]), tmp_path / "relabeled", load_model())
+    session.save(0, [line["label"] or "chrome" for line in session.page_data(0)["lines"]])
+    assert (tmp_path / "relabeled" / "courier.example" / "barrier.html").read_bytes() == html
+    assert b"Flood barrier opens" in session.page_view(0)

@@ -140,3 +140,17 @@ def test_a_table_keeps_its_columns_when_a_cell_is_not_kept():
     found = blocks(markdown_text(html, lines, labels))
     assert ("th", "Cost in dollars") in found and ("td", "Kettle") in found and ("td", "40") in found
     assert ("td", "5") in found
+
+
+def test_text_is_written_as_text_never_as_markup_or_html():
+    html = ("<html><body><p>1. Not a list</p><p>```</p><p>&lt;img src=x onerror=alert(1)&gt;</p>"
+            "<blockquote><p>One paragraph.</p><p>Another paragraph.</p></blockquote>"
+            "<ol start='\u00b2'><li>an item</li></ol><p><a href='/'>Home</a> <a href='/x'>About</a></p>"
+            "</body></html>").encode()
+    lines, labels = kept(html, drop=())
+    markdown = markdown_text(html, lines, labels, links=True)
+    rendered = markdown_it.MarkdownIt().render(markdown)
+    assert "<img" not in rendered and "<p>1. Not a list</p>" in rendered and "<p>```</p>" in rendered
+    assert rendered.count("<blockquote>") == 2   # two paragraphs, not one run together
+    assert "1. an item" in markdown              # a start that is no number counts from 1
+    assert "[Home](/) [About](/x)" in markdown   # the space between the links kept

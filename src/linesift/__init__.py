@@ -19,8 +19,18 @@ Library use::
 See linesift/api.py: load the model once per process, then call these on many pages.
 """
 
-from linesift.api import (PageResult, classify_html, classify_lines, classify_pages, classify_texts, clean_texts,
-                          cleaned_text, content_spans, load_model, site_of_url)
+from linesift.api import (
+                          PageResult,
+                          classify_html,
+                          classify_lines,
+                          classify_pages,
+                          classify_texts,
+                          clean_texts,
+                          cleaned_text,
+                          content_spans,
+                          load_model,
+                          site_of_url,
+)
 from linesift.version import __version__
 
 __all__ = ["__version__", "PageResult", "classify_html", "classify_lines", "classify_pages", "classify_texts", "clean_texts",

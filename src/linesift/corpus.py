@@ -8,8 +8,8 @@ from pathlib import Path
 
 from linesift.align import align_labels, words_of
 from linesift.errors import InputError
-from linesift.labeled import LABELED_SUFFIX, html_sibling_names
-from linesift.reading import find_files, read_bytes, read_html_page, read_labeled_page
+from linesift.labeled import LABELED_SUFFIX
+from linesift.reading import find_files, labeled_page_of, read_bytes, read_html_page, read_labeled_page
 
 HTML_CORPUS_PAGES = ("page.html", "page.html.gz")   # beside gold.txt (and meta.json) in an HTML corpus
 CORPUS_SUFFIXES = (LABELED_SUFFIX,) + HTML_CORPUS_PAGES   # the files of a corpus folder read as pages
@@ -62,7 +62,7 @@ def read_labeled_corpus(paths, exclude=()):
             continue
         if Path(path).name not in HTML_CORPUS_PAGES:
             pages.append(read_labeled_page(path, site))
-        elif _labels_html(path):
+        elif labeled_page_of(path) is not None:
             continue   # the HTML of a labeled page beside it, read with it
         else:
             pages.append(read_gold_page(path, site))
@@ -70,12 +70,3 @@ def read_labeled_corpus(paths, exclude=()):
     if not pages:
         raise InputError(" ".join(map(str, paths)), "no labeled pages found", exit_code=2)
     return pages
-
-
-def _labels_html(path):
-    """Whether ``path`` (``page.html``) is the HTML of a labeled page beside it rather than
-    a page of an HTML corpus."""
-    path = Path(path)
-    stem = path.name.split(".")[0]
-    return any((path.parent / name).is_file() for name in (stem + LABELED_SUFFIX, path.name + LABELED_SUFFIX)
-               if path.name in html_sibling_names(name))

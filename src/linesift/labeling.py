@@ -35,7 +35,7 @@ from linesift.html import GZIP_MAGIC
 from linesift.labeled import LABELED_SUFFIX, format_labeled, html_sibling_names, parse_labeled
 from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED, labels_from_probabilities
 from linesift.labelview import page_view
-from linesift.reading import HTML_SUFFIXES, read_bytes, read_input_page
+from linesift.reading import HTML_SUFFIXES, page_html, read_bytes, read_input_page, without_labeled_html
 from linesift.workers import batches
 
 ORDERS = ("uncertain", "given")
@@ -132,6 +132,7 @@ class LabelSession:
         self._lock = threading.Lock()
         targets = {}
         pages = []
+        found_files = without_labeled_html(found_files)
         for entry in found_files:   # before any page is read: a clash is a usage mistake
             target = self.labeled_dir / entry.site / page_name(entry.relative, entry.site)
             if target in targets:
@@ -145,7 +146,7 @@ class LabelSession:
             labels, saved = self._resume(target, entry.site, page.lines, model_labels)
             pages.append({
                 "source": entry.path, "site": entry.site, "target": target, "lines": page.lines,
-                "html": read_bytes(entry.path) if page.markup is not None and entry.path != "-" else None,
+                "html": page_html(page) if entry.path != "-" else None,
                 "probabilities": probabilities, "labels": labels, "saved": saved, "resumed": saved,
                 "uncertainty": _uncertainty(probabilities, self.threshold),
             })

@@ -11,6 +11,8 @@ Marking: a line is marked on its block (``linemap.block_of``), or, where it has 
 spans wrapped around the text nodes it was made of (``linemap.match_lines``).
 """
 
+from collections import Counter
+
 from lxml import etree
 
 from linesift.linemap import block_of, match_lines, parse, text_slots
@@ -72,11 +74,17 @@ def page_view(data: bytes, lines: list) -> bytes:
     _sanitize(root)
     placed = match_lines(text_slots(root), lines)
     blocks = {line: block_of(slots) for line, slots in placed.items()}   # before any span changes the tree
+    shared = Counter(id(block) for block in blocks.values() if block is not None)
+    blocks = {line: block if block is None or shared[id(block)] == 1 else None   # a block of several lines
+              for line, block in blocks.items()}                                 # (a <pre>): marked by its text
+    wrapped = set()   # a text node of several lines (a <pre>'s) is wrapped once, for its first line
     for line, slots in placed.items():
         if blocks[line] is not None:
             blocks[line].set("data-ls-line", str(line))
-        else:
-            for slot in slots:
+            continue
+        for slot in slots:
+            if (id(slot.element), slot.where) not in wrapped:
+                wrapped.add((id(slot.element), slot.where))
                 _wrap(slot.element, slot.where, slot.text, line)
     head = root.find("head")
     if head is None:

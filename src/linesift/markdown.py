@@ -32,7 +32,8 @@ STRUCTURE = frozenset({*HEADINGS, "li", "pre", "td", "th"})
 # lines of its cells are written as what they are inside them, not as table cells.
 LAYOUT_CONTENT = frozenset({"table", "ul", "ol", "pre", "blockquote", "section", "article", "form", *HEADINGS})
 _LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang|highlight|brush:?)-?([A-Za-z0-9_+#.-]+)")
-_STARTS_AS_MARKUP = re.compile(r"^(\s*)([#>+*-]|\d+[.)])(\s|$)")
+_STARTS_AS_MARKUP = re.compile(r"^(\s*)(?:([#>+*-]|`{3}|~{3}|=+$)|(\d{1,9})([.)]))(?=\s|$)")
+_START = re.compile(r"[0-9]{1,9}")
 _SPACES = re.compile(r"\s+")
 
 
@@ -58,26 +59,45 @@ def _language(pre):
     return ""
 
 
+def _no_html(text):
+    """``<`` escaped: text is never read as raw HTML where the Markdown is rendered."""
+    return text.replace("<", "\\<")
+
+
 def _escaped(text):
-    return _STARTS_AS_MARKUP.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", text, count=1)
+    """``text`` as Markdown shows it as it is: what would start a heading, quote, list,
+    fence or setext underline escaped, and ``<`` escaped so no text becomes raw HTML."""
+    def escape(match):
+        if match.group(2):
+            return f"{match.group(1)}\\{match.group(2)}"
+        return f"{match.group(1)}{match.group(3)}\\{match.group(4)}"   # "1." -> "1\.": the marker's punctuation
+
+    return _STARTS_AS_MARKUP.sub(escape, _no_html(text), count=1)
 
 
 def _linked_text(line, slots, links):
-    """The line's text; with ``links``, its pieces inside ``<a href>`` as Markdown links."""
+    """The line's text; with ``links``, its pieces inside ``<a href>`` as Markdown links. The
+    pieces are found in the line in order, so the spaces between them are the line's own;
+    a line whose pieces cannot all be found there is written as it is."""
     if not links or not slots:
         return line
-    pieces, linked = [], False
+    out, at, linked = [], 0, False
     for slot in slots:
+        piece = _SPACES.sub(" ", slot.text).strip()
+        if not piece:
+            continue
+        found = line.find(piece, at)
+        if found < 0 or line[at:found].strip():
+            return line
+        out.append(line[at:found])
         anchor = _nearest(holder(slot), ("a",))
-        text = _SPACES.sub(" ", slot.text)
-        href = anchor.get("href") if anchor is not None else None
-        if href and text.strip():
-            pieces.append(f"[{text.strip()}]({href.strip()})" + (" " if text.endswith(" ") else ""))
-            linked = True
-        else:
-            pieces.append(text)
-    joined = _SPACES.sub(" ", "".join(pieces)).strip()
-    return joined if linked else line
+        href = (anchor.get("href") or "").strip() if anchor is not None else ""
+        out.append(f"[{piece}]({href})" if href else piece)
+        linked = linked or bool(href)
+        at = found + len(piece)
+    if line[at:].strip():
+        return line
+    return "".join(out) if linked else line
 
 
 class _Writer:
@@ -164,20 +184,20 @@ def markdown_text(data: bytes, lines: list, labels, links=False) -> str:
                 rendered += "\n|" + "---|" * width
             writer.block(rendered, ("table", table))
         elif heading is not None:
-            writer.block(f"{'#' * HEADINGS[_tag(heading)]} {text}")
+            writer.block(f"{'#' * HEADINGS[_tag(heading)]} {_no_html(text)}")
         elif item is not None:
             lists = [element for element in _ancestors(item) if _tag(element) in ("ul", "ol")]
             depth = max(len(lists) - 1, 0)
             parent = lists[0] if lists else None
             if parent is not None and _tag(parent) == "ol":
                 siblings = [child for child in parent if _tag(child) == "li"]
-                start = int(parent.get("start")) if (parent.get("start") or "").isdigit() else 1
+                start = int(parent.get("start")) if _START.fullmatch(parent.get("start") or "") else 1
                 marker = f"{start + siblings.index(item) if item in siblings else start}."
             else:
                 marker = "-"
-            writer.block(f"{prefix}{'    ' * depth}{marker} {text}", ("list", lists[-1] if lists else item))
+            writer.block(f"{prefix}{'    ' * depth}{marker} {_no_html(text)}", ("list", lists[-1] if lists else item))
         else:
-            writer.block(prefix + _escaped(text), ("quote", quote) if quote is not None else None)
+            writer.block(prefix + _escaped(text))   # each paragraph of a quote its own: no lazy joining
     return writer.text()
 
 
@@ -192,7 +212,7 @@ def _row_cells(row, kept_cells, width):
     joined = {}
     for cell, line in kept_cells:
         joined.setdefault(cell, []).append(line)
-    cells = [" ".join(joined.get(cell, ())).replace("|", "\\|") for cell in _row_cell_elements(row)]
+    cells = [_no_html(" ".join(joined.get(cell, ()))).replace("|", "\\|") for cell in _row_cell_elements(row)]
     return cells + [""] * (width - len(cells))
 
 

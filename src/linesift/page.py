@@ -28,6 +28,7 @@ class Page:
     page_type: str = field(default=None)
     weight: float = 1.0      # how much the page's lines count in training
     root: str = None         # the path given under which the page was found (a corpus, a folder)
+    html_source: str = None  # an HTML page's file of HTML: itself, or the HTML beside a labeled page
 
     @property
     def site_key(self):

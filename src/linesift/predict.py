@@ -9,7 +9,7 @@ travels as one ``PredictOptions``, from the command line to the worker.
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -19,14 +19,13 @@ from linesift.atomic import atomic_writer, refuse_inputs_as_outputs, remove_stal
 from linesift.canonical import stated_url
 from linesift.decoding import decode_lines, line_breaks
 from linesift.errors import InputError
-from linesift.html import gunzip
 from linesift.labeled import html_sibling_names
 from linesift.labels import labels_from_probabilities, resolve_threshold
 from linesift.limits import MB, PageLimits, PageRefused, check_lines
 from linesift.markdown import markdown_text
 from linesift.output import SUFFIXES, render, render_record
 from linesift.parallel import WorkerDied, available_cores, ordered_map
-from linesift.reading import HTML_SUFFIXES, is_found, read_bytes, read_html_within, read_input_page
+from linesift.reading import HTML_SUFFIXES, is_found, page_html, read_bytes, read_html_within, read_input_page
 from linesift.records import (
     TEXT_FIELD,
     RawLine,
@@ -133,7 +132,7 @@ class RenderedPage(NamedTuple):
     text: Optional[str]                    # the page's output, rendered
     error: Optional[InputError] = None
     done: bool = False
-    html: bool = False                     # the page was read as HTML
+    html_source: Optional[str] = None      # an HTML page's file of HTML (reading.Page.html_source)
 
 
 class PagesTally(NamedTuple):
@@ -156,9 +155,11 @@ def predict_files(found_files, options, done=None):
     # the site pass counts a line on the other pages of its site in the same batch. The
     # batches depend on the inputs alone, never on what is done, so a resumed run's are
     # the uninterrupted run's.
-    items = ((found, _stdin_bytes(found, options.limits), done is not None and done(found)) for found in found_files)
+    url_of = dict(options.urls)   # each page's given URL travels with it, not the whole list with every batch
+    items = ((found, _stdin_bytes(found, options.limits), done is not None and done(found), url_of.get(found.path))
+             for found in found_files)
     work = batches(items, options.batch_pages, group=lambda item: (item[0].root, item[0].site))
-    for rendered in ordered_map(_render_files, work, options.jobs, options):
+    for rendered in ordered_map(_render_files, work, options.jobs, replace(options, urls=())):
         yield from rendered
 
 
@@ -172,34 +173,33 @@ def _stdin_bytes(found, limits):
 
 
 def _render_files(options, batch):
-    if all(done for _, _, done in batch):   # nothing to write, nothing whose site pass it could change
-        return [RenderedPage(found, None, done=True) for found, _, _ in batch]
+    if all(done for _, _, done, _ in batch):   # nothing to write, nothing whose site pass it could change
+        return [RenderedPage(found, None, done=True) for found, _, _, _ in batch]
     model, line_cache = process_model(options.model_path)
-    read = []   # (found, its HTML (an HTML page's), its Page or None, its error, done)
-    for found, data, done in batch:
+    read = []   # (found, its given URL, its HTML (an HTML page's), its Page or None, its error, done)
+    for found, data, done, url in batch:
         try:
             if isinstance(data, InputError):
                 raise data
             data = read_bytes(found.path, options.limits) if data is None else data
             page = read_input_page(found.path, found.site, data, options.limits)
             page.root = found.root
-            html = gunzip(data, options.limits.max_bytes) if page.markup is not None else None   # read whole above
-            read.append((found, html, page, None, done))
+            read.append((found, url, page_html(page, data, options.limits), page, None, done))
         except InputError as error:
-            read.append((found, None, None, None if done else error, done))
-    pages = [(found, html, page) for found, html, page, _, _ in read if page is not None]
+            read.append((found, url, None, None, None if done else error, done))
+    pages = [(url, html, page) for _, url, html, page, _, _ in read if page is not None]
     probabilities = iter([p for _, p in classify_grouped(model, pages, _classify_read, itemgetter(2),
                                                          lambda item: page_site(*item, options), line_cache,
                                                          size=None, max_lines=options.limits.max_lines,
                                                          lines=lambda item: len(item[2].lines))])
     cut = resolve_threshold(model, options.threshold)
     rendered = []
-    for found, html, page, error, done in read:
+    for found, url, html, page, error, done in read:
         page_probabilities = next(probabilities) if page is not None else None
         text = None
         if page is not None and not done:
-            text = _render_page(options, found, html, page, page_probabilities, cut)
-        rendered.append(RenderedPage(found, text, error, done, page is not None and page.markup is not None))
+            text = _render_page(options, found, url, html, page, page_probabilities, cut)
+        rendered.append(RenderedPage(found, text, error, done, page.html_source if page is not None else None))
     return rendered
 
 
@@ -207,26 +207,25 @@ def _classify_read(model, pages, cache, sites):
     return classify_pages(model, [page.model_lines for page in pages], cache, sites)
 
 
-def page_site(found, html, page, options):
+def page_site(url, html, page, options):
     """The site a page is counted with in the site pass: with ``site_from`` "url", the host
     of the URL given for it (--url, --sites) or stated in its HTML (``canonical``), None
     (classified alone) when it has none; with "folder", its folder under the path given."""
     if options.site_from == "folder":
         return page.site_key
-    url = dict(options.urls).get(found.path)
     if url is None and html is not None:
         url = stated_url(html)
     return site_of_url(url)
 
 
-def _render_page(options, found, html, page, probabilities, cut):
+def _render_page(options, found, url, html, page, probabilities, cut):
     if options.fmt == "markdown" and html is not None:
         return markdown_text(html, page.lines, labels_from_probabilities(probabilities, cut), options.links)
     extra = None
     if options.metadata and options.fmt == "jsonl" and html is not None:
         from linesift.metadata import page_metadata  # only when asked: it costs as much as classifying
 
-        extra = {"metadata": page_metadata(html, dict(options.urls).get(found.path))}
+        extra = {"metadata": page_metadata(html, url)}
     return render(options.fmt, found.path, page.lines, probabilities, cut, extra)
 
 
@@ -308,8 +307,8 @@ def write_pages(inputs, found, output, options, resume=False, progress=None, say
             if page.error is not None:
                 _skip(page.error, skipped, options, several, on_skip)
                 continue
-            if page.html and options.fmt == "labeled" and page.found.path != "-":
-                _write_html_beside(page.found.path, target_of[page.found.path])
+            if page.html_source and options.fmt == "labeled" and page.html_source != "-":
+                _write_html_beside(page.html_source, target_of[page.found.path])
             with atomic_writer(target_of[page.found.path]) as handle:
                 handle.write(page.text)
             written += 1
@@ -339,7 +338,7 @@ def _write_one_output(found, output, options, several, progress, on_skip):
                 if page.error is not None:
                     _skip(page.error, skipped, options, several, on_skip)
                     continue
-                if several and options.fmt == "text":
+                if several and options.fmt in ("text", "markdown"):
                     handle.write(f"==> {page.found.path} <==\n")
                 handle.write(page.text)
                 written += 1
@@ -471,8 +470,10 @@ def _render_records(options, compress, batch):
                                            pages.__getitem__, sites.__getitem__, line_cache, size=None,
                                            max_lines=options.limits.max_lines, lines=lambda at: lines(pages[at])):
             results[chosen[at]] = result
+    # The HTML field is left out of a record whose page was read from it (it is most of the
+    # record, and what it said is in the output), unless asked to keep it.
     drop = (options.html_field,) if options.html_field and options.html_field not in options.keep_fields else ()
-    data = "".join(render_record(record, result, options.emit, cut, drop, about)
+    data = "".join(render_record(record, result, options.emit, cut, drop if record.text is None else (), about)
                    for record, result, about in zip(records, results, stated))
     data = data.encode()
     # gzip members may follow one another in one file (Common Crawl's files are made so):

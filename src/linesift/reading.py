@@ -22,8 +22,17 @@ from typing import NamedTuple
 
 from linesift.decoding import decode_lines, line_breaks
 from linesift.errors import InputError
-from linesift.html import (DROPPED_TAGS, DamagedGzip, InflatedTooLarge, ParserStopped, decode_html, gunzip, is_html,
-                           parser_keeps_text, read_html)
+from linesift.html import (
+    DROPPED_TAGS,
+    DamagedGzip,
+    InflatedTooLarge,
+    ParserStopped,
+    decode_html,
+    gunzip,
+    is_html,
+    parser_keeps_text,
+    read_html,
+)
 from linesift.labeled import LABELED_SUFFIX, html_sibling_names, parse_labeled, with_markup
 from linesift.limits import HTML_TAGS_PER_LINE, NO_TEXT, OVER_LINES, PageLimits, PageRefused, check_lines, over_size
 from linesift.page import Page
@@ -160,7 +169,7 @@ def read_html_page(source, data, site, limits=PageLimits()):
         markup = read_html_within(data, limits)
     except PageRefused as refused:
         raise InputError(source, str(refused)) from None
-    return Page(str(source), site, [line.text for line in markup], markup=markup)
+    return Page(str(source), site, [line.text for line in markup], markup=markup, html_source=str(source))
 
 
 def read_html_within(data, limits=PageLimits()):
@@ -261,4 +270,35 @@ def read_labeled_page(path, site, data=None, limits=PageLimits()) -> Page:
         markup = read_html_within(read_bytes(sibling, limits), limits)
     except PageRefused as refused:
         raise InputError(sibling, str(refused)) from None
-    return with_markup(page, markup, sibling)
+    page = with_markup(page, markup, sibling)
+    page.html_source = str(sibling)
+    return page
+
+
+def page_html(page, data=None, limits=PageLimits()):
+    """The HTML of an HTML page (``page.markup`` set), decompressed: ``data`` when it is the
+    page's own file's bytes, else its ``html_source`` read again (the HTML beside a labeled
+    page); None for a dump."""
+    if page.markup is None or page.html_source is None:
+        return None
+    raw = data if data is not None and page.html_source == page.source else read_bytes(page.html_source, limits)
+    return gunzip(raw, limits.max_bytes)
+
+
+def labeled_page_of(path):
+    """The labeled page (``.tsv``) whose HTML ``path`` is, when one lies beside it, else None."""
+    path = Path(path)
+    stem = path.name.split(".")[0]
+    for name in (stem + LABELED_SUFFIX, path.name + LABELED_SUFFIX):
+        if path.name in html_sibling_names(name) and (path.parent / name).is_file():
+            return path.parent / name
+    return None
+
+
+def without_labeled_html(found_files):
+    """``found_files`` less the HTML files of labeled pages also among them: such a page is
+    read once, through its ``.tsv`` (``read_labeled_page``)."""
+    given = {os.path.normpath(found.path) for found in found_files}
+    return [found for found in found_files
+            if not found.path.lower().endswith(HTML_SUFFIXES)
+            or (labeled := labeled_page_of(found.path)) is None or os.path.normpath(str(labeled)) not in given]

@@ -135,12 +135,14 @@ def threshold_by_target(pages, hyperparameters, target_precision=None, target_re
     return selection, probabilities, setup
 
 
-def check_correction(pages, base, hyperparameters, folds=None, seed=0, progress=None):
+def check_correction(pages, base, hyperparameters, folds=None, seed=0, progress=None, base_threshold=None):
     """Whether a correction of ``base`` learned from ``pages`` beats ``base`` itself on sites
     it did not see: the correction cross-validated by site on ``pages`` against the base's
     own labels of the same pages, by BASE_CHECK_MEASURE. Returns {"folds", "measure",
     "base", "corrected" (P/R/F1), "better"}, or None when the pages come from fewer than 2
-    sites (nothing can be held out)."""
+    sites (nothing can be held out). Each is labeled at its own threshold: the correction
+    at the one in ``hyperparameters``, the base at ``base_threshold`` (a target's, chosen on
+    its own scores of the pages) or else the same."""
     sites = len({page.site for page in pages})
     if sites < 2:
         return None
@@ -148,7 +150,7 @@ def check_correction(pages, base, hyperparameters, folds=None, seed=0, progress=
     corrected, cut, _ = page_probabilities(pages, folds=folds, hyperparameters=hyperparameters, seed=seed,
                                            progress=progress, base=base)
     own = predict_with_sites(base, pages)
-    base_cut = hyperparameters.get("threshold", base.threshold_)   # a threshold given or chosen applies to both
+    base_cut = base_threshold if base_threshold is not None else hyperparameters.get("threshold", base.threshold_)
     scores = {"base": score(pages, [labels_from_probabilities(p, base_cut) for p in own])[BASE_CHECK_MEASURE],
               "corrected": score(pages, [labels_from_probabilities(p, cut) for p in corrected])[BASE_CHECK_MEASURE]}
     return {"folds": folds, "measure": BASE_CHECK_MEASURE, **scores,
@@ -184,13 +186,33 @@ def train_corpus(pages, corpus, hyperparameters, weights=None, target_precision=
         info["metrics"] = evaluate_pages(pages, folds=folds, hyperparameters=hyperparameters, progress=say,
                                          base=base)
     if base is not None:
-        check = check_correction(pages, base, hyperparameters, progress=say)
+        own = predict_with_sites(base, pages) if targeted else None
+        base_selection = _base_target(pages, own, target_precision, target_recall) if targeted else None
+        check = check_correction(pages, base, hyperparameters, progress=say,
+                                 base_threshold=base_selection["threshold"] if base_selection else None)
         info["base_check"] = check if check is not None else {"better": None, "folds": 0}
         if check is not None and not check["better"] and not keep_correction:
             info["base_check"]["kept"] = "base"
             kept = copy.copy(base)
             kept.threshold_ = hyperparameters.get("threshold", base.threshold_)
+            if base_selection is not None:   # the target, met by the model written: the base's own threshold
+                kept.threshold_ = base_selection["threshold"]
+                info["threshold_selection"] = base_selection
+                if folds:
+                    info["metrics"] = score_report(pages, own, kept.threshold_,
+                                                   {"mode": "the base model, kept (it never saw these pages)",
+                                                    "threshold": kept.threshold_})
             return kept, info
         info["base_check"]["kept"] = "correction"
     model = train_model(pages, hyperparameters, progress=say, base=base)
     return model, info
+
+
+def _base_target(pages, probabilities, target_precision, target_recall):
+    """The threshold at which the base's own scores of ``pages`` reach the target, as
+    ``threshold_by_target`` records a selection."""
+    choice = choose_threshold(pr_curve(*labeled_scores(pages, probabilities)), target_precision, target_recall)
+    return {"method": f"target {'precision' if target_precision is not None else 'recall'} of content on the base "
+                      "model's scores of the pages (the base is kept), lines weighted by their words",
+            "target": {"precision": target_precision} if target_precision is not None else {"recall": target_recall},
+            "threshold": choice.threshold, "precision": choice.precision, "recall": choice.recall}

@@ -35,9 +35,21 @@ from typing import NamedTuple
 import numpy as np
 
 from linesift.features.cues import CUE_KINDS, keyword_buckets, shape_crosses
-from linesift.features.page import (NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS, PAGE_FEATURES, PROSE_LINE_WORDS,
-                                    REGION_FEATURES, WINDOW_FEATURES, WINDOWS, headline_candidate, neighbour_columns,
-                                    page_bounds, page_columns, prose_distances, region_features)
+from linesift.features.page import (
+    NEIGHBOUR_FEATURES,
+    NEIGHBOUR_OFFSETS,
+    PAGE_FEATURES,
+    PROSE_LINE_WORDS,
+    REGION_FEATURES,
+    WINDOW_FEATURES,
+    WINDOWS,
+    headline_candidate,
+    neighbour_columns,
+    page_bounds,
+    page_columns,
+    prose_distances,
+    region_features,
+)
 from linesift.features.site import SITE_FEATURES, site_columns
 from linesift.features.store import LineStore
 from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass

@@ -24,8 +24,18 @@ from linesift.features.page import page_bounds, title_heading
 from linesift.features.site import fingerprint_hashes
 from linesift.features.words import CHROME_WORDS, STOPWORDS, WORDS, crc, word_ids
 from linesift.html import HtmlLine
-from linesift.lines import (RESERVED, SEPARATOR, CharClass, ParsedLine, byte_counts, code_points, count_per_line,
-                            parse_line, parse_lines, within_lines)
+from linesift.lines import (
+    RESERVED,
+    SEPARATOR,
+    CharClass,
+    ParsedLine,
+    byte_counts,
+    code_points,
+    count_per_line,
+    parse_line,
+    parse_lines,
+    within_lines,
+)
 
 KEYWORD_WORDS = 8         # only the first words are hashed: chrome lines are short, and a
                           # long line is told by its shape, so the cost stays bounded
