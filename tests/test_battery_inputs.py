@@ -94,7 +94,7 @@ LINEAR_BY_SHAPE = {
     "features.text._TIME", "features.text._CAPITALISED", "features.text._PHOTO_CREDIT", "features.text._SEPARATORS",
     "features.text._SEPARATOR_CHARS", "markdown._LANGUAGE", "markdown._STARTS_AS_MARKUP", "markdown._SPACES", "markdown._START",
     "lines._IMAGE_TAIL_IN_LINES", "lines._LINK_TAIL_IN_LINES",   # the same patterns, fed in parse_lines above
-    "linemap._SPACE", "labeling._VIEW_PATH", "atomic._TEMPORARY",   # one run of one class; anchored literals
+    "linemap._SPACE", "canonical._SPACE", "labeling._VIEW_PATH", "atomic._TEMPORARY",   # one run of one class; anchored literals
     "lines._LISTS_AT_START",      # _LIST twice, from a separator only: fed with _LIST above
     # metadata: literals, one class, anchored, or fed bounded text (a date value cut at 200
     # characters, a byline piece at 120, a URL's path at 1,000); a whole page in WORST below

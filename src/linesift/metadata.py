@@ -12,8 +12,9 @@ for, and no others (a key the page does not state is left out, not None):
   the site's name is a guess). On WCXB this order agrees best with the recorded titles
   (tests/bench/bench_metadata.py), which are the document title or the visible headline
   as each annotator chose.
-- ``url``: ``<link rel=canonical>``, else ``og:url``, made absolute against ``url`` (the
-  address the page was fetched from); only an http(s) URL is kept.
+- ``url``: ``<link rel=canonical>``, else ``og:url``, in the head, made absolute against
+  ``url`` (the address the page was fetched from); only an http(s) URL is kept. The one
+  reading of it is ``canonical.stated_url``, which predict's site pass uses too.
 - ``language``: ``<html lang>`` (or ``xml:lang``), else the ``content-language`` meta,
   else ``og:locale``; normalised to BCP 47 case ("en", "pt-BR", "zh-Hant-TW"); "und" and
   what is not a language tag are left out.
@@ -65,11 +66,12 @@ import json
 import re
 import unicodedata
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
+from linesift.canonical import stated_url
 from linesift.html import GZIP_MAGIC, decode_html
 from linesift.limits import MAX_PAGE_BYTES
 from linesift.sites import site_of_url
@@ -103,7 +105,6 @@ MODIFIED_META = (
 AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "parsely-author",
                "sailthru.author", "citation_author", "byl")
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
-URL_META = ("og:url",)
 
 # JSON-LD types by how surely they are the page's own item
 _ARTICLE_TYPE = re.compile(r"article|posting|report|question|recipe|howto|blog", re.IGNORECASE)
@@ -175,8 +176,8 @@ def page_metadata(data: bytes | str, url: str | None = None) -> dict:
     itself, as the module docstring says; ``url`` is the address it was fetched from, for a
     relative canonical URL and for ``site``. Never raises on bad input."""
     base = url.strip() if isinstance(url, str) and url.strip() else None
-    root = _parse(data)
-    found = _read(root, base) if root is not None else {}
+    root, text = _parse(data)
+    found = _read(root, text, base) if root is not None else {}
     site = site_of_url(found.get("url") or base)
     if site:
         found["site"] = site
@@ -184,6 +185,7 @@ def page_metadata(data: bytes | str, url: str | None = None) -> dict:
 
 
 def _parse(data):
+    """(the page's element tree, its decoded text), or (None, None) for what is no page."""
     try:
         if isinstance(data, str):
             text = data[:MAX_PAGE_BYTES]
@@ -191,18 +193,18 @@ def _parse(data):
             raw = bytes(data)
             text = decode_html(raw if raw[:2] == GZIP_MAGIC else raw[:MAX_PAGE_BYTES])   # gzip is bounded as it inflates
     except (TypeError, ValueError):   # not bytes; damaged or oversized gzip (html.DamagedGzip, InflatedTooLarge)
-        return None
+        return None, None
     encoded = text.encode("utf-8", "replace").replace(b"\x00", b"")
     if not encoded.strip():
-        return None
+        return None, None
     try:
         root = etree.fromstring(encoded, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-    return root if isinstance(getattr(root, "tag", None), str) else None
+        return None, None
+    return (root, text) if isinstance(getattr(root, "tag", None), str) else (None, None)
 
 
-def _read(root, base) -> dict:
+def _read(root, text, base) -> dict:
     meta = _meta_values(root)
     items = _json_ld_items(root)
     marked = _MARKED(root)
@@ -210,7 +212,7 @@ def _read(root, base) -> dict:
     title = _title(root, meta, items)
     fields = (
         ("title", lambda: title),
-        ("url", lambda: _canonical(root, meta, base)),
+        ("url", lambda: stated_url(text, base)),
         ("language", lambda: _language(root, meta)),
         ("published", lambda: _date(items, "datePublished", meta, PUBLISHED_META, marked,
                                     ("datepublished", "datecreated"), root)),
@@ -403,31 +405,6 @@ def _title(root, meta, items):
     if not value:
         value = next((_text(element) for element in root.iter("h1") if _text(element)), "")
     return value[:MAX_FIELD_CHARS] if value else None
-
-
-# url
-
-def _canonical(root, meta, base):
-    candidates = [element.get("href") for element in root.iter("link")
-                  if "canonical" in (element.get("rel") or "").lower().split()]
-    candidates += [value for key in URL_META for value in meta.get(key, ())]
-    for href in candidates:
-        absolute = _absolute(href, base)
-        if absolute:
-            return absolute
-    return None
-
-
-def _absolute(href, base):
-    href = _clean(href)
-    if not href:
-        return None
-    try:
-        absolute = urljoin(base, href) if base else href
-        parts = urlsplit(absolute)
-    except ValueError:   # "http://[::1" and the like
-        return None
-    return absolute if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 # language

@@ -104,7 +104,7 @@ def pages(corpus):
 
 def stated_titles(data):
     """Every title the page states (for the ceiling), by the module's own reading."""
-    root = metadata._parse(data)
+    root, _ = metadata._parse(data)
     if root is None:
         return []
     meta = metadata._meta_values(root)
