@@ -1,14 +1,22 @@
-"""The wheel carries the shipped model: ``model/linesift.npz`` and its card are copied into
-the package as ``linesift/shipped_model/`` when the package is built. An editable install
-reads them from the checkout's ``model/`` (``linesift.model_file.SHIPPED_MODEL``)."""
+"""Two things the declarative configuration cannot say:
+
+- the compiled core, ``linesift._blocks``: Cython over lexbor's HTML5 parser, whose C
+  sources (``vendor/lexbor``, the parts the HTML parser needs) are compiled into the same
+  extension module, so nothing but a C compiler is needed to build it;
+- the shipped model: ``model/linesift.npz`` and its card are copied into the package as
+  ``linesift/shipped_model/`` when the package is built. An editable install reads them
+  from the checkout's ``model/`` (``linesift.model_file.SHIPPED_MODEL``).
+"""
 
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from Cython.Build import cythonize
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 MODEL_FILES = ("linesift.npz", "README.md")
+LEXBOR = Path("vendor/lexbor/source")
 
 
 class BuildWithModel(build_py):
@@ -22,4 +30,15 @@ class BuildWithModel(build_py):
             shutil.copyfile(Path("model") / name, target / name)
 
 
-setup(cmdclass={"build_py": BuildWithModel})
+blocks = Extension(
+    "linesift._blocks",
+    sources=["src/linesift/_blocks.pyx", *sorted(str(path) for path in LEXBOR.rglob("*.c"))],
+    include_dirs=[str(LEXBOR)],
+    define_macros=[("LEXBOR_STATIC", None)],
+    extra_compile_args=["-O2", "-w"],   # lexbor's sources are built as they come, their warnings unread
+)
+
+setup(
+    cmdclass={"build_py": BuildWithModel},
+    ext_modules=cythonize([blocks], language_level=3, quiet=True),
+)

@@ -1,9 +1,10 @@
 """The package's floors: every module imports only from floors below its own (or from
 modules of its own floor that come before it), so the pipeline reads top to bottom —
 bytes -> lines -> features -> model -> output — and no import circle can form. A new
-module must be given a floor here; an upward import fails this test."""
+module (Python or Cython) must be given a floor here; an upward import fails this test."""
 
 import ast
+import re
 
 from conftest import ROOT
 
@@ -12,8 +13,8 @@ PACKAGE = ROOT / "src" / "linesift"
 # Lowest first. Within a floor, a module may import the ones listed before it.
 FLOORS = [
     ("vocabulary", ["version", "errors", "labels", "limits", "sites", "progress", "atomic", "rawjson"]),
-    ("text", ["decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align", "shingles", "wordbag",
-              "metadata"]),
+    ("text", ["_blocks", "decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align", "shingles",
+              "wordbag", "metadata"]),
     ("features", ["features.rows", "features.words", "features.page", "features.cues", "features.site",
                   "features.structure", "features.text", "features.store", "features"]),
     ("model", ["model", "transfer", "model_file"]),
@@ -35,6 +36,9 @@ def module_name(path):
 
 def imports_of(path):
     """The linesift modules ``path`` imports, anywhere in it (inside functions too)."""
+    if path.suffix == ".pyx":   # Cython: not Python's grammar, but its imports are written the same
+        return {match.group(1).lstrip(".") or "__init__"
+                for match in re.finditer(r"^\s*(?:from|c?import)\s+linesift((?:\.\w+)*)", path.read_text(), re.M)}
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "linesift":
@@ -49,7 +53,7 @@ def imports_of(path):
 
 
 def modules():
-    return {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {module_name(path): path for pattern in ("*.py", "*.pyx") for path in PACKAGE.rglob(pattern)}
 
 
 def test_every_module_has_a_floor():

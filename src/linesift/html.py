@@ -5,14 +5,11 @@ was a link, that its container was ``class="sidebar-widget"``. Reading the HTML 
 keeps that, so each line comes with its exact link characters, the informative tags on
 its path and the class/id words of its containers.
 
-Parser: lxml (libxml2's HTML parser through ``etree.HTMLParser``, plain elements, one
-``iterwalk`` pass with ``skip_subtree`` for dropped elements, no XPath). lxml rather
-than a faster parser such as selectolax (lexbor): the Python walk over the tree costs more
-than the parse, so a faster parser gains little in all; iterwalk needs no recursion however
-deep a broken page nests; and it is the parser the peers (readability, trafilatura,
-jusText) use (docs/decisions.md).
+Parser: lexbor's HTML5 parser, compiled with the walk that makes the lines
+(``linesift._blocks``): the page is read into the tree a browser builds, however broken its
+markup, and the walk visits it without recursion (docs/decisions.md).
 
-Decoding (done here, not left to libxml2, so it is the same on every libxml2 version):
+Decoding (done here, before the parser, as a browser sniffs it):
 - gzip input (bytes starting ``1f 8b``) is decompressed first, never past a bound (the page
   size limit: a decompression bomb costs no more; ``InflatedTooLarge`` says so); a stream
   cut short, failing its checksum or followed by bytes that are not gzip is
@@ -26,12 +23,17 @@ Decoding (done here, not left to libxml2, so it is the same on every libxml2 ver
   ignored); then, undeclared, UTF-8 with replacement when most non-ASCII bytes form
   UTF-8, else windows-1252, the web's legacy default.
 
-Bounds of the parser, met before it is run (libxml2 is quadratic in the attributes of a
-tag, and drops all of the document below 2,048 nested elements): a tag's attributes past
-MAX_ATTRIBUTES are dropped (class, id and the ones that hide an element are kept:
-attributes hold no text), and a document the parser stopped in for its depth is parsed
-again with the elements below MAX_DEPTH flattened (a block element below it becomes a
-line break, an inline one goes); ``NestingTooDeep`` when that does not do.
+Bounds of the parser, met before it is run: an HTML5 parser spends time in the depth of
+the open elements for each tag (a browser's too), and lexbor time in the square of a tag's
+attributes. So a tag's attributes past MAX_ATTRIBUTES are dropped (class, id and the ones
+that hide an element are kept: attributes hold no text), and a document whose tags nest
+deeper than MAX_DEPTH is read with the elements below that depth flattened (a block
+element below it becomes a line break, an inline one goes): nothing is lost to depth. One
+C pass (``markup_shape``) tells both, following the open elements as the parser keeps them
+and erring towards more. What hides an element goes with its flattened tags: hidden text
+and template content nested deeper than MAX_DEPTH are read. The class words a path keeps
+are bounded too (its innermost MAX_PATH_WORDS), so no shape of markup costs more than
+linear time.
 
 Lines: a block element (DIV, P, LI, H1-6, TR, TD, ...) starts and ends a line, ``<br>``
 ends one, each line of a ``<pre>`` is a line; inline text is joined as a browser shows it
@@ -42,7 +44,11 @@ merge a menu cell with the article cell.
 Not shown, so not read: script, style, template, noscript (the pages were copied with
 scripts on), svg, iframe, media fallbacks, the head, and elements hidden by the
 ``hidden`` attribute, ``aria-hidden="true"`` or an inline ``display:none`` /
-``visibility:hidden``. Comments and processing instructions are dropped by the parser.
+``visibility:hidden``. Comments are not text. The page is parsed as with scripts on, so
+``<noscript>`` holds raw text. A page left without a line is parsed again as a browser
+without scripts would (``<noscript>`` then holds markup) and read with its noscript and
+hidden elements: some pages keep all of their text hidden until their scripts run, and
+forum software serves the whole thread inside ``<noscript>`` to readers without scripts.
 
 ``link_chars`` counts the characters of the line's text that are inside an ``<a>``
 element; a space counts as link text when the words on both sides of it do, so a
@@ -60,35 +66,27 @@ import re
 import zlib
 from typing import NamedTuple
 
-from lxml import etree
-
+from linesift._blocks import (  # noqa: F401  (the rules' names, for the features and tests)
+    BLOCK_TAGS,
+    CAP_ATTRIBUTES,
+    DROPPED_TAGS,
+    INFORMATIVE_TAGS,
+    LINE_BREAK,
+    MAX_CLASS_WORDS,
+    MAX_PATH_WORDS,
+    PRE_TAGS,
+    TAKE_OUT,
+    class_words,
+    markup_shape,
+    walk_html,
+)
 from linesift.limits import MAX_PAGE_BYTES
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 1024          # is_html looks for an HTML tag this far into the bytes
 CHARSET_SNIFF_BYTES = 4096  # a charset declaration is looked for this far
-MAX_CLASS_WORDS = 20
-MAX_ATTRIBUTES = 256   # attributes of a tag given to the parser: libxml2's time grows with their square
-MAX_DEPTH = 1_000      # nesting kept when libxml2 stopped for depth (at 2,048 elements, html and body among them)
-
-DROPPED_TAGS = frozenset({
-    "script", "style", "template", "noscript", "svg", "iframe", "head", "title", "object",
-    "embed", "video", "audio", "canvas", "math", "frameset", "noframes",
-})
-BLOCK_TAGS = frozenset({
-    "html", "body", "address", "article", "aside", "blockquote", "caption", "center",
-    "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
-    "hr", "legend", "li", "main", "menu", "nav", "ol", "optgroup", "option", "p", "pre",
-    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-    "textarea", "select", "listing", "plaintext", "xmp",
-})
-INFORMATIVE_TAGS = frozenset({
-    "nav", "header", "footer", "aside", "form", "li", "ul", "ol", "h1", "h2", "h3", "h4",
-    "h5", "h6", "p", "article", "main", "table", "td", "th", "blockquote", "pre", "figure",
-    "figcaption", "a", "button", "label", "select", "option", "dl", "dt", "dd", "section",
-})
-PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp", "textarea"})
+MAX_ATTRIBUTES = 256   # attributes of a tag given to the parser: its time grows with their square
+MAX_DEPTH = 1_000      # nesting read as it is: deeper elements are flattened
 
 # The charset labels a browser accepts (the WHATWG Encoding Standard's), by the Python
 # codec that reads them as the standard does: latin-1 and ascii as windows-1252, GBK as
@@ -147,30 +145,18 @@ BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.
 _HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*"
                          rb"<(?:!doctype\s+html|(?:html|head|body|meta|title|base|link)[\s>/])", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"(?:display|visibility)\s*:\s*(?:none|hidden)", re.IGNORECASE)
-_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ASCII = bytes(range(128))
 
-# Tags as the HTML tokenizer reads them: a start tag's name, then attributes (a name, and
-# a value after "=": quoted, or unquoted up to a space or ">"). Each piece can be read one
-# way only (a name or an unquoted value is taken whole, a value is taken when there is
-# one), so a match never backtracks, and a search resumes after the tags it matched:
-# linear however the markup is broken.
+# A start tag as the HTML tokenizer reads it: its name, then attributes (a name, and a
+# value after "=": quoted, or unquoted up to a space or ">"). Each piece can be read one way
+# only (a name or an unquoted value is taken whole, a value is taken when there is one),
+# so a match never backtracks: linear however the markup is broken.
 _S = rb"\t\n\f\r "
 _ATTRIBUTE = re.compile(
     rb"[%s/]*([^%s/>][^%s/>=]*)(?![^%s/>=])" % (_S, _S, _S, _S)
     + rb"(?:[%s]*=[%s]*(?:\"[^\"]*\"|'[^']*'|[^%s\"'>][^%s>]*(?![^%s>])|(?=>|\Z))|(?![%s]*=))" % (_S, _S, _S, _S, _S, _S))
 _START_TAG_ATTRIBUTES = re.compile(rb"<[A-Za-z][^%s/>]*((?:%s)*)" % (_S, _ATTRIBUTE.pattern.replace(b"(", b"(?:", 1)))
-_TAG = re.compile(rb"<!--|<(/?)([A-Za-z][^%s/>]*)" % _S)
-_LONG_ATTRIBUTES = 2 * MAX_ATTRIBUTES   # bytes: fewer cannot hold more attributes than MAX_ATTRIBUTES
 _KEPT_ATTRIBUTES = frozenset({b"class", b"id", b"style", b"hidden", b"aria-hidden"})   # read by the walk
-_VOID_TAGS = frozenset(b"area base basefont bgsound br col embed frame hr img input keygen link meta param source "
-                       b"track wbr".split())
-_TEXT_TAGS = frozenset(b"script style textarea title xmp iframe noembed noframes noscript".split())   # no tags inside
-_SIBLING_TAGS = frozenset(b"p li dt dd option tr td th".split())   # one starts where an open one of its tag ends
-_BLOCK_TAG_NAMES = frozenset(tag.encode() for tag in BLOCK_TAGS)
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
-                           default_doctype=False, huge_tree=True, collect_ids=False)
 
 
 class HtmlPage(list):
@@ -298,18 +284,6 @@ def decode_html(data: bytes) -> str:
     return data.decode(FALLBACK_CHARSET, "replace")
 
 
-class ParserStopped(ValueError):
-    """HTML the parser stops in before its end, though tidied for it (see the module's
-    docstring): what follows would be lost."""
-
-
-def _many_attributes(data: bytes) -> bool:
-    """Whether a start tag of ``data`` may hold more than MAX_ATTRIBUTES attributes: one
-    regex pass (markup in comments and scripts counted too, which only costs ``_tidied``)."""
-    long = [span for span in _START_TAG_ATTRIBUTES.findall(data) if len(span) > _LONG_ATTRIBUTES]
-    return any(len(_ATTRIBUTE.findall(span)) > MAX_ATTRIBUTES for span in long)
-
-
 def _capped(attributes: bytes) -> bytes:
     """The first MAX_ATTRIBUTES of a tag's attributes, and the ones the walk reads."""
     kept, names = [], set()
@@ -321,303 +295,48 @@ def _capped(attributes: bytes) -> bytes:
     return b" " + b" ".join(kept) if kept else b""
 
 
-def _tidied(data: bytes, max_depth=None) -> bytes:
-    """``data`` with every tag's attributes capped (``_capped``) and, given ``max_depth``,
-    the elements nested deeper than it flattened: a block element's tags become ``<br>``
-    (its lines stay lines), an inline element's go. Nesting is followed as the parser
-    does for what matters here (an end tag closes the elements opened since its own;
-    void, self-closed and text-only elements hold none; a p, li, td ... closes an open one
-    of its tag). One pass, no text changed."""
-    out, at, search = [], 0, 0
-    lower = data.lower()
-    stack, open_names = [], {}   # open elements as (name, kept), and how many of each name are open
-    while True:
-        match = _TAG.search(data, search)
-        if match is None:
-            break
-        if match.group() == b"<!--":
-            end = data.find(b"-->", match.end())
-            search = len(data) if end < 0 else end + 3
+def _edited(data: bytes, edits) -> bytes:
+    """``data`` with ``markup_shape``'s edits made: the tags of elements nested too deep
+    taken out (a block element's made ``<br>``, so its lines stay lines) and the tags of
+    too many attributes capped (``_capped``). No text changed."""
+    out, at = [], 0
+    for start, end, what in edits:
+        if start < at:   # a tag both capped and taken out: taken out
             continue
-        closing, name = match.group(1), match.group(2).lower()
-        attributes = _START_TAG_ATTRIBUTES.match(data, match.start()) if not closing else None
-        end = attributes.end() if attributes else match.end()
-        search = end
-        replacement = None
-        if attributes and len(attributes.group(1)) > _LONG_ATTRIBUTES:
-            replacement = data[match.start():attributes.start(1)] + _capped(attributes.group(1))
-        if max_depth is not None:
-            kept = True
-            if closing:
-                if open_names.get(name):
-                    while True:
-                        top, kept = stack.pop()
-                        open_names[top] -= 1
-                        if top == name:
-                            break
-            elif name not in _VOID_TAGS and name not in _TEXT_TAGS and not _self_closed(data, end):
-                if name in _SIBLING_TAGS and stack and stack[-1][0] == name:
-                    stack.pop()
-                    open_names[name] -= 1
-                kept = len(stack) < max_depth
-                stack.append((name, kept))
-                open_names[name] = open_names.get(name, 0) + 1
-            if not kept:
-                replacement = b"<br>" if name in _BLOCK_TAG_NAMES else b""
-                end = data.find(b">", end) + 1 or len(data)
-        if name in _TEXT_TAGS and not closing:
-            close = lower.find(b"</" + name, end)
-            search = len(data) if close < 0 else close
-        if replacement is not None:
-            out += (data[at:match.start()], replacement)
-            at = end
-    if at == 0:
-        return data
+        out.append(data[at:start])
+        if what == CAP_ATTRIBUTES:
+            tag = _START_TAG_ATTRIBUTES.match(data, start, end)
+            out += (data[start:tag.start(1)], _capped(tag.group(1)), data[tag.end(1):end])
+        elif what == LINE_BREAK:
+            out.append(b"<br>")
+        at = end
     out.append(data[at:])
     return b"".join(out)
 
 
-def _self_closed(data, at):
-    """Whether the start tag whose attributes end at ``at`` ends with "/>"."""
-    end = data.find(b">", at)
-    return end > 0 and data[end - 1:end] == b"/"
-
-
-def _stopped():
-    """The message of the error the parser stopped at in its last document, or None."""
-    errors = _PARSER.error_log
-    if errors and errors[-1].type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
-        return errors[-1].message
-    return None
-
-
-def _fromstring(data: bytes):
-    try:
-        return etree.fromstring(data, _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-
-
-def _parse(data: bytes):
+def _prepared(data: bytes):
+    """The page as UTF-8 for the parser, within its bounds (see the docstring), or None
+    when it holds nothing but whitespace."""
     data = gunzip(data)
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         data.decode("utf-8")   # valid UTF-8 goes to the parser as it is
     except UnicodeDecodeError:
-        data = decode_html(data).encode("utf-8")
+        data = decode_html(data).removeprefix("\ufeff").encode("utf-8")   # a second BOM is not text either
     if b"\x00" in data:
         data = data.replace(b"\x00", b"")
     if not data.strip():
         return None
-    if _many_attributes(data):
-        data = _tidied(data)
-    root = _fromstring(data)
-    if _stopped():
-        root = _fromstring(_tidied(data, MAX_DEPTH))
-        if _stopped():
-            raise ParserStopped("nesting deeper than 2,048 elements, where the HTML parser stops "
-                                f"(and deeper still with what is below {MAX_DEPTH:,} flattened)")
-    return root
-
-
-def parser_keeps_text(data: bytes) -> bool:
-    """Whether lxml's tree of the document holds any text outside the elements never read
-    (script, style, ...), shown or hidden: False when libxml2 stopped before the text (it
-    stops at 2,048 nested elements and drops the rest of the document)."""
-    root = _parse(data)
-    if root is None:
-        return False
-    etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
-    return any(text.strip() for text in root.itertext())
-
-
-_class_word_cache = {}
-
-
-def _class_words(value: str) -> tuple:
-    words = _class_word_cache.get(value)
-    if words is None:
-        if len(_class_word_cache) > 100_000:
-            _class_word_cache.clear()
-        found = [w.lower() for w in _CLASS_WORD.findall(value) if len(w) > 1]
-        words = _class_word_cache[value] = tuple(dict.fromkeys(found))
-    return words
-
-
-def _is_hidden(attributes) -> bool:
-    for name, value in attributes:
-        if name == "hidden":
-            return True
-        if name == "aria-hidden":
-            if value.strip().lower() == "true":
-                return True
-        elif name == "style" and ("none" in value or "hidden" in value) and _HIDDEN_STYLE.search(value):
-            return True
-    return False
-
-
-class _Frame(NamedTuple):
-    tags: tuple       # informative tags from the root to here
-    classes: tuple    # class/id words from the root to here
-    in_link: bool
-    in_pre: bool
-
-
-_ROOT_FRAME = _Frame((), (), False, False)
-
-
-def _joined(texts, links):
-    """Text and link characters of a line's pieces (raw texts, and whether each is in a
-    link): see the docstring."""
-    if True not in links:
-        return " ".join("".join(texts).split()), 0
-    if False not in links:
-        text = " ".join("".join(texts).split())
-        return text, len(text)
-    out, link_chars = [], 0
-    space_pending = False
-    last_link = False   # whether the last word written was link text
-    for text, in_link in zip(texts, links):
-        words = text.split()
-        if not words:
-            space_pending = True
-            continue
-        if text[0].isspace():
-            space_pending = True
-        for index, word in enumerate(words):
-            if out and (space_pending or index > 0):
-                out.append(" ")
-                if in_link and last_link:
-                    link_chars += 1
-            out.append(word)
-            if in_link:
-                link_chars += len(word)
-            last_link = in_link
-            space_pending = False
-        if text[-1].isspace():
-            space_pending = True
-    return "".join(out), link_chars
-
-
-class _LineBuilder:
-    """Collects the text pieces of the line being read and turns them into HtmlLines."""
-
-    def __init__(self):
-        self.lines = []
-        self.texts = []    # the raw text pieces of the line
-        self.links = []    # whether each piece is in a link
-        self.frames = []   # frames that gave the line some visible text, in order
-
-    def add(self, text: str, frame: _Frame):
-        """Adds a text or tail (not empty); the walk calls this for every one, so the common
-        case is kept short."""
-        if frame.in_pre and "\n" in text:
-            as_line = frame._replace(in_pre=False)   # each of its lines, added as a text of its own
-            first, *rest = text.split("\n")
-            if first:
-                self.add(first, as_line)
-            for part in rest:
-                self.flush()
-                if part:
-                    self.add(part, as_line)
-            return
-        frames = self.frames
-        if text.isspace():
-            # Whitespace before a line's first text changes nothing in it (_joined drops
-            # it, whatever its link), and most whitespace is the markup's indentation.
-            if frames:
-                self.texts.append(text)
-                self.links.append(frame.in_link)
-            return
-        self.texts.append(text)
-        self.links.append(frame.in_link)
-        if not frames or frames[-1] is not frame:
-            frames.append(frame)
-
-    def flush(self):
-        frames = self.frames
-        if not frames:   # no piece without a frame: add keeps no whitespace before the first text
-            return
-        text, link_chars = _joined(self.texts, self.links)
-        tags, classes = frames[0].tags, frames[0].classes
-        for frame in frames[1:]:
-            if frame.tags != tags:
-                tags = tuple(dict.fromkeys(tags + frame.tags))
-            if frame.classes != classes:
-                classes = tuple(dict.fromkeys(classes + frame.classes))
-        self.lines.append(HtmlLine(text, link_chars, tags, classes[-MAX_CLASS_WORDS:]))
-        self.texts.clear()
-        self.links.clear()
-        frames.clear()
+    edits = markup_shape(data, MAX_DEPTH, MAX_ATTRIBUTES)[2]
+    return _edited(data, edits) if edits else data
 
 
 def read_html(data: bytes) -> HtmlPage:
     """The lines of an HTML page (bytes, gzip or not, any encoding) as HtmlLines, with the
-    line range of each block element (HtmlPage.blocks). Hidden elements are not read,
-    unless that leaves the page without a line: some pages keep all of their text hidden
-    until their scripts run (a script-built page's server copy), and a reader with
-    scripts on sees it."""
-    root = _parse(data)
-    if root is None:
+    line range of each block element (HtmlPage.blocks); hidden elements and noscript are
+    read only when the page has no other line (see the docstring)."""
+    data = _prepared(data)
+    if data is None:
         return HtmlPage()
-    return _walk(root) or _walk(root, keep_hidden=True)
-
-
-def _walk(root, keep_hidden=False) -> HtmlPage:
-    builder = _LineBuilder()
-    add, flush = builder.add, builder.flush
-    lines, pending = builder.lines, builder.texts   # flush() only when a piece is pending: most blocks end none
-    stack = [_ROOT_FRAME]   # one frame per open element; None for a dropped one
-    block_starts = []       # (first line, signature) of each open block element
-    blocks = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag
-        if event == "start":
-            if tag.__class__ is not str or tag in DROPPED_TAGS:
-                walker.skip_subtree()   # comment, entity or PI left by the parser; not shown
-                stack.append(None)
-                continue
-            frame = parent = stack[-1]
-            tags, classes = parent.tags, parent.classes
-            attributes = element.items()
-            if attributes:
-                if not keep_hidden and _is_hidden(attributes):
-                    walker.skip_subtree()
-                    stack.append(None)
-                    continue
-                for name, value in attributes:
-                    if (name == "class" or name == "id") and value:
-                        new = [word for word in _class_words(value) if word not in classes]
-                        if new:
-                            classes = classes + tuple(new)
-            if tag in BLOCK_TAGS:
-                if pending:
-                    flush()
-                # Siblings of one tag and class are the units of a repeated structure:
-                # the cards of a grid, the posts of a thread, the items of a menu.
-                block_starts.append((len(lines), hash((tag, element.get("class")))))
-            elif tag == "br":
-                if pending:
-                    flush()
-            if tag in INFORMATIVE_TAGS and tag not in tags:
-                tags = tags + (tag,)
-            in_link = parent.in_link or tag == "a"
-            in_pre = parent.in_pre or tag in PRE_TAGS
-            if tags is not parent.tags or classes is not parent.classes or in_link != parent.in_link or in_pre != parent.in_pre:
-                frame = _Frame(tags, classes, in_link, in_pre)
-            stack.append(frame)
-            if element.text:
-                add(element.text, frame)
-        else:
-            if stack.pop() is not None and tag in BLOCK_TAGS:
-                if pending:
-                    flush()
-                first, signature = block_starts.pop()
-                if len(lines) > first:
-                    blocks.append((first, len(lines), signature))
-            if element.tail:
-                add(element.tail, stack[-1])
-    flush()
-    return HtmlPage(lines, blocks)
+    lines, blocks = walk_html(data)
+    return HtmlPage(map(HtmlLine._make, lines), blocks)

@@ -4,11 +4,8 @@
 given is a page's site); ``read_input_page`` turns one into a ``Page``: a labeled page, an
 HTML page (by its name, or sniffed when it has none) or a dump as it is. Pages over the
 limits (``linesift.limits``) are refused before the work that would cost the memory. An
-HTML page whose parse yields no text although its markup holds some and the parser kept
-none (libxml2 stops at 2,048 nested elements and drops the rest) is refused too: an empty
-result would be a silent loss, and so is one the parser stops in (``html.ParserStopped``)
-or whose gzip cannot be read whole. (Text the page hides, ``hidden`` or ``display:none``,
-is not read, by design.)
+HTML page whose walk yields no text although its markup holds some is refused too (an
+empty result would be a silent loss), and so is one whose gzip cannot be read whole.
 """
 
 import html as html_entities
@@ -22,23 +19,13 @@ from typing import NamedTuple
 
 from linesift.decoding import decode_lines, line_breaks
 from linesift.errors import InputError
-from linesift.html import (
-    DROPPED_TAGS,
-    DamagedGzip,
-    InflatedTooLarge,
-    ParserStopped,
-    decode_html,
-    gunzip,
-    is_html,
-    parser_keeps_text,
-    read_html,
-)
+from linesift.html import DROPPED_TAGS, DamagedGzip, InflatedTooLarge, decode_html, gunzip, is_html, read_html
 from linesift.labeled import LABELED_SUFFIX, html_sibling_names, parse_labeled, with_markup
 from linesift.limits import HTML_TAGS_PER_LINE, NO_TEXT, OVER_LINES, PageLimits, PageRefused, check_lines, over_size
 from linesift.page import Page
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-DAMAGED_GZIP, TOO_DEEP = "damaged gzip", "HTML nested too deep"   # PageRefused reasons, as limits' are
+DAMAGED_GZIP = "damaged gzip"   # a PageRefused reason, as limits' are
 
 
 def read_bytes(path, limits=None) -> bytes:
@@ -175,7 +162,7 @@ def read_html_page(source, data, site, limits=PageLimits()):
 def read_html_within(data, limits=PageLimits()):
     """The HtmlLines of an HTML document (bytes or str), or PageRefused: over the limits
     (checked before the work that would cost the memory), gzip that cannot be read whole,
-    markup the parser stops in, or no text read from markup that holds text."""
+    or no text read from markup that holds text."""
     if isinstance(data, str):
         data = data.encode("utf-8", "replace")
     try:
@@ -190,13 +177,10 @@ def read_html_within(data, limits=PageLimits()):
     if tags > limits.max_tags:
         raise PageRefused(OVER_LINES, f"page has {tags:,} tags, over the limit of {limits.max_tags:,} "
                                       f"({HTML_TAGS_PER_LINE} per line of --max-page-lines)")
-    try:
-        markup = read_html(data)
-    except ParserStopped as error:
-        raise PageRefused(TOO_DEEP, str(error)) from None
+    markup = read_html(data)
     check_lines(len(markup), limits)
-    if not markup and _holds_text(data) and not parser_keeps_text(data):   # not text hidden on purpose: lost
-        raise PageRefused(NO_TEXT, "no text could be read from this HTML (nesting too deep?)")
+    if not markup and _holds_text(data):   # the walk reads hidden text when nothing else: this is lost
+        raise PageRefused(NO_TEXT, "no text could be read from this HTML")
     return markup
 
 
@@ -223,8 +207,12 @@ def _holds_text(data):
         at = end + 1
         name = _TAG_NAME.match(lower, start + 1)
         if name and name.group() in DROPPED_TAGS and name.group() not in _OPTIONAL_END:
-            close = lower.find("</" + name.group(), at)   # its content is never text
-            at = len(text) if close < 0 else close
+            # Its content is never text. A <title> never closed holds the rest of the page
+            # (in a browser too): that counts as text lost, so the page is refused, not
+            # read as empty.
+            close = lower.find("</" + name.group(), at)
+            if close >= 0 or name.group() != "title":
+                at = len(text) if close < 0 else close
     return False
 
 
