@@ -24,17 +24,25 @@ def json_ld(value):
 # title
 
 def test_title_from_each_source_in_order():
-    ld = json_ld({"@type": "NewsArticle", "headline": "From JSON-LD"})
-    og = '<meta property="og:title" content="From og">'
-    twitter = '<meta name="twitter:title" content="From twitter">'
-    title = "<title>From title | Site</title>"
-    h1 = "<h1>From h1</h1>"
-    assert page_metadata(page(ld + og + twitter + title, h1))["title"] == "From JSON-LD"
-    assert page_metadata(page(og + twitter + title, h1))["title"] == "From og"
-    assert page_metadata(page(twitter + title, h1))["title"] == "From twitter"
-    assert page_metadata(page(title, h1))["title"] == "From title | Site"
-    assert page_metadata(page("", h1))["title"] == "From h1"
+    ld = json_ld({"@type": "NewsArticle", "headline": "Structured data headline"})
+    og = '<meta property="og:title" content="Open graph wording">'
+    twitter = '<meta name="twitter:title" content="Twitter card wording">'
+    title = "<title>Document title | Site</title>"
+    h1 = "<h1>Visible heading</h1>"
+    assert page_metadata(page(ld + og + twitter + title, h1))["title"] == "Structured data headline"
+    assert page_metadata(page(og + twitter + title, h1))["title"] == "Open graph wording"
+    assert page_metadata(page(twitter + title, h1))["title"] == "Twitter card wording"
+    assert page_metadata(page(title, h1))["title"] == "Document title | Site"
+    assert page_metadata(page("", h1))["title"] == "Visible heading"
     assert "title" not in page_metadata(page("", "<p>no title</p>"))
+
+
+def test_a_heading_that_restates_the_declared_title_is_the_title():
+    og = '<meta property="og:title" content="Best camping hammocks of 2026, tested and reviewed | CleverSite">'
+    assert page_metadata(page(og, "<h1>Best Camping Hammocks of 2026</h1>"))["title"] == "Best Camping Hammocks of 2026"
+    title = "<title>Puppy Training Basics | Animal Hospitals</title>"
+    assert page_metadata(page(og + title, "<h1>Puppy Training: Basics</h1>"))["title"] == "Puppy Training: Basics"
+    assert page_metadata(page(og, "<h1>Menu</h1>"))["title"].startswith("Best camping")
 
 
 def test_title_text_is_one_line_with_entities_decoded():

@@ -5,13 +5,14 @@ a page's text.
 ``page_metadata(data, url)`` returns a dict with the keys the page states a usable value
 for, and no others (a key the page does not state is left out, not None):
 
-- ``title``: the JSON-LD ``headline`` of the page's main item, else ``og:title``, else
-  ``twitter:title``, else the ``<title>`` element, else the first ``<h1>``. Structured
-  titles first: sites write them for sharing, mostly without the " | Site name" of the
-  ``<title>``; the title is given as the page states it (no suffix is cut: which part is
-  the site's name is a guess). On WCXB this order agrees best with the recorded titles
-  (tests/bench/bench_metadata.py), which are the document title or the visible headline
-  as each annotator chose.
+- ``title``: the page's first ``<h1>`` when it restates the title the page declares (at
+  least HEADLINE_AGREEMENT word F1 with it or with the ``<title>`` element): the visible
+  headline, without the " | Site name" or the sharing variant of the declared one. Else
+  the declared title: the JSON-LD ``headline`` of the page's main item, else ``og:title``,
+  else ``twitter:title``, else the ``<title>`` element; else the first ``<h1>``. The title
+  is given as the page states it (no suffix is cut: which part is the site's name is a
+  guess). Measured on WCXB's recorded titles (tests/bench/bench_metadata.py), which are
+  the document title or the visible headline as each annotator chose.
 - ``url``: ``<link rel=canonical>``, else ``og:url``, in the head, made absolute against
   ``url`` (the address the page was fetched from); only an http(s) URL is kept. The one
   reading of it is ``canonical.stated_url``, which predict's site pass uses too.
@@ -75,6 +76,7 @@ from linesift.canonical import stated_url
 from linesift.html import GZIP_MAGIC, decode_html
 from linesift.limits import MAX_PAGE_BYTES
 from linesift.sites import site_of_url
+from linesift.wordbag import word_scores
 
 MAX_JSON_NODES = 5_000      # JSON-LD objects and lists looked at per page
 MAX_JSON_BYTES = 1 << 20    # a JSON-LD block larger than this is not read (it is data, not a description)
@@ -84,6 +86,7 @@ _NAME_PARTICLES = frozenset({"de", "da", "di", "del", "der", "van", "von", "la",
 BYLINE_CHARS = 600          # text read below the headline for its byline date
 BYLINE_PIECE_CHARS = 120    # a text piece longer than this is running text, not a byline
 HEADLINE_CHARS = 8          # a heading shorter than this is not one that states the title
+HEADLINE_AGREEMENT = 0.5    # word F1 of an <h1> with the declared title for it to be the title
 FIRST_YEAR = 1991           # the web's first pages; an earlier "publication" date is a mistake
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
@@ -397,13 +400,14 @@ def _inside(element, tag):
 # title
 
 def _title(root, meta, items):
-    value = next((_clean(item.get("headline")) for _, item in items if _clean(item.get("headline"))), "")
-    if not value:
-        value = _first_meta(meta, TITLE_META)
-    if not value:
-        value = next((_text(element) for element in root.iter("title") if not _inside(element, "svg")), "")
-    if not value:
-        value = next((_text(element) for element in root.iter("h1") if _text(element)), "")
+    element_title = next((_text(element) for element in root.iter("title") if not _inside(element, "svg")), "")
+    declared = next((_clean(item.get("headline")) for _, item in items if _clean(item.get("headline"))), "")
+    declared = declared or _first_meta(meta, TITLE_META) or element_title
+    headline = next((_text(element) for element in root.iter("h1") if _text(element)), "")
+    if headline and any(word_scores(headline, title)[2] >= HEADLINE_AGREEMENT for title in (declared, element_title)):
+        value = headline
+    else:
+        value = declared or headline
     return value[:MAX_FIELD_CHARS] if value else None
 
 
