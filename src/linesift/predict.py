@@ -187,11 +187,11 @@ def _render_files(options, batch):
             read.append((found, url, page_html(page, data, options.limits), page, None, done))
         except InputError as error:
             read.append((found, url, None, None, None if done else error, done))
-    pages = [(url, html, page) for _, url, html, page, _, _ in read if page is not None]
-    probabilities = iter([p for _, p in classify_grouped(model, pages, _classify_read, itemgetter(2),
-                                                         lambda item: page_site(*item, options), line_cache,
-                                                         size=None, max_lines=options.limits.max_lines,
-                                                         lines=lambda item: len(item[2].lines))])
+    # (page, its site): a site is read once per page (from its HTML's head, for most)
+    pages = [(page, page_site(url, html, page, options)) for _, url, html, page, _, _ in read if page is not None]
+    probabilities = iter([p for _, p in classify_grouped(model, pages, _classify_read, itemgetter(0), itemgetter(1),
+                                                         line_cache, size=None, max_lines=options.limits.max_lines,
+                                                         lines=lambda item: len(item[0].lines))])
     cut = resolve_threshold(model, options.threshold)
     rendered = []
     for found, url, html, page, error, done in read:
