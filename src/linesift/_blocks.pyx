@@ -748,7 +748,9 @@ def markup_shape(bytes data, long max_depth=0x7FFFFFFF, long max_attributes=0x7F
             stack[depth].name = hash
             stack[depth].special = special
             stack[depth].kept = depth < max_depth
-            if not stack[depth].kept:
+            if not stack[depth].kept:   # taken out whole: a cap of its attributes is replaced
+                if edits and edits[-1][0] == tag_start:
+                    edits.pop()
                 edits.append((tag_start, min(at + 1, size),
                               LINE_BREAK if _listed(block_names, name, n) else TAKE_OUT))
             counts[hash % NAME_BUCKETS] += 1
@@ -757,8 +759,6 @@ def markup_shape(bytes data, long max_depth=0x7FFFFFFF, long max_attributes=0x7F
                 deepest = depth
     finally:
         PyMem_Free(stack)
-    if max_attributes < 0x7FFFFFFF and max_depth < 0x7FFFFFFF:
-        edits.sort()   # a capped tag past max_depth is also taken out: the later edit goes
     return deepest, most, edits
 
 

@@ -301,8 +301,6 @@ def _edited(data: bytes, edits) -> bytes:
     too many attributes capped (``_capped``). No text changed."""
     out, at = [], 0
     for start, end, what in edits:
-        if start < at:   # a tag both capped and taken out: taken out
-            continue
         out.append(data[at:start])
         if what == CAP_ATTRIBUTES:
             tag = _START_TAG_ATTRIBUTES.match(data, start, end)
