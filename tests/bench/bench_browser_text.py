@@ -25,8 +25,8 @@ from browser import headless_browser, missing  # noqa: E402
 from linesift.html import read_html  # noqa: E402
 from linesift.wordbag import average_word_scores, word_scores  # noqa: E402
 
-CORPORA = ("wcxb", "dragnet", "cleaneval", "daniel", "trafilatura")
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_html_speed import CORPORA, SHARED  # noqa: E402
 
 
 def linesift_text(html: bytes) -> str:

@@ -11,7 +11,6 @@ time, best of ``--rounds``; BLAS on one thread. Run it on an otherwise idle mach
 """
 
 import argparse
-import gzip
 import os
 import sys
 import time
@@ -21,11 +20,12 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_html_speed import CORPORA, SHARED, pages_of  # noqa: E402
+
 from linesift.api import classify_html  # noqa: E402
 from linesift.model_file import SHIPPED_MODEL, load_model  # noqa: E402
 
-CORPORA = ("wcxb", "dragnet", "cleaneval", "daniel", "trafilatura")
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 BATCH = 16
 _model = None
 
@@ -57,10 +57,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    pages = []
-    for corpus in CORPORA:
-        folders = sorted((args.corpus_root / corpus / "pages").iterdir())[:args.pages]
-        pages += [gzip.decompress((folder / "page.html.gz").read_bytes()) for folder in folders]
+    pages = pages_of(args.corpus_root, CORPORA, args.pages)
     batches = batches_of(pages)
     _classify(batches[0])
     results = {"one thread": timed(lambda: [_classify(batch) for batch in batches], args.rounds)}
