@@ -1,8 +1,10 @@
 """Two things the declarative configuration cannot say:
 
-- the compiled core, ``linesift._blocks``: Cython over lexbor's HTML5 parser, whose C
+- the compiled core: ``linesift._blocks``, Cython over lexbor's HTML5 parser, whose C
   sources (``vendor/lexbor``, the parts the HTML parser needs) are compiled into the same
-  extension module, so nothing but a C compiler is needed to build it;
+  extension module, so nothing but a C compiler is needed to build it; and
+  ``linesift._lines`` (a dump line's markup) and ``linesift.features._stats`` (a line's
+  text statistics), Cython alone;
 - the shipped model: ``model/linesift.npz`` and its card are copied into the package as
   ``linesift/shipped_model/`` when the package is built. An editable install reads them
   from the checkout's ``model/`` (``linesift.model_file.SHIPPED_MODEL``).
@@ -38,7 +40,14 @@ blocks = Extension(
     extra_compile_args=["-O2", "-w"],   # lexbor's sources are built as they come, their warnings unread
 )
 
+lines = Extension("linesift._lines", sources=["src/linesift/_lines.pyx"], extra_compile_args=["-O2"])
+stats = Extension(
+    "linesift.features._stats",
+    sources=["src/linesift/features/_stats.pyx"],
+    extra_compile_args=["-O2"],
+)
+
 setup(
     cmdclass={"build_py": BuildWithModel},
-    ext_modules=cythonize([blocks], language_level=3, quiet=True),
+    ext_modules=cythonize([blocks, lines, stats], language_level=3, quiet=True),
 )

@@ -13,10 +13,10 @@ PACKAGE = ROOT / "src" / "linesift"
 # Lowest first. Within a floor, a module may import the ones listed before it.
 FLOORS = [
     ("vocabulary", ["version", "errors", "labels", "limits", "sites", "progress", "atomic", "rawjson"]),
-    ("text", ["_blocks", "decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align", "shingles",
-              "wordbag", "metadata"]),
-    ("features", ["features.rows", "features.words", "features.page", "features.cues", "features.site",
-                  "features.structure", "features.text", "features.store", "features"]),
+    ("text", ["_blocks", "_lines", "decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align",
+              "shingles", "wordbag", "metadata"]),
+    ("features", ["features.rows", "features.words", "features.page", "features.cues", "features._stats",
+                  "features.site", "features.structure", "features.text", "features.store", "features"]),
     ("model", ["model", "transfer", "model_file"]),
     ("reading", ["reading", "corpus", "records"]),
     ("output", ["markdown", "output", "api"]),

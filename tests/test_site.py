@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 from linesift.cli import main
 from linesift.features import dense_feature_names, extract
+from linesift.features._stats import fingerprints
 from linesift.features.page import page_bounds
-from linesift.features.site import SITE_FEATURES, SITE_MIN_PAGES, fingerprint_hashes, site_columns
+from linesift.features.site import SITE_FEATURES, SITE_MIN_PAGES, site_columns
 from linesift.model import LineClassifier
 from linesift.reading import find_files
 from linesift.records import record_site
@@ -103,7 +104,7 @@ def test_digits_read_as_zero_so_a_dated_byline_is_one_template_line():
 def test_the_window_share_is_the_mean_share_of_the_lines_around():
     keys = ["menu", "story a", "menu", "story b", "menu", "story c"]   # 3 pages of 2 lines
     page_of_row, start, end = page_bounds(np.array([0, 2, 4, 6]))
-    known, share, unique, window = site_columns(fingerprint_hashes(keys), np.ones(6), page_of_row, ["s"] * 3,
+    known, share, unique, window = site_columns(fingerprints(keys), np.ones(6), page_of_row, ["s"] * 3,
                                                 start, end, window=1)
     assert share.tolist() == [1, 0] * 3
     assert window.tolist() == [0.5, 0.5] * 3

@@ -7,7 +7,8 @@ from importlib import resources
 
 import pytest
 
-from linesift.features.text import CHROME_WORDS, STOPWORDS, is_cjk_character
+from linesift.features._stats import is_cjk_character
+from linesift.features.words import CHROME_WORDS, STOPWORDS
 
 LISTS = ("stopwords.txt", "chrome_words.txt", "cjk_function_chars.txt")
 

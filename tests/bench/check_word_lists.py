@@ -6,7 +6,7 @@ density of content lines and of chrome lines and their difference (the separatio
 should be clearly positive), with the lists of a git revision (``--before``, default
 ``main``) and with the lists of this checkout; then the share of lines with a chrome-list
 hit, content vs chrome. Words, stopwords and chrome hits are counted by
-``linesift.features.text.line_stats`` itself, run once with each list, so a CJK line counts
+``linesift.features.text.text_stats`` itself, run once with each list, so a CJK line counts
 its characters as words and the CJK function characters as stopwords, as the model sees it.
 
 Languages: DAnIEL's ``meta.json`` gives each page's; WCXB has none, so its pages are told
@@ -15,7 +15,7 @@ of each corpus's index.tsv are left out.
 
 Most languages of the lists have no labeled pages here, so a proxy follows (needs
 wordfreq): per language, the stopword density its running text is expected to have (its
-PROXY_WORDS commonest words, each counted by line_stats and weighted by its wordfreq
+PROXY_WORDS commonest words, each counted by text_stats and weighted by its wordfreq
 frequency), against the mean density of the user-interface strings of the software
 installed here (the translated .mo catalogues under /usr/share/locale, place and language
 names left out): labels and messages, the nearest thing to page chrome a machine holds in
@@ -45,9 +45,10 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import linesift.features.text as text_features
 from linesift.corpus import read_labeled_corpus
-from linesift.features.text import KEYWORD_WORDS, STAT_FIELDS, line_stats
+from linesift.features import _stats
+from linesift.features.text import KEYWORD_WORDS, STAT_FIELDS, text_stats
+from linesift.features.words import CHROME_WORDS, STOPWORDS
 from linesift.labels import CHROME, CONTENT
 from linesift.lines import parse_line
 
@@ -141,13 +142,13 @@ def labeled_lines(shared):
 
 
 def counts_with(lines, lists):
-    """(stopwords, words, chrome hits) of each line, as line_stats counts them with these lists."""
-    saved = text_features.STOPWORDS, text_features.CHROME_WORDS
-    text_features.STOPWORDS, text_features.CHROME_WORDS = lists
+    """(stopwords, words, chrome hits) of each line, as the features count them with these lists."""
+    _stats.set_word_lists(*lists)
     try:
-        return [(s[_STOP], s[_WORDS], s[_CHROME]) for s in (line_stats(line)[0] for line in lines)]
+        counts = text_stats(list(lines)).counts
+        return [tuple(row) for row in counts[:, [_STOP, _WORDS, _CHROME]].tolist()]
     finally:
-        text_features.STOPWORDS, text_features.CHROME_WORDS = saved
+        _stats.set_word_lists(STOPWORDS, CHROME_WORDS)
 
 
 def mean(values):
@@ -156,7 +157,7 @@ def mean(values):
 
 def words_of(line):
     # The feature's tokens: \w+ runs, a CJK character each (the same as \w+ on other text).
-    return text_features.split_words(parse_line(line).text.lower())
+    return _stats.split_words(parse_line(line).text.lower())
 
 
 def density_rows(lines, before, after):

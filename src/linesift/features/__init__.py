@@ -53,7 +53,7 @@ from linesift.features.page import (
 from linesift.features.site import SITE_FEATURES, site_columns
 from linesift.features.store import LineStore
 from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
-from linesift.features.text import OWN_FEATURES, STAT_FIELDS, line_stats, own_features, stats_table
+from linesift.features.text import OWN_FEATURES, STAT_FIELDS, own_features, text_stats
 
 FEATURE_SET_VERSION = 7
 
@@ -95,8 +95,8 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
     batch at once (``text.text_stats``; ``cache``, a dict, keeps them across calls: a
     crawl repeats its chrome lines on every page of a site); everything that depends on
     the page around a line is numpy over the whole batch. ``cue_names`` also fills
-    ``Features.hash_name``: what each hashed cue is, in words (slower: each line is read
-    by ``text.line_stats``, one at a time, for explaining a line, not for batches).
+    ``Features.hash_name``: what each hashed cue is, in words (slower: for explaining a
+    line, not for batches).
     ``sites``, one hashable per page (None where not known), turns on the site features
     (``site``): pages of one site in the same call count each other's lines. The cache
     holds this process's str hashes: keep it in the process, never pickle it to another.
@@ -113,12 +113,8 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
     row_lines = list(map(lines.__getitem__, kept.tolist()))
     n = len(row_lines)
     if cue_names:
-        named = [line_stats(line, names=True) for line in row_lines]
-        table = stats_table([stats for stats, _ in named])
-        head_names = [word for _, (head, _, _) in named for word in head]
-        extra_names = [CUE_KINDS[salt].format(text) for _, (_, extra, _) in named for text, salt in extra]
-        whole_names = [whole for _, (_, _, whole) in named if whole is not None]
-        names = (head_names, extra_names, whole_names)
+        table, (head_names, extra_names, whole_names) = text_stats(row_lines, names=True)
+        names = (head_names, [CUE_KINDS[salt].format(text) for text, salt in extra_names], whole_names)
     else:
         table = LineStore.of({} if cache is None else cache, LINE_CACHE_LINES).table(row_lines)
         names = None

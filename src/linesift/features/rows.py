@@ -1,6 +1,6 @@
 """Values kept per distinct key across batches, in numpy arrays a row per key: what the line
-store (``store``: a line's statistics) and the word index (``words``: a word's cue id and
-word-list flags) are made of. Many keys are looked up at once, the new ones computed once.
+store (``store``: a line's statistics) is made of. Many keys are looked up at once, the new
+ones computed once.
 """
 
 from itertools import repeat

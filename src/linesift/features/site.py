@@ -8,8 +8,8 @@ says how much of *this* template it is. When the pages of a batch name their sit
 batch's *other* pages of its site it occurs (leave one out: a page never counts itself,
 so a page's own text scores as unique however often it repeats within the page).
 
-A line's fingerprint is its duplicate key (``text``: its first DUPLICATE_KEY_WORDS words,
-case-folded) with every number read as 0: "Posted March 3, 2024 | 12 comments" is the same
+A line's fingerprint (``_stats``) is its duplicate key (its first DUPLICATE_KEY_WORDS words,
+lower-cased) with every number read as 0: "Posted March 3, 2024 | 12 comments" is the same
 template line on every page. A line without words has no fingerprint and counts nowhere.
 
 Copies of one page (the same set of fingerprints) count as one page, and a page without a
@@ -18,8 +18,6 @@ site given) a line's site features are all 0 and ``site_known`` says so: the mod
 works from the page alone, as a model without the site pass does (training hides the site
 of some sites on purpose, ``model.SITE_DROPOUT``, so that case is learned too).
 """
-
-import re
 
 import numpy as np
 
@@ -30,7 +28,6 @@ from linesift.features.page import window_mean
 # site pass than without it (docs/decisions.md).
 SITE_MIN_PAGES = 2
 SITE_WINDOW = 3        # lines each side in site_window_share
-_DIGIT_RUN = re.compile(r"\d+")
 
 SITE_FEATURES = [
     ("site_known", f"1 when the batch holds at least {SITE_MIN_PAGES} pages of the line's site (the site features "
@@ -41,20 +38,9 @@ SITE_FEATURES = [
 ]
 
 
-def fingerprint_hashes(keys):
-    """The fingerprint of each of ``keys`` (duplicate keys, a list), as a number: equal
-    fingerprints, equal numbers. Python's str hash, salted per process: fine for counting
-    within one batch, never to be stored or compared across processes."""
-    if not keys:
-        return np.zeros(0, dtype=np.int64)
-    # Keys are words joined by spaces: a newline joins them without changing a match.
-    texts = _DIGIT_RUN.sub("0", "\n".join(keys)).split("\n")
-    return np.fromiter(map(hash, texts), np.int64, len(texts))
-
-
 def site_columns(fingerprints, words, page_of_row, sites, start, end, min_pages=SITE_MIN_PAGES, window=SITE_WINDOW):
     """SITE_FEATURES, in order, one value per row. ``fingerprints`` are the rows' (as
-    ``fingerprint_hashes`` gives them), ``words`` their word counts, ``sites`` a hashable site per
+    ``_stats.line_table`` gives them), ``words`` their word counts, ``sites`` a hashable site per
     page of the batch (None: not known)."""
     n = len(fingerprints)
     if sites is None or n == 0:

@@ -1,15 +1,8 @@
-"""The batch path of ``extract`` (text.text_stats over all new lines at once, kept in a
-LineStore) must give exactly what the line-at-a-time definition (text.line_stats, used by
-``extract(cue_names=True)``) gives: the shipped model was trained on the latter."""
+"""Invented pages that exercise every rule of a line's statistics (plain, markdown, CJK,
+Indic, astral and control characters, an HTML page, the characters the batch readers once
+reserved), for the saved-features test (tests/saved_features.py)."""
 
-import numpy as np
-import pytest
-
-from conftest import SHARED, needs_shared
-from linesift.corpus import read_labeled_corpus
-from linesift.features import extract
 from linesift.html import read_html
-from linesift.reading import read_bytes, read_html_page
 
 PLAIN = [
     "Home", "Home", "News | Sport | Weather", "  indented text\twith a tab  ", "", "   ",
@@ -62,48 +55,3 @@ def pages():
     html_page = read_html(HTML.encode())
     return [PLAIN, MARKDOWN, CJK, ["", "  "], [], html_page, PLAIN[::-1] + MARKDOWN[::3],
             [PLAIN[0], "a\x00b", "link [x\x02](y)", "Home"]]   # the batch readers' reserved characters
-
-
-def assert_same(batch, one_by_one):
-    assert np.array_equal(batch.page_offsets, one_by_one.page_offsets)
-    assert np.array_equal(batch.line_index, one_by_one.line_index)
-    assert np.array_equal(batch.dense, one_by_one.dense)   # bit-identical, not close
-    assert np.array_equal(batch.hash_row, one_by_one.hash_row)
-    assert np.array_equal(batch.hash_bucket, one_by_one.hash_bucket)
-
-
-def test_batch_features_equal_the_line_at_a_time_definition():
-    assert_same(extract(pages()), extract(pages(), cue_names=True))
-
-
-@pytest.mark.parametrize("page", range(len(pages())))
-def test_each_page_alone_too(page):
-    assert_same(extract([pages()[page]]), extract([pages()[page]], cue_names=True))
-
-
-def test_lines_kept_from_an_earlier_batch_give_the_same_features():
-    cache = {}
-    extract(pages()[::2], cache=cache)
-    assert_same(extract(pages(), cache=cache), extract(pages(), cue_names=True))
-
-
-def test_a_full_cache_is_emptied_and_still_right(monkeypatch):
-    monkeypatch.setattr("linesift.features.LINE_CACHE_LINES", 5)
-    cache = {}
-    for _ in range(2):
-        assert_same(extract(pages(), cache=cache), extract(pages(), cue_names=True))
-
-
-def test_a_full_word_id_cache_is_emptied_and_still_right(monkeypatch):
-    monkeypatch.setattr("linesift.features.words.WORD_CACHE_WORDS", 3)
-    assert_same(extract(pages()), extract(pages(), cue_names=True))
-
-
-@needs_shared
-def test_batch_features_equal_the_definition_on_real_pages():
-    corpus = SHARED / "corpus"
-    pages = [read_html_page(path, read_bytes(path), "x").markup
-             for path in sorted(corpus.glob("*/pages/*/page.html.gz"))[::400]]
-    pages += [read_labeled_corpus([path])[0].lines for path in sorted(corpus.glob("*/dumps/*/*/*.tsv"))[::200]]
-    assert len(pages) > 50
-    assert_same(extract(pages), extract(pages, cue_names=True))
