@@ -43,6 +43,23 @@ def test_the_url_a_page_states_is_found_in_its_head():
     assert stated_url(b"<" * 300_000) is None
 
 
+@pytest.mark.parametrize("head, url", [
+    (b'<link href="https://x.example/a" rel="canonical">', "https://x.example/a"),   # href before rel
+    (b'<LINK REL="Canonical Alternate" HREF="https://x.example/a">', "https://x.example/a"),
+    (b'<meta name="og:url" content="https://x.example/m"><link rel=canonical href="https://x.example/c">',
+     "https://x.example/c"),   # the canonical link first, wherever it stands
+    (b'<!-- <link rel=canonical href="https://x.example/no"> -->', None),
+    (b'<script>"<link rel=canonical href=https://x.example/no>"</script>', None),
+    (b'<title>T &amp; <link rel=canonical href="https://x.example/no"></title>', None),
+    (b'<link rel=canonical href="https://x.example/a?b=1&amp;c=2">', "https://x.example/a?b=1&c=2"),
+    (b'<p>text first<link rel=canonical href="https://x.example/a">', "https://x.example/a"),
+    (b'<body><link rel=canonical href="https://x.example/no">', None),
+])
+def test_the_stated_url_is_read_as_a_browser_reads_the_head(head, url):
+    assert stated_url(b"<html><head>" + head) == url
+    assert stated_url("<html><head>" + head.decode()) == url
+
+
 def test_a_pages_output_is_the_same_alone_and_beside_unrelated_pages(runner, tmp_path):
     """The site pass counts a page's lines on the other pages of its site: pages of no known
     site, or of other sites, lying in the same folder change nothing."""

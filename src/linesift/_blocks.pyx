@@ -561,6 +561,53 @@ def walk_html(bytes data):
     return lines, blocks
 
 
+def head_links(bytes data):
+    """(canonical links, og:urls) of UTF-8 HTML, each a list in document order: the href of
+    each ``<link>`` whose rel holds "canonical", the content of each ``<meta>`` whose property
+    (else name) is "og:url" (``linesift.canonical`` cuts the page to its head first)."""
+    cdef _Document parsed = _Document(data, True)
+    cdef lxb_dom_node_t *root = lxb_dom_interface_node(parsed.document)
+    cdef lxb_dom_node_t *node = root.first_child
+    cdef lxb_dom_element_t *element
+    cdef lxb_dom_attr_t *attr
+    cdef const lxb_char_t *name
+    cdef const lxb_char_t *value
+    cdef size_t length, value_length
+    cdef bint is_link
+    canonical, og_url = [], []
+    while node != NULL:
+        if node.type == LXB_DOM_NODE_TYPE_ELEMENT:
+            element = <lxb_dom_element_t *> node
+            name = lxb_dom_element_local_name(element, &length)
+            is_link = _named(name, length, b"link", 4)
+            if is_link or _named(name, length, b"meta", 4):
+                found = {}
+                attr = lxb_dom_element_first_attribute(element)
+                while attr != NULL:
+                    name = lxb_dom_attr_local_name(attr, &length)
+                    value = lxb_dom_attr_value(attr, &value_length)
+                    key = PyUnicode_DecodeUTF8(<const char *> name, length, "replace")
+                    if key not in found:
+                        found[key] = PyUnicode_DecodeUTF8(<const char *> value, value_length, "replace") if value != NULL else ""
+                    attr = lxb_dom_element_next_attribute(attr)
+                if is_link:
+                    if "canonical" in found.get("rel", "").lower().split():
+                        canonical.append(found.get("href", ""))
+                elif found.get("property", found.get("name", "")).lower() == "og:url":
+                    og_url.append(found.get("content", ""))
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+        while node.next == NULL:
+            node = node.parent
+            if node == root or node == NULL:
+                node = NULL
+                break
+        if node != NULL:
+            node = node.next
+    return canonical, og_url
+
+
 # Tags that open no nesting level: void, raw-text (they hold no tags) and the ones a start
 # of their own tag closes (p, li, td, ...), written " name " for one strstr.
 cdef const char *_FLAT_TAGS = (b" area base basefont bgsound br col embed frame hr img input keygen link meta "
