@@ -237,6 +237,40 @@ def test_author_from_an_author_box_at_the_end():
     assert "author" not in page_metadata(page("", far))
 
 
+BOX = ('<div class="post-author-wrapper"><img src="a.png" alt="x"><div class="post-author-text">'
+       '<div>Kay Fenwick</div><p>Kay Fenwick writes about gardens and the people who keep them.</p></div></div>')
+DATED = '<meta property="article:published_time" content="2025-08-28">'
+
+
+def test_author_from_the_first_name_in_an_author_box_of_a_dated_page():
+    assert page_metadata(page(DATED, "<h1>A post</h1>" + BOX))["author"] == "Kay Fenwick"
+    assert page_metadata(page('<meta property="og:type" content="article">', BOX))["author"] == "Kay Fenwick"
+    # an undated page's boxes name reviewers and the authors of testimonials
+    assert "author" not in page_metadata(page("", BOX))
+    comment = BOX.replace("post-author-wrapper", "comment-author")
+    assert "author" not in page_metadata(page(DATED, comment))
+    labelled = '<div class="author-info"><span>By</span><a href="/k">Kay Fenwick</a><p>Editor</p></div>'
+    assert page_metadata(page(DATED, labelled))["author"] == "Kay Fenwick"
+    heading = '<div class="author-box"><h4>About the Author</h4><p>Kay Fenwick</p></div>'
+    assert "author" not in page_metadata(page(DATED, heading))   # the first text must be the name
+
+
+def test_a_handle_gives_way_to_the_name_a_byline_shows():
+    handle = '<meta name="author" content="kfenwick77">'
+    byline = '<h1>A post title</h1><p>By Kay Fenwick</p>'
+    assert page_metadata(page(handle, byline))["author"] == "Kay Fenwick"
+    assert page_metadata(page(handle, "<h1>A post title</h1>"))["author"] == "kfenwick77"
+    named = '<meta name="author" content="Kay Fenwick">'
+    assert page_metadata(page(named, "<h1>A post title</h1><p>By Lee Ashdown</p>"))["author"] == "Kay Fenwick"
+
+
+def test_a_name_left_blank_or_a_label_is_not_an_author():
+    ld = json_ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": ", The Daily Example"}})
+    assert page_metadata(page(ld, '<h1>A story title</h1><p>By Kay Fenwick</p>'))["author"] == "Kay Fenwick"
+    label = '<span class="byline">The Author</span>'
+    assert "author" not in page_metadata(page("", label))
+
+
 def test_itemprop_author_with_a_nested_name():
     body = '<div itemprop="author" itemscope><img src="x.png"><span itemprop="name">Nested Name</span></div>'
     assert page_metadata(page("", body))["author"] == "Nested Name"

@@ -36,14 +36,18 @@ for, and no others (a key the page does not state is left out, not None):
 - ``author``: the JSON-LD author name(s) of the main item, else the ``author`` meta (and
   ``article:author``, ``dc.creator``, ``parsely-author``, ``citation_author``, …) when it
   is a name rather than a URL or a handle, else the text of ``rel=author`` links and
-  ``itemprop=author`` elements, else the first short byline the markup names as such
-  (class or id with the word ``author`` or ``byline``), else the name of a "By …" /
-  "Written by …" / "Author: …" line right below the headline, else the name after a
-  "Written by" label anywhere (an author box), else a JSON-LD author that is an
+  ``itemprop=author`` elements; where these give none, or one word (a user's handle such
+  as "jdoe": a visible byline of two words or more wins over it), the first short byline
+  the markup names as such (class or id with the word ``author`` or ``byline``), else the
+  name of a "By …" / "Written by …" / "Author: …" line right below the headline, else the
+  name after a "Written by" label anywhere (an author box); then, on a page that states its
+  date or says it is an article, the first text of an author box the markup names as such
+  (class or id ``author``, not a commenter's, holding more than the name: a picture, a role,
+  a bio) when it is a name of two words or more; last, a JSON-LD author that is an
   organization (often the publisher, put there by the site's software). A byline's text is
   taken for a name only when it reads as one (up to five capitalised words, no digits, or
-  one word: a user's handle). Several authors are joined with "; " (a name may hold a
-  comma: "Jane Doe, MD").
+  one word: a user's handle); a name that starts with a comma was left blank (", USA
+  TODAY"). Several authors are joined with "; " (a name may hold a comma: "Jane Doe, MD").
 
 Dates: structured markup first, read here, because it is what the page states on purpose
 and it costs nothing past the parse. A page that states none has its date in a byline or its
@@ -121,7 +125,9 @@ _FOLLOWING_TEXT = "(following::text()[not(ancestor::script)])[normalize-space()]
 _INNER_OR_FOLLOWING_TEXT = "(*//text() | following::text())[normalize-space()][1]"
 _BYLINES = etree.XPath("//body//*[contains(@class, 'uthor') or contains(@class, 'yline') or contains(@id, 'uthor')]"
                        "[not(div | p | ul | li | section | img | h2 | h3)]")   # "Author", "byLine" too
+_AUTHOR_BOXES = etree.XPath("//body//*[contains(@class, 'uthor') or contains(@id, 'uthor')][*]")
 _CLASS_WORD = re.compile(r"[a-z]+")
+_COMMENT_WORDS = frozenset({"comment", "comments", "reply", "replies"})   # an author box inside one is a commenter's
 _NOT_BYLINE = frozenset({"img", "image", "avatar", "photo", "bio", "description", "desc", "label", "social", "title",
                          "role", "position", "job", "meta", "about", "box", "comment", "comments", "list", "link"})
 _BYLINE_LABEL = re.compile(r"^(?:written|posted|published|reviewed)?\s*by:?\s*", re.IGNORECASE)
@@ -228,8 +234,19 @@ def _read(root, text, base) -> dict:
             found[key] = value
     if "published" not in found:
         stated = _byline_date(root, found.get("title")) or _url_date(found.get("url"), base)
-        if stated is None:   # last: htmldate's reading is pruned in place
-            stated = _htmldate(root)
+        if stated:
+            found["published"] = stated
+    if "author" not in found:
+        # A dated page or one that says it is an article (a post, a story) may name its author
+        # in an author box; an undated page's boxes name its reviewers and testimonials'
+        # authors. Last, an organization: often the publisher, put there by the site's software.
+        article = ("published" in found or "modified" in found
+                   or any(value.lower() == "article" for value in meta.get("og:type", ())))
+        author = (_author_box(root) if article else None) or _organizations(items)
+        if author:
+            found["author"] = author
+    if "published" not in found:
+        stated = _htmldate(root)   # last: htmldate's reading is pruned in place
         if stated:
             found["published"] = stated
     return found
@@ -495,12 +512,27 @@ def _date(items, json_key, meta, meta_keys, marked, itemprops, root):
 # author
 
 def _author(root, marked, meta, items, title):
-    bodies = []   # an organization as author: often the publisher put there by the CMS, so a person named elsewhere wins
+    stated = _stated_author(marked, meta, items)
+    if stated and " " not in stated:   # a user's handle ("jdoe", "Matt_Brooks"): a byline may give the name
+        return _visible_author(root, title, names_only=True) or stated
+    return stated or _visible_author(root, title)
+
+
+def _visible_author(root, title, names_only=False):
+    """The author a page's visible bylines name; with ``names_only``, only a name of two words or more."""
+    for reader in (lambda: _byline(root), lambda: _by_line(root, title), lambda: _written_by(root)):
+        name = reader()
+        if name and (" " in name or not names_only):
+            return name
+    return None
+
+
+def _stated_author(marked, meta, items):
+    """The author the page's markup states: JSON-LD, author meta tags, rel=author and itemprop=author."""
     for _, item in items:
-        names, organizations = _json_names(item.get("author"))
+        names, _ = _json_names(item.get("author"))
         if names:
             return _joined(names)
-        bodies += organizations
     names = []
     for key in AUTHOR_META:
         names += [name for value in meta.get(key, ()) for name in [_name(value)] if name]
@@ -512,7 +544,7 @@ def _author(root, marked, meta, items, title):
             name = _name(named[0].get("content") or _text(named[0]) if named else element.get("content") or _text(element))
             if name:
                 names.append(name)
-    return _joined(names) or _byline(root) or _by_line(root, title) or _written_by(root) or _joined(bodies)
+    return _joined(names)
 
 
 def _by_line(root, title):
@@ -544,12 +576,12 @@ def _byline(root):
     """The first byline a page's markup names as such (class or id ``author`` / ``byline``),
     when it reads as a name: a stated author without structured markup."""
     for element in _BYLINES(root):
-        words = set(_CLASS_WORD.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+        words = _class_words(element)
         if not words & {"author", "byline", "authors"} or words & _NOT_BYLINE and "name" not in words:   # "author-box__name"
             continue
         name = _name(_BYLINE_LABEL.sub("", _text(element)))
         if name and len(name) <= 60 and len(name.split()) <= 5 and not _DIGIT.search(name) and \
-                name.lower() not in ("author", "authors", "admin"):
+                "author" not in name.lower() and name.lower() != "admin":   # "Author", "The Author"
             return name
     return None
 
@@ -567,6 +599,36 @@ def _written_by(root):
         name = _name(_SEPARATED.split(rest[:BYLINE_PIECE_CHARS], 1)[0].strip())
         if name and _name_like(name) and " " in name:   # a lone word after the label is a link's ("Contribute")
             return name
+    return None
+
+
+def _organizations(items):
+    """The JSON-LD authors that are organizations, of every item."""
+    return _joined([name for _, item in items for name in _json_names(item.get("author"))[1]])
+
+
+def _class_words(element):
+    """The words of an element's class and id, lower case."""
+    return set(_CLASS_WORD.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+
+
+def _author_box(root):
+    """The name at the start of an element the markup names as the author's (class or id
+    ``author``; not a comment's, nor a whole post's) that holds more than the name: its first
+    text after any "By" label, when that reads as a name of two words or more."""
+    for element in _AUTHOR_BOXES(root):
+        words = _class_words(element)
+        if (not words & {"author", "authors"} or element.tag in ("article", "main", "body")
+                or any(_class_words(node) & _COMMENT_WORDS for node in (element, *element.iterancestors()))):
+            continue
+        for piece in _pieces(element):
+            name = _name(_BYLINE_LABEL.sub("", piece))
+            if not name:   # a label alone ("By"): the name comes next
+                continue
+            if (len(piece) <= BYLINE_PIECE_CHARS and " " in name and _name_like(name)
+                    and "author" not in name.lower()):
+                return name
+            break
     return None
 
 
@@ -600,8 +662,12 @@ def _json_names(value):
 
 
 def _name(value):
-    """A person's or body's name from a stated author, or None for a URL, a handle or an empty one."""
-    value = _BY.sub("", _clean(value))
+    """A person's or body's name from a stated author, or None for a URL, a handle, an empty
+    one or one whose first part is missing (", USA TODAY": a name left blank before the paper's)."""
+    value = _clean(value)
+    if value[:1] in (",", ";"):
+        return None
+    value = _BY.sub("", value)
     if not value or len(value) > 200 or value.startswith("@") or _URLISH.search(value):
         return None
     return value
