@@ -96,7 +96,7 @@ LINEAR_BY_SHAPE = {
     # metadata: literals, one class, anchored, or fed bounded text (a date value cut at 200
     # characters, a byline piece at 120, a URL's path at 1,000); a whole page in WORST below
     "metadata._ARTICLE_TYPE", "metadata._PAGE_TYPE", "metadata._CLASS_WORD", "metadata._BYLINE_LABEL",
-    "metadata._DIGIT", "metadata._SPACE", "metadata._URLISH", "metadata._BY", "metadata._LANGUAGE",
+    "metadata._DIGIT", "metadata._WORD", "metadata._SPACE", "metadata._URLISH", "metadata._BY", "metadata._LANGUAGE",
     "metadata._NUMERIC_DATE", "metadata._DAY_FIRST_DATE", "metadata._BY_LABEL", "metadata._URL_DATE",
     "metadata._UPDATED",
 }

@@ -271,6 +271,26 @@ def test_a_name_left_blank_or_a_label_is_not_an_author():
     assert "author" not in page_metadata(page("", label))
 
 
+def test_an_articles_byline_is_found_past_its_standfirst():
+    standfirst = "<p>" + "What the story says, in two sentences that run on a while. " * 3 + "</p>"
+    body = "<h1>A story title</h1>" + standfirst + "<p>By Kay Fenwick</p>"
+    assert page_metadata(page(DATED, body))["author"] == "Kay Fenwick"
+    assert "author" not in page_metadata(page("", body))   # not a listing's: its items have bylines
+    verb = "<h1>A story title</h1>" + standfirst + "<p>By submitting, you agree</p>"
+    assert "author" not in page_metadata(page(DATED, verb))
+
+
+def test_a_forum_threads_author_is_its_first_posters_user_name():
+    thread = ('<h1>Which cable?</h1><div class="post"><a class="username" href="/u/1">cable_fan42</a><p>Which one?</p>'
+              '</div><div class="post"><a class="username" href="/u/2">other.user</a><p>This one.</p></div>')
+    assert page_metadata(page("", thread))["author"] == "cable_fan42"
+    flarum = '<article><div class="PostUser"><h3 class="PostUser-name">kay</h3></div><p>Hello all</p></article>'
+    assert page_metadata(page("", flarum))["author"] == "kay"
+    assert "author" not in page_metadata(page("", '<span class="username">!</span><p>text</p>'))
+    byline = '<h1>A post title</h1><p>By Kay Fenwick</p>'
+    assert page_metadata(page("", byline + thread))["author"] == "Kay Fenwick"   # a byline first
+
+
 def test_itemprop_author_with_a_nested_name():
     body = '<div itemprop="author" itemscope><img src="x.png"><span itemprop="name">Nested Name</span></div>'
     assert page_metadata(page("", body))["author"] == "Nested Name"

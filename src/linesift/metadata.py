@@ -39,12 +39,14 @@ for, and no others (a key the page does not state is left out, not None):
   ``itemprop=author`` elements; where these give none, or one word (a user's handle such
   as "jdoe": a visible byline of two words or more wins over it), the first short byline
   the markup names as such (class or id with the word ``author`` or ``byline``), else the
-  name of a "By …" / "Written by …" / "Author: …" line right below the headline, else the
-  name after a "Written by" label anywhere (an author box); then, on a page that states its
-  date or says it is an article, the first text of an author box the markup names as such
-  (class or id ``author``, not a commenter's, holding more than the name: a picture, a role,
-  a bio) when it is a name of two words or more; last, a JSON-LD author that is an
-  organization (often the publisher, put there by the site's software). A byline's text is
+  name of a "By …" / "Written by …" / "Author: …" line right below the headline (on an
+  article, past a standfirst), else the name after a "Written by" label anywhere (an author
+  box); then, on an article (a page that states its date or whose og:type says so), the
+  first text of an author box the markup names as such (class or id ``author``, not a
+  commenter's, holding more than the name: a picture, a role, a bio) when it is a name of
+  two words or more; then a forum thread's first poster (the first element classed as a
+  user name: ``username``, ``bigusername``, ``PostUser-name``); last, a JSON-LD author that
+  is an organization (often the publisher, put there by the site's software). A byline's text is
   taken for a name only when it reads as one (up to five capitalised words, no digits, or
   one word: a user's handle); a name that starts with a comma was left blank (", USA
   TODAY"). Several authors are joined with "; " (a name may hold a comma: "Jane Doe, MD").
@@ -89,6 +91,7 @@ MAX_AUTHORS = 10
 _NAME_PARTICLES = frozenset({"de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "bin", "al", "y", "e"})
 BYLINE_CHARS = 600          # text read below the headline for its byline date
 BYLINE_PIECE_CHARS = 120    # a text piece longer than this is running text, not a byline
+MAX_POSTER_CHARS = 40       # a forum user's name is no longer than this
 HEADLINE_CHARS = 8          # a heading shorter than this is not one that states the title
 HEADLINE_AGREEMENT = 0.5    # word F1 of an <h1> with the declared title for it to be the title
 FIRST_YEAR = 1991           # the web's first pages; an earlier "publication" date is a mistake
@@ -125,6 +128,7 @@ _FOLLOWING_TEXT = "(following::text()[not(ancestor::script)])[normalize-space()]
 _INNER_OR_FOLLOWING_TEXT = "(*//text() | following::text())[normalize-space()][1]"
 _BYLINES = etree.XPath("//body//*[contains(@class, 'uthor') or contains(@class, 'yline') or contains(@id, 'uthor')]"
                        "[not(div | p | ul | li | section | img | h2 | h3)]")   # "Author", "byLine" too
+_POSTERS = etree.XPath("//body//*[contains(@class, 'sername') or contains(@class, 'User-name')]")
 _AUTHOR_BOXES = etree.XPath("//body//*[contains(@class, 'uthor') or contains(@id, 'uthor')][*]")
 _CLASS_WORD = re.compile(r"[a-z]+")
 _COMMENT_WORDS = frozenset({"comment", "comments", "reply", "replies"})   # an author box inside one is a commenter's
@@ -132,6 +136,7 @@ _NOT_BYLINE = frozenset({"img", "image", "avatar", "photo", "bio", "description"
                          "role", "position", "job", "meta", "about", "box", "comment", "comments", "list", "link"})
 _BYLINE_LABEL = re.compile(r"^(?:written|posted|published|reviewed)?\s*by:?\s*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w")
 _BY_LABEL = re.compile(r"(?:(?:written|posted|published|reviewed|words|story)\s{1,3})?by\b\s?:?\s*|(?:author|autor|автор)\s?:\s*",
                        re.IGNORECASE)
 _SEPARATED = re.compile(r"\s[|·•–—-]\s|[,;|·•(]|\s(?:on|in|and|for|at|updated|published)\s", re.IGNORECASE)
@@ -226,7 +231,7 @@ def _read(root, text, base) -> dict:
         ("published", lambda: _date(items, "datePublished", meta, PUBLISHED_META, marked,
                                     ("datepublished", "datecreated"), root)),
         ("modified", lambda: _date(items, "dateModified", meta, MODIFIED_META, marked, ("datemodified",), None)),
-        ("author", lambda: _author(root, marked, meta, items, title)),
+        ("author", lambda: _author(root, marked, meta, items, title, _is_article(found, meta))),
     )
     for key, reader in fields:
         value = reader()
@@ -237,12 +242,10 @@ def _read(root, text, base) -> dict:
         if stated:
             found["published"] = stated
     if "author" not in found:
-        # A dated page or one that says it is an article (a post, a story) may name its author
-        # in an author box; an undated page's boxes name its reviewers and testimonials'
-        # authors. Last, an organization: often the publisher, put there by the site's software.
-        article = ("published" in found or "modified" in found
-                   or any(value.lower() == "article" for value in meta.get("og:type", ())))
-        author = (_author_box(root) if article else None) or _organizations(items)
+        # An article may name its author in an author box; other pages' boxes name their
+        # reviewers and testimonials' authors. Then a forum thread's first poster. Last, an
+        # organization: often the publisher, put there by the site's software.
+        author = (_author_box(root) if _is_article(found, meta) else None) or _first_poster(root) or _organizations(items)
         if author:
             found["author"] = author
     if "published" not in found:
@@ -511,16 +514,24 @@ def _date(items, json_key, meta, meta_keys, marked, itemprops, root):
 
 # author
 
-def _author(root, marked, meta, items, title):
+def _is_article(found, meta):
+    """Whether a page reads as an article (a post, a story): it states its date, or its
+    og:type says so. A listing's or a service page's bylines and boxes are its items' and
+    its testimonials'."""
+    return ("published" in found or "modified" in found
+            or any(value.lower() == "article" for value in meta.get("og:type", ())))
+
+
+def _author(root, marked, meta, items, title, article):
     stated = _stated_author(marked, meta, items)
     if stated and " " not in stated:   # a user's handle ("jdoe", "Matt_Brooks"): a byline may give the name
-        return _visible_author(root, title, names_only=True) or stated
-    return stated or _visible_author(root, title)
+        return _visible_author(root, title, article, names_only=True) or stated
+    return stated or _visible_author(root, title, article)
 
 
-def _visible_author(root, title, names_only=False):
+def _visible_author(root, title, article, names_only=False):
     """The author a page's visible bylines name; with ``names_only``, only a name of two words or more."""
-    for reader in (lambda: _byline(root), lambda: _by_line(root, title), lambda: _written_by(root)):
+    for reader in (lambda: _byline(root), lambda: _by_line(root, title, article), lambda: _written_by(root)):
         name = reader()
         if name and (" " in name or not names_only):
             return name
@@ -547,19 +558,24 @@ def _stated_author(marked, meta, items):
     return _joined(names)
 
 
-def _by_line(root, title):
+def _by_line(root, title, article):
     """The name of a "By Jane Doe" (or "Written by", "by:", "Author:") line in the short texts
-    right below the headline: the byline of a page whose markup does not name it as such. The
-    name is the rest of the line, cut at a date or a separator, or the next piece when the
-    label stands alone ("Written by" above the name)."""
+    right below the headline (on an ``article``, a standfirst between them skipped): the
+    byline of a page whose markup does not name it as such. The name is the rest of the line, cut at a date or a
+    separator, or the next piece when the label stands alone ("Written by" above the name)."""
     headline = _headline(root, title)
     if headline is None:
         return None
-    budget, labelled = BYLINE_CHARS, False
+    budget, labelled, past_text = BYLINE_CHARS, False, False
     for piece in _text_after(headline):
         budget -= len(piece)
-        if budget < 0 or len(piece) > BYLINE_PIECE_CHARS:
+        if budget < 0:
             break
+        if len(piece) > BYLINE_PIECE_CHARS:
+            if not article:
+                break
+            labelled, past_text = False, True   # an article's standfirst between its headline and byline
+            continue
         if not labelled:
             label = _BY_LABEL.match(piece)
             if not label:
@@ -568,7 +584,8 @@ def _by_line(root, title):
         name = _SEPARATED.split(piece, 1)[0].strip()
         if name:
             name = _name(name)
-            return name if name and _name_like(name) else None
+            # past running text, a lone word after "by" is more often a verb's ("by submitting")
+            return name if name and _name_like(name) and (" " in name or not past_text) else None
     return None
 
 
@@ -610,6 +627,20 @@ def _organizations(items):
 def _class_words(element):
     """The words of an element's class and id, lower case."""
     return set(_CLASS_WORD.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+
+
+def _first_poster(root):
+    """The user name of a forum thread's first post: the first element of the page's body
+    whose class names a user name ("username", "bigusername", "PostUser-name"), when its
+    text reads as a user's name (a letter or digit, up to three words, no more than
+    MAX_POSTER_CHARS)."""
+    for element in _POSTERS(root):
+        words = _class_words(element)
+        if any(word.endswith("username") for word in words) or {"postuser", "name"} <= words:
+            name = _name(_text(element))
+            readable = name and len(name) <= MAX_POSTER_CHARS and len(name.split()) <= 3 and _WORD.search(name)
+            return name if readable else None
+    return None
 
 
 def _author_box(root):
