@@ -271,6 +271,24 @@ def test_a_name_left_blank_or_a_label_is_not_an_author():
     assert "author" not in page_metadata(page("", label))
 
 
+def test_author_from_the_written_by_label_of_a_twitter_card():
+    card = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Kay Fenwick">'
+    assert page_metadata(page(card))["author"] == "Kay Fenwick"
+    other = '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">'
+    assert "author" not in page_metadata(page(other))
+    assert "author" not in page_metadata(page(card.replace("Kay Fenwick", "admin")))   # a default account
+
+
+def test_a_byline_named_in_camel_case_and_its_name_without_the_role():
+    assert page_metadata(page("", '<p class="authorName">Kay Fenwick</p>'))["author"] == "Kay Fenwick"
+    role = '<div class="postAuthor"><span>Kay Fenwick</span><span>Senior Reporter</span></div>'
+    assert page_metadata(page("", role))["author"] == "Kay Fenwick"
+    assert page_metadata(page("", '<span class="byline">By kfenwick,</span>'))["author"] == "kfenwick"
+    assert page_metadata(page("", '<span class="byline">Byron Ashdown</span>'))["author"] == "Byron Ashdown"
+    dated = '<div class="dateAndAuthor"><span>Dec 17, 2025</span><span>Kay Fenwick</span></div><p>x</p>'
+    assert page_metadata(page(DATED, dated))["author"] == "Kay Fenwick"
+
+
 def test_an_articles_byline_is_found_past_its_standfirst():
     standfirst = "<p>" + "What the story says, in two sentences that run on a while. " * 3 + "</p>"
     body = "<h1>A story title</h1>" + standfirst + "<p>By Kay Fenwick</p>"

@@ -35,10 +35,13 @@ for, and no others (a key the page does not state is left out, not None):
   time zone does not move it: the page's own day is kept).
 - ``author``: the JSON-LD author name(s) of the main item, else the ``author`` meta (and
   ``article:author``, ``dc.creator``, ``parsely-author``, ``citation_author``, …) when it
-  is a name rather than a URL or a handle, else the text of ``rel=author`` links and
-  ``itemprop=author`` elements; where these give none, or one word (a user's handle such
+  is a name rather than a URL or a handle, else the name a Twitter card gives after its
+  "Written by" label (``twitter:label1`` / ``twitter:data1``), else the text of
+  ``rel=author`` links and ``itemprop=author`` elements; where these give none, or one word (a user's handle such
   as "jdoe": a visible byline of two words or more wins over it), the first short byline
-  the markup names as such (class or id with the word ``author`` or ``byline``), else the
+  the markup names as such (class or id with the word ``author`` or ``byline``, words read
+  as the HTML reader reads them: "authorName" too; its first text when a role follows the
+  name), else the
   name of a "By …" / "Written by …" / "Author: …" line right below the headline (on an
   article, past a standfirst), else the name after a "Written by" label anywhere (an author
   box); then, on an article (a page that states its date or whose og:type says so), the
@@ -49,7 +52,8 @@ for, and no others (a key the page does not state is left out, not None):
   is an organization (often the publisher, put there by the site's software). A byline's text is
   taken for a name only when it reads as one (up to five capitalised words, no digits, or
   one word: a user's handle); a name that starts with a comma was left blank (", USA
-  TODAY"). Several authors are joined with "; " (a name may hold a comma: "Jane Doe, MD").
+  TODAY"), and "admin" is a site's default account, not an author. Several authors are
+  joined with "; " (a name may hold a comma: "Jane Doe, MD").
 
 Dates: structured markup first, read here, because it is what the page states on purpose
 and it costs nothing past the parse. A page that states none has its date in a byline or its
@@ -78,6 +82,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from linesift._blocks import class_words
 from linesift.canonical import stated_url
 from linesift.html import GZIP_MAGIC, decode_html
 from linesift.limits import MAX_PAGE_BYTES
@@ -131,10 +136,12 @@ _BYLINES = etree.XPath("//body//*[contains(@class, 'uthor') or contains(@class, 
 _POSTERS = etree.XPath("//body//*[contains(@class, 'sername') or contains(@class, 'User-name')]")
 _AUTHOR_BOXES = etree.XPath("//body//*[contains(@class, 'uthor') or contains(@id, 'uthor')][*]")
 _CLASS_WORD = re.compile(r"[a-z]+")
+_PLACEHOLDER_NAMES = frozenset({"admin", "administrator"})   # a site's default account, not an author
+_TWITTER_LABELS = tuple((f"twitter:label{at}", f"twitter:data{at}") for at in range(1, 5))
 _COMMENT_WORDS = frozenset({"comment", "comments", "reply", "replies"})   # an author box inside one is a commenter's
 _NOT_BYLINE = frozenset({"img", "image", "avatar", "photo", "bio", "description", "desc", "label", "social", "title",
                          "role", "position", "job", "meta", "about", "box", "comment", "comments", "list", "link"})
-_BYLINE_LABEL = re.compile(r"^(?:written|posted|published|reviewed)?\s*by:?\s*", re.IGNORECASE)
+_BYLINE_LABEL = re.compile(r"^(?:written|posted|published|reviewed)?\s*by\b:?\s*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\w")
 _BY_LABEL = re.compile(r"(?:(?:written|posted|published|reviewed|words|story)\s{1,3})?by\b\s?:?\s*|(?:author|autor|автор)\s?:\s*",
@@ -325,14 +332,14 @@ def _text_before(element):
         yield _clean(parent.text)
 
 
-def _pieces(element):
-    """The text pieces of ``element`` and its tail, in order, without captions and what
-    ``_not_the_page`` leaves out (a list of related stories set below the headline)."""
+def _pieces(element, tail=True):
+    """The text pieces of ``element`` and (with ``tail``) its tail, in order, without captions
+    and what ``_not_the_page`` leaves out (a list of related stories set below the headline)."""
     stack = [(element, False)]
     while stack:
         node, done = stack.pop()
         if done:
-            if _clean(node.tail):
+            if _clean(node.tail) and (tail or node is not element):
                 yield _clean(node.tail)
             continue
         stack.append((node, True))
@@ -549,6 +556,11 @@ def _stated_author(marked, meta, items):
         names += [name for value in meta.get(key, ()) for name in [_name(value)] if name]
         if names:
             return _joined(names)
+    for label, data in _TWITTER_LABELS:   # "twitter:label1" "Written by", "twitter:data1" the name
+        if any(value.strip().lower() == "written by" for value in meta.get(label, ())):
+            names = [name for value in meta.get(data, ()) for name in [_name(value)] if name]
+            if names:
+                return _joined(names)
     for element in marked:
         if element.tag == "a" and "author" in (element.get("rel") or "").lower().split() or (element.get("itemprop") or "").lower() == "author":
             named = element.xpath(".//*[@itemprop='name']")
@@ -561,8 +573,9 @@ def _stated_author(marked, meta, items):
 def _by_line(root, title, article):
     """The name of a "By Jane Doe" (or "Written by", "by:", "Author:") line in the short texts
     right below the headline (on an ``article``, a standfirst between them skipped): the
-    byline of a page whose markup does not name it as such. The name is the rest of the line, cut at a date or a
-    separator, or the next piece when the label stands alone ("Written by" above the name)."""
+    byline of a page whose markup does not name it as such. The name is the rest of the
+    line, cut at a date or a separator, or the next piece when the label stands alone
+    ("Written by" above the name)."""
     headline = _headline(root, title)
     if headline is None:
         return None
@@ -596,9 +609,14 @@ def _byline(root):
         words = _class_words(element)
         if not words & {"author", "byline", "authors"} or words & _NOT_BYLINE and "name" not in words:   # "author-box__name"
             continue
-        name = _name(_BYLINE_LABEL.sub("", _text(element)))
+        pieces = [_BYLINE_LABEL.sub("", piece) for piece in _pieces(element, tail=False)]
+        pieces = [piece for piece in pieces if piece]
+        first = _name(pieces[0]) if pieces else None
+        # "<span>Jane Doe</span><span>Tech Reporter</span>": the name, without the role after it
+        whole = first if len(pieces) > 1 and first and " " in first and _name_like(first) else " ".join(pieces)
+        name = _name(whole)
         if name and len(name) <= 60 and len(name.split()) <= 5 and not _DIGIT.search(name) and \
-                "author" not in name.lower() and name.lower() != "admin":   # "Author", "The Author"
+                "author" not in name.lower():   # "Author", "The Author"
             return name
     return None
 
@@ -625,8 +643,9 @@ def _organizations(items):
 
 
 def _class_words(element):
-    """The words of an element's class and id, lower case."""
-    return set(_CLASS_WORD.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+    """The words of an element's class and id, as the HTML reader reads them ("authorName":
+    "author", "name")."""
+    return set(class_words(f"{element.get('class') or ''} {element.get('id') or ''}"))
 
 
 def _first_poster(root):
@@ -636,7 +655,7 @@ def _first_poster(root):
     MAX_POSTER_CHARS)."""
     for element in _POSTERS(root):
         words = _class_words(element)
-        if any(word.endswith("username") for word in words) or {"postuser", "name"} <= words:
+        if any(word.endswith("username") for word in words) or {"user", "name"} <= words:
             name = _name(_text(element))
             readable = name and len(name) <= MAX_POSTER_CHARS and len(name.split()) <= 3 and _WORD.search(name)
             return name if readable else None
@@ -652,9 +671,9 @@ def _author_box(root):
         if (not words & {"author", "authors"} or element.tag in ("article", "main", "body")
                 or any(_class_words(node) & _COMMENT_WORDS for node in (element, *element.iterancestors()))):
             continue
-        for piece in _pieces(element):
+        for piece in _pieces(element, tail=False):
             name = _name(_BYLINE_LABEL.sub("", piece))
-            if not name:   # a label alone ("By"): the name comes next
+            if not name or parse_date(name):   # a label alone ("By") or the date: the name comes next
                 continue
             if (len(piece) <= BYLINE_PIECE_CHARS and " " in name and _name_like(name)
                     and "author" not in name.lower()):
@@ -698,7 +717,9 @@ def _name(value):
     value = _clean(value)
     if value[:1] in (",", ";"):
         return None
-    value = _BY.sub("", value)
+    value = _BY.sub("", value).rstrip(",;: ")
+    if value.lower() in _PLACEHOLDER_NAMES:
+        return None
     if not value or len(value) > 200 or value.startswith("@") or _URLISH.search(value):
         return None
     return value
