@@ -1,6 +1,6 @@
 """Invented pages that exercise every rule of a line's statistics (plain, markdown, CJK,
-Indic, astral and control characters, an HTML page, the characters the batch readers once
-reserved), for the saved-features test (tests/saved_features.py)."""
+Indic, astral and control characters, NUL and the other low control characters, an HTML
+page), for the saved-features test (tests/saved_features.py)."""
 
 from linesift.html import read_html
 
@@ -54,4 +54,4 @@ HTML = """<html><head><title>t</title></head><body>
 def pages():
     html_page = read_html(HTML.encode())
     return [PLAIN, MARKDOWN, CJK, ["", "  "], [], html_page, PLAIN[::-1] + MARKDOWN[::3],
-            [PLAIN[0], "a\x00b", "link [x\x02](y)", "Home"]]   # the batch readers' reserved characters
+            [PLAIN[0], "a\x00b", "link [x\x02](y)", "Home"]]   # NUL and control characters inside markup
