@@ -37,13 +37,23 @@ def test_title_from_each_source_in_order():
     assert "title" not in page_metadata(page("", "<p>no title</p>"))
 
 
-def test_a_heading_that_restates_the_declared_title_is_the_title():
-    og = '<meta property="og:title" content="The river ferry returns to the old harbour, at last | Harbour Times">'
+def test_an_articles_heading_that_restates_the_declared_title_is_the_title():
+    article = '<meta property="og:type" content="article">'
+    og = article + ('<meta property="og:title" '
+                    'content="The river ferry returns to the old harbour, at last | Harbour Times">')
     assert page_metadata(page(og, "<h1>River ferry returns to the old harbour</h1>"))["title"] == \
         "River ferry returns to the old harbour"
     title = "<title>Winter bulbs to plant now | Garden Notes</title>"
     assert page_metadata(page(og + title, "<h1>Winter bulbs: plant now</h1>"))["title"] == "Winter bulbs: plant now"
     assert page_metadata(page(og, "<h1>Menu</h1>"))["title"].startswith("The river ferry")
+    ld = json_ld({"@type": "BlogPosting", "headline": "Winter bulbs to plant now"})
+    assert page_metadata(page(ld, "<h1>Winter bulbs: plant now</h1>"))["title"] == "Winter bulbs: plant now"
+
+
+def test_another_pages_title_is_its_declared_title():
+    title = "<title>Harbour ferry timetables and fares | Harbour Lines</title>"
+    assert page_metadata(page(title, "<h1>Harbour ferry timetables</h1>"))["title"] == \
+        "Harbour ferry timetables and fares | Harbour Lines"
 
 
 def test_title_text_is_one_line_with_entities_decoded():

@@ -5,8 +5,9 @@ a page's text.
 ``page_metadata(data, url)`` returns a dict with the keys the page states a usable value
 for, and no others (a key the page does not state is left out, not None):
 
-- ``title``: the page's first ``<h1>`` when it restates the title the page declares (at
-  least HEADLINE_AGREEMENT word F1 with it or with the ``<title>`` element): the visible
+- ``title``: on an article (a page whose JSON-LD states a headline or whose og:type is
+  "article"), its first ``<h1>`` when it restates the title the page declares (at least
+  HEADLINE_AGREEMENT word F1 with it or with the ``<title>`` element): the visible
   headline, without the " | Site name" or the sharing variant of the declared one. Else
   the declared title: the JSON-LD ``headline`` of the page's main item, else ``og:title``,
   else ``twitter:title``, else the ``<title>`` element; else the first ``<h1>``. The title
@@ -428,10 +429,13 @@ def _inside(element, tag):
 
 def _title(root, meta, items):
     element_title = next((_text(element) for element in root.iter("title") if not _inside(element, "svg")), "")
-    declared = next((_clean(item.get("headline")) for _, item in items if _clean(item.get("headline"))), "")
-    declared = declared or _first_meta(meta, TITLE_META) or element_title
+    stated_headline = next((_clean(item.get("headline")) for _, item in items if _clean(item.get("headline"))), "")
+    declared = stated_headline or _first_meta(meta, TITLE_META) or element_title
     headline = next((_text(element) for element in root.iter("h1") if _text(element)), "")
-    if headline and any(word_scores(headline, title)[2] >= HEADLINE_AGREEMENT for title in (declared, element_title)):
+    # An article's title is its headline as shown; another page's is its declared title.
+    article = stated_headline or any(value.lower() == "article" for value in meta.get("og:type", ()))
+    if article and headline and any(word_scores(headline, title)[2] >= HEADLINE_AGREEMENT
+                                    for title in (declared, element_title)):
         value = headline
     else:
         value = declared or headline
