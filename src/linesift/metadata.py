@@ -433,7 +433,7 @@ def _title(root, meta, items):
     declared = stated_headline or _first_meta(meta, TITLE_META) or element_title
     headline = next((_text(element) for element in root.iter("h1") if _text(element)), "")
     # An article's title is its headline as shown; another page's is its declared title.
-    article = stated_headline or any(value.lower() == "article" for value in meta.get("og:type", ()))
+    article = stated_headline or _says_article(meta)
     if article and headline and any(word_scores(headline, title)[2] >= HEADLINE_AGREEMENT
                                     for title in (declared, element_title)):
         value = headline
@@ -525,12 +525,16 @@ def _date(items, json_key, meta, meta_keys, marked, itemprops, root):
 
 # author
 
+def _says_article(meta):
+    """Whether the page's og:type is "article"."""
+    return any(value.lower() == "article" for value in meta.get("og:type", ()))
+
+
 def _is_article(found, meta):
     """Whether a page reads as an article (a post, a story): it states its date, or its
     og:type says so. A listing's or a service page's bylines and boxes are its items' and
     its testimonials'."""
-    return ("published" in found or "modified" in found
-            or any(value.lower() == "article" for value in meta.get("og:type", ())))
+    return "published" in found or "modified" in found or _says_article(meta)
 
 
 def _author(root, marked, meta, items, title, article):

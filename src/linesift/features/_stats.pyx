@@ -10,9 +10,9 @@ photo credit's (rare, and only tried where a photo word is). The rules, one per 
   or number of Unicode, or "_") and the Indic scripts' characters (U+0900-U+0DFF, whose
   combining vowel signs ``\\w`` leaves out: Hindi के stays one word). A line holding a
   Chinese or Japanese character (U+3040-U+30FF, U+3400-U+4DBF, U+4E00-U+9FFF,
-  U+F900-U+FAFF) is split otherwise: each CJK character is a
-  word of its own (those scripts write no spaces, so a run would be a whole clause), runs
-  of the other word characters are words, and so are runs of Indic characters.
+  U+F900-U+FAFF) is split otherwise: each CJK character is a word of its own (those scripts
+  write no spaces, so a run would be a whole clause), runs of the other word characters are
+  words, and so are runs of Indic characters.
 - **capitalised words**: a word character that follows no word character and is neither a
   decimal digit, "_", a-z nor U+00DF-U+00FF (lower-case Latin-1).
 - **separators**: " | ", " · ", " • ", " » ", " › ", " / ", " - " (a space character each

@@ -161,7 +161,7 @@ class LineTable(NamedTuple):
     extra: Ragged        # its other cue ids (tail words, markup), salted
     whole: np.ndarray    # int64: the id of the line whole; -1 where it is too long to be hashed whole
     key: np.ndarray      # int64: its duplicate key (the words that tell duplicates apart), hashed
-    fingerprint: np.ndarray   # int64: its site fingerprint (site.fingerprint_hashes)
+    fingerprint: np.ndarray   # int64: its site fingerprint (the key, digit runs as "0"), hashed
 
     def take(self, rows):
         return LineTable(self.counts[rows], self.head.take(rows), self.extra.take(rows), self.whole[rows],
@@ -174,7 +174,7 @@ _HTML_MARKUP = {}   # (tags, classes) -> (the parsed fields the tags give, the m
 def _html_parsed(lines):
     """parse_html_line's text and fields, and markup cue ids, of HtmlLines (memoised by their
     markup: a page's lines share a few paths, so each distinct one is looked up once)."""
-    fields = np.zeros((len(lines), len(ParsedLine._fields) - 1))
+    fields = np.zeros((len(lines), len(PARSED_FIELDS)))
     fields[:, 0] = np.fromiter(map(attrgetter("link_chars"), lines), np.float64, len(lines))
     fields[:, 1] = fields[:, 0] > 0
     paths = list(zip(map(attrgetter("tags"), lines), map(attrgetter("classes"), lines)))
@@ -241,7 +241,7 @@ def text_stats(lines, names=False):
     keys, words = stats["keys"], stats["words"]
     head_names = [word for line_words in words for word in line_words[:KEYWORD_WORDS]]
     extra_names = []
-    for line, line_words, line_markup in zip(lines, words, markup):
+    for line, line_words in zip(lines, words):
         tail = line_words[-TAIL_WORDS:] if len(line_words) > KEYWORD_WORDS else []
         extra_names += [(word, TAIL_SALT) for word in tail]
         extra_names += [] if isinstance(line, str) else markup_cues(line)
