@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from linesift.html import (
+    HIDDEN,
     LINE_BREAK,
     MAX_ATTRIBUTES,
     MAX_DEPTH,
@@ -127,9 +128,10 @@ def attribute_page(count):
 
 def test_a_tag_with_many_attributes_keeps_class_id_and_hidden():
     lines = read_html(attribute_page(MAX_ATTRIBUTES * 4))
-    assert [line.text for line in lines] == ["text"]      # hidden, though past MAX_ATTRIBUTES attributes
+    assert [(line.text, HIDDEN in line.tags) for line in lines] == [("gone", True), ("text", False)]   # past the cap
+    assert lines[0].classes == ("sidebar", "main", "column")
     lines = read_html(attribute_page(MAX_ATTRIBUTES * 4).replace(b" hidden>", b">"))
-    assert lines[0].text == "gone" and lines[0].classes == ("sidebar", "main", "column")
+    assert lines[0].text == "gone" and HIDDEN not in lines[0].tags and lines[0].classes == ("sidebar", "main", "column")
 
 
 def test_a_tag_with_200000_attributes_is_read_in_linear_time():

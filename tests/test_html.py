@@ -5,7 +5,7 @@ import pytest
 
 from conftest import SHARED, needs_shared
 from linesift.align import CHROME, CONTENT, align_labels
-from linesift.html import DamagedGzip, HtmlLine, decode_html, is_html, read_html
+from linesift.html import HIDDEN, DamagedGzip, HtmlLine, decode_html, is_html, read_html
 from linesift.shingles import average_scores, shingle_scores, shingles
 
 
@@ -45,21 +45,45 @@ def test_link_chars_are_exact():
         ("Read more here now.", 9), ("Home About", 10), ("News | Sport", 9), ("Nolinkglued", 4)]
 
 
-def test_hidden_and_invisible_elements_are_dropped():
+def test_invisible_elements_are_dropped_and_hidden_blocks_are_read_marked_hidden():
     html = """<html><head><title>T</title><style>p {}</style></head><body>
         <script>var x = 1;</script><noscript>Enable JS</noscript><template><p>tpl</p></template>
         <svg><text>svg text</text></svg><iframe>frame</iframe>
         <div hidden>hidden attr</div><div aria-hidden="true">aria</div><div aria-hidden="false">shown</div>
         <p style="color: red; display : none">styled away</p><span style="visibility:hidden">invisible</span>
         <p>kept<script>x()</script> after script</p><!-- a comment --></body></html>"""
-    assert texts(html) == ["shown", "kept after script"]
+    lines = read_html(html.encode())
+    assert [(line.text, HIDDEN in line.tags) for line in lines] == [
+        ("hidden attr", True), ("aria", True), ("shown", False), ("styled away", True), ("kept after script", False)]
+
+
+def test_hidden_inline_text_stays_out_of_the_visible_line_it_sits_in():
+    html = ('<p>Next page <span class="icon" aria-hidden="true">chevron_right</span> here '
+            '<b style="display:none">twin</b>now.</p>')
+    assert [(line.text, line.tags) for line in read_html(html.encode())] == [("Next page here now.", ("p",))]
+
+
+def test_a_hidden_block_marks_every_line_inside_it_and_keeps_its_tags_and_classes():
+    lines = read_html(b'<article><p>Shown.</p><div class="paywall" hidden><p>Rest of the story.</p>'
+                      b'<ul><li><a href=x>More</a></li></ul></div></article>'
+                      b'<nav style="display:none"><a>Menu</a></nav>')
+    assert [(line.text, line.tags, line.classes) for line in lines] == [
+        ("Shown.", ("article", "p"), ()),
+        ("Rest of the story.", ("article", HIDDEN, "p"), ("paywall",)),
+        ("More", ("article", HIDDEN, "ul", "li", "a"), ("paywall",)),
+        ("Menu", ("nav", HIDDEN, "a"), ())]
 
 
 def test_a_page_whose_text_is_all_hidden_is_read_with_it():
     html = """<body><script>render()</script><div hidden><h1>Title</h1><p>All of the text.</p></div>
         <div style="visibility:hidden"><p>More of it.</p></div><nav hidden><a>Menu</a></nav></body>"""
     assert texts(html) == ["Title", "All of the text.", "More of it.", "Menu"]
-    assert texts("<body><p>Visible.</p><div hidden><p>Not read.</p></div></body>") == ["Visible."]
+    assert texts("<body><p>Visible.</p><span hidden>Not read.</span></body>") == ["Visible."]
+
+
+def test_a_page_whose_visible_text_is_all_in_noscript_is_read_from_it_beside_its_hidden_blocks():
+    html = b"<body><div hidden><p>A hidden modal.</p></div><noscript><p>The whole thread.</p></noscript></body>"
+    assert texts(html) == ["A hidden modal.", "The whole thread."]
 
 
 def test_tags_on_the_path_are_informative_and_deduplicated():

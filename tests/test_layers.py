@@ -16,7 +16,7 @@ FLOORS = [
     ("text", ["_blocks", "_lines", "decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align",
               "shingles", "wordbag", "metadata"]),
     ("features", ["features.rows", "features.words", "features.page", "features.cues", "features._stats",
-                  "features.site", "features.structure", "features.text", "features.store", "features"]),
+                  "features.site", "features.structure", "features.regions", "features.text", "features.store", "features"]),
     ("model", ["model", "transfer", "model_file"]),
     ("reading", ["reading", "corpus", "records"]),
     ("output", ["markdown", "output", "api"]),

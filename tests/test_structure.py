@@ -29,10 +29,12 @@ def test_html_blocks_are_the_line_ranges_of_block_elements():
     assert signature[(0, 1)] == signature[(1, 2)] != signature[(2, 3)]    # <li> and <li>, not <p>
 
 
-def test_hidden_and_dropped_elements_leave_no_container():
-    page = read_html(b"<body><div hidden><p>x</p><p>y</p></div><script>s</script><p>Kept.</p></body>")
+def test_dropped_elements_leave_no_container_and_a_hidden_block_is_one():
+    page = read_html(b"<body><script>s</script><p>Kept.</p><span hidden><b>gone</b></span></body>")
     assert [line.text for line in page] == ["Kept."]
     assert {(first, end) for first, end, _ in page.blocks} <= {(0, 1)}
+    page = read_html(b"<body><div hidden><p>x</p><p>y</p></div><p>Kept.</p></body>")
+    assert (0, 2) in {(first, end) for first, end, _ in page.blocks}
 
 
 def test_dump_containers_are_blocks_cut_at_headings_and_nested_sections():

@@ -11,8 +11,10 @@ DROPPED_TAGS: Final[frozenset[str]]
 BLOCK_TAGS: Final[frozenset[str]]
 INFORMATIVE_TAGS: Final[frozenset[str]]
 PRE_TAGS: Final[frozenset[str]]
+HIDDEN: Final[str]
 
-# A line: (text, link characters, informative tags on its path, class/id words of its containers).
+# A line: (text, link characters, informative tags on its path (HIDDEN inside a hidden block),
+# class/id words of its containers).
 Line = tuple[str, int, tuple[str, ...], tuple[str, ...]]
 # A block element's lines: (first line, end line, a hash of its tag and class).
 Block = tuple[int, int, int]

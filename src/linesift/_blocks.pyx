@@ -288,6 +288,8 @@ cdef bint _hides(const lxb_char_t *value, size_t length) except -1:
 
 
 _INFORMATIVE_ORDER = sorted(INFORMATIVE_TAGS)
+HIDDEN = "hidden"   # on the path of a hidden block's lines, after the informative tags around it
+cdef unsigned long long HIDDEN_BIT = (<unsigned long long> 1) << 63
 cdef int _standard_kinds[STANDARD_TAGS]   # 0: not looked up yet
 cdef list _standard_names = [None] * STANDARD_TAGS
 
@@ -369,6 +371,7 @@ cdef class _Walk:
     cdef Py_ssize_t depth, capacity
     cdef dict frame_cache   # a hash of (parent frame, tag, class, id) -> _FrameChild
     cdef dict tag_names     # tag id -> (name, kind) of the tags not lexbor's own, for this document
+    cdef dict hidden_frames  # frame -> the same frame inside a hidden block
 
     def __cinit__(self):
         self.writer = _LineWriter()
@@ -383,6 +386,7 @@ cdef class _Walk:
         self.depth = 0
         self.frame_cache = {}
         self.tag_names = {}
+        self.hidden_frames = {}
 
     def __dealloc__(self):
         PyMem_Free(self.open)
@@ -396,7 +400,7 @@ cdef class _Walk:
         cdef const lxb_char_t *class_value = NULL
         cdef const lxb_char_t *id_value = NULL
         cdef size_t length, value_length, class_length = 0, id_length = 0
-        cdef bint has_class = False, class_first = True
+        cdef bint has_class = False, class_first = True, hides = False
         cdef int kind
         cdef _Open *parent
         cdef _Open *this
@@ -429,18 +433,22 @@ cdef class _Walk:
             elif length == 2 and memcmp(name, b"id", 2) == 0:
                 if id_value == NULL:
                     id_value = lxb_dom_attr_value(attr, &id_length)
-            elif not keep_hidden:
+            elif not hides:
                 if _named(name, length, b"hidden", 6):
-                    return 0
-                if _named(name, length, b"aria-hidden", 11):
+                    hides = True
+                elif _named(name, length, b"aria-hidden", 11):
                     value = lxb_dom_attr_value(attr, &value_length)
-                    if value != NULL and _says_true(value, value_length):
-                        return 0
+                    hides = value != NULL and _says_true(value, value_length)
                 elif _named(name, length, b"style", 5):
                     value = lxb_dom_attr_value(attr, &value_length)
-                    if value != NULL and _hides(value, value_length):
-                        return 0
+                    hides = value != NULL and _hides(value, value_length)
             attr = lxb_dom_element_next_attribute(attr)
+        # A hidden block is read as lines of its own, marked HIDDEN on their path: hidden text
+        # is sometimes the article (a paywall, a tab) and sometimes chrome (a menu, a modal),
+        # which is for the model to judge. Hidden inline text (icon ligatures, a screen
+        # reader's twin of a visible label) would only garble the visible line it sits in.
+        if hides and not (kind & KIND_BLOCK) and not keep_hidden:
+            return 0
         if self.depth + 2 > self.capacity:
             self.capacity *= 2
             grown = <_Open *> PyMem_Realloc(self.open, self.capacity * sizeof(_Open))
@@ -467,6 +475,8 @@ cdef class _Walk:
                                 id_value, id_length, class_first)
         else:
             frame = parent_frame
+        if hides and kind & KIND_BLOCK and not frame.tag_bits & HIDDEN_BIT:
+            frame = self._hidden(frame)
         self.frames.append(frame)
         return 1
 
@@ -504,6 +514,14 @@ cdef class _Walk:
             child.frame = _Frame(tags, classes, parent.tag_bits | bit)
         self.frame_cache[key] = child
         return child.frame
+
+    cdef _Frame _hidden(self, _Frame frame):
+        """``frame`` with HIDDEN added to its tags."""
+        hidden = self.hidden_frames.get(frame)
+        if hidden is None:
+            hidden = _Frame(frame.tags + (HIDDEN,), frame.classes, frame.tag_bits | HIDDEN_BIT)
+            self.hidden_frames[frame] = hidden
+        return hidden
 
     cdef int leave(self) except -1:
         cdef _Open *this = &self.open[self.depth]
@@ -553,12 +571,14 @@ cdef tuple _walk(_Document parsed, bint keep_hidden):
 
 
 def walk_html(bytes data):
-    """(lines, blocks) of UTF-8 HTML: see ``linesift.html.read_html``. Hidden elements and
-    <noscript> are not read, unless that leaves the page without a line."""
+    """(lines, blocks) of UTF-8 HTML: see ``linesift.html.read_html``. Hidden blocks are
+    read marked HIDDEN; hidden inline text and <noscript> only when no line is visible."""
     lines, blocks = _walk(_Document(data, True), False)
-    if not lines:   # read as a browser without scripts shows it, hidden elements too
-        lines, blocks = _walk(_Document(data, False), True)
-    return lines, blocks
+    for line in lines:
+        if HIDDEN not in line[2]:
+            return lines, blocks
+    # No visible line: read as a browser without scripts shows it, hidden inline text too.
+    return _walk(_Document(data, False), True)
 
 
 def head_links(bytes data):

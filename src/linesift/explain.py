@@ -89,6 +89,12 @@ FEATURE_PHRASES = {
 # out from the line, and what is measured of it.
 CONTAINER_NAMES = {"container1": "its container", "container2": "the container around that",
                    "container3": "the third container out"}
+# Region features (features.regions): containers ranked by the words the first pass finds content in.
+SCORED_MAIN = "the region holding most of the page's words that look like content"
+REGION_PHRASES = {
+    "from_scored_main": "{:.0%} of the page's lines away from " + SCORED_MAIN,
+    "scored_main_line_share": SCORED_MAIN + " has {:.0%} of its lines",
+}
 CONTAINER_PHRASES = {
     "log_lines": ("count", "{:.0f} lines"),
     "mass_share": ("share", "holds {:.0%} of the page's running text"),
@@ -137,6 +143,17 @@ def describe_context(name, value):
     """A context-pass column (a first-pass logit, or a statistic of them) in words."""
     if name.startswith("content_share_"):          # "content_share_container2"
         return f"{value:.0%} of the lines of {CONTAINER_NAMES[name[len('content_share_'):]]} look like content"
+    if name.startswith("region"):                  # "region2_content_share", "region2_vs_best"
+        level, _, what = name[len("region"):].partition("_")
+        where = CONTAINER_NAMES[f"container{level}"]
+        if what == "content_share":
+            return f"{where} holds {value:.0%} of the words of the page that look like content"
+        return (f"{where} holds {value:.0%} as many words that look like content as the page's strongest "
+                "region of its level")
+    if name == "in_scored_main":
+        return f"{'inside' if value >= 0.5 else 'outside'} {SCORED_MAIN}"
+    if name in REGION_PHRASES:
+        return REGION_PHRASES[name].format(value)
     key = name[len("logit_"):]                     # "logit_prev1", "logit_window5", "logit_page_mean"
     if name == "logit":
         return f"this line {_looks(value)}"

@@ -42,13 +42,18 @@ lines of their own: old pages lay out whole columns in cells, and joining a row 
 merge a menu cell with the article cell.
 
 Not shown, so not read: script, style, template, noscript (the pages were copied with
-scripts on), svg, iframe, media fallbacks, the head, and elements hidden by the
-``hidden`` attribute, ``aria-hidden="true"`` or an inline ``display:none`` /
-``visibility:hidden``. Comments are not text. The page is parsed as with scripts on, so
-``<noscript>`` holds raw text. A page left without a line is parsed again as a browser
-without scripts would (``<noscript>`` then holds markup) and read with its noscript and
-hidden elements: some pages keep all of their text hidden until their scripts run, and
-forum software serves the whole thread inside ``<noscript>`` to readers without scripts.
+scripts on), svg, iframe, media fallbacks, the head. Comments are not text. Elements
+hidden by the ``hidden`` attribute, ``aria-hidden="true"`` or an inline ``display:none`` /
+``visibility:hidden`` are read when they are blocks, their lines marked by HIDDEN on
+their path (after the informative tags around the hidden block): hidden text is
+sometimes the article (a soft paywall, a tab, an accordion) and sometimes chrome (a menu,
+a modal), which is for the model to judge. Hidden inline text (an icon's ligature, a
+screen reader's twin of a label) is not read: it would garble the visible line around it.
+The page is parsed as with scripts on, so ``<noscript>`` holds raw text. A page left
+without a visible line is parsed again as a browser without scripts would (``<noscript>``
+then holds markup) and read with its noscript and hidden inline text too: some pages keep
+all of their text hidden until their scripts run, and forum software serves the whole
+thread inside ``<noscript>`` to readers without scripts.
 
 ``link_chars`` counts the characters of the line's text that are inside an ``<a>``
 element; a space counts as link text when the words on both sides of it do, so a
@@ -70,6 +75,7 @@ from linesift._blocks import (  # noqa: F401  (the rules' names, for the feature
     BLOCK_TAGS,
     CAP_ATTRIBUTES,
     DROPPED_TAGS,
+    HIDDEN,
     INFORMATIVE_TAGS,
     LINE_BREAK,
     MAX_CLASS_WORDS,
@@ -331,8 +337,8 @@ def _prepared(data: bytes):
 
 def read_html(data: bytes) -> HtmlPage:
     """The lines of an HTML page (bytes, gzip or not, any encoding) as HtmlLines, with the
-    line range of each block element (HtmlPage.blocks); hidden elements and noscript are
-    read only when the page has no other line (see the docstring)."""
+    line range of each block element (HtmlPage.blocks); hidden blocks are read marked
+    HIDDEN, noscript only when the page has no visible line (see the docstring)."""
     data = _prepared(data)
     if data is None:
         return HtmlPage()

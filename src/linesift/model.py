@@ -7,11 +7,13 @@ Two linear passes:
 1. a logistic regression (fitted by averaged SGD: the hashed cues make it 262k columns
    wide) on the scaled shape features plus the hashed keyword cues and shape crosses;
 2. (``context=True``) a small logistic regression on the first pass's logits of the line,
-   of its neighbours and of windows around it, beside the shape features: a paragraph
-   between paragraphs is content even when it is short, a lone sentence in a footer is
-   not. It is trained on first-pass logits of pages the first pass did not see (folds by
-   site), so it learns how far to trust the first pass on new sites, not on its own
-   training pages.
+   of its neighbours, of windows and of the containers around it, and on how its region
+   ranks among the page's regions by the content the first pass found in them
+   (``features.regions``), beside the shape features: a paragraph between paragraphs is
+   content even when it is short, a lone sentence in a footer is not, and of two
+   articles on a page the stronger one is the page's. It is trained on first-pass logits
+   of pages the first pass did not see (folds by site), so it learns how far to trust the
+   first pass on new sites, not on its own training pages.
 
 Pages may name their site (``sites``): pages of one site classified together then tell
 each other their template (``features.site``). Training hides the site of a share of
@@ -23,6 +25,7 @@ import numpy as np
 
 from linesift.features import HASH_BITS, dense_feature_names, extract
 from linesift.features.page import page_bounds, shift, window_mean
+from linesift.features.regions import region_columns, region_feature_names
 from linesift.features.structure import CONTAINER_LEVELS, MAIN_SHARES, range_sum
 from linesift.labels import DEFAULT_THRESHOLD, UNLABELED, labels_from_probabilities, resolve_threshold
 
@@ -41,9 +44,11 @@ def context_feature_names():
     names += [f"logit_container{level}" for level in range(1, CONTAINER_LEVELS + 1)]
     names += [f"logit_main{round(share * 100)}" for share in MAIN_SHARES]
     names += [f"content_share_container{level}" for level in range(1, CONTAINER_LEVELS + 1)]
+    names += region_feature_names(CONTAINER_LEVELS)
     return names + dense_feature_names()
 
 
+_LOG_WORDS = dense_feature_names().index("log_words")
 EDGE_LOGIT = -4.0   # a neighbour past the page's edge counts as a confident chrome line
 
 
@@ -67,6 +72,11 @@ def context_features(logits, features):
             columns.append(range_sum(logits, start, end) / np.maximum(end - start, 1))
         for start, end in features.containers.levels:
             columns.append(range_sum(logits > 0, start, end) / np.maximum(end - start, 1))
+        # Regions compete: each container's content words by the first pass, against the
+        # page's strongest region (features.regions).
+        words = np.expm1(features.dense[:, _LOG_WORDS])
+        columns += region_columns(_sigmoid(logits), words, features.containers, page_of_row,
+                                  features.page_offsets[:-1][page_of_row], features.page_offsets[1:][page_of_row])
     return np.column_stack(columns) if n else np.zeros((0, len(context_feature_names()) - len(dense_feature_names())))
 
 
