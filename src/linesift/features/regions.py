@@ -17,8 +17,6 @@ ranks also keep a page whose every line looks weak from losing all of them.
 
 import numpy as np
 
-from linesift.features.structure import range_sum
-
 SCORED_MAIN_SHARE = 0.5    # the scored main region holds at least this share of the page's content words
 
 
@@ -33,16 +31,19 @@ def region_columns(probabilities, words, containers, page_of_row, start, end):
     """The columns of ``region_feature_names`` for every row, from each row's probability
     of being content (a pass's output), its words, and its ``structure.ContainerRanges``."""
     n = len(probabilities)
-    content_words = probabilities * words
-    pages = int(page_of_row[-1]) + 1 if n else 0
-    page_words = np.maximum(np.bincount(page_of_row, weights=content_words, minlength=pages), 1e-9)
+    if not n:
+        return [np.zeros(0) for _ in region_feature_names(len(containers.levels))]
+    cumulative = np.concatenate([[0.0], np.cumsum(probabilities * words)])
+    page_words = np.maximum(cumulative[end] - cumulative[start], 1e-9)
+    # Rows are stacked page after page: a page's rows run from the first row of its number.
+    first = np.concatenate([[True], page_of_row[1:] != page_of_row[:-1]])
+    first_rows, page_rank = np.flatnonzero(first), np.cumsum(first) - 1
     columns = []
     for level_start, level_end in containers.levels:
-        held = range_sum(content_words, level_start, level_end)
-        best = np.zeros(pages)
-        np.maximum.at(best, page_of_row, held)
-        columns += [held / page_words[page_of_row], held / np.maximum(best[page_of_row], 1e-9)]
-    main_start, main_end = _scored_main(content_words, containers, page_of_row, start, end, page_words)
+        held = cumulative[level_end] - cumulative[level_start]
+        best = np.maximum.reduceat(held, first_rows)[page_rank]
+        columns += [held / page_words, held / np.maximum(best, 1e-9)]
+    main_start, main_end = _scored_main(cumulative, page_words, containers, page_of_row, start, end)
     row = np.arange(n)
     lines = np.maximum(end - start, 1)
     columns.append(((row >= main_start) & (row < main_end)).astype(np.float64))
@@ -51,23 +52,22 @@ def region_columns(probabilities, words, containers, page_of_row, start, end):
     return columns
 
 
-def _scored_main(content_words, containers, page_of_row, start, end, page_words):
+def _scored_main(cumulative, page_words, containers, page_of_row, start, end):
     """For each row, the (start, end) rows of its page's innermost container that holds at
-    least SCORED_MAIN_SHARE of the page's content words, among the containers some row
+    least SCORED_MAIN_SHARE of the page's content words (``cumulative``: their running sum
+    over the rows; ``page_words``: each row's page's total), among the containers some row
     sees (its levels and main containers) and the page itself."""
-    n = len(content_words)
+    n = len(page_of_row)
     starts = np.concatenate([s for s, _ in containers.levels + containers.main] + [start])
     ends = np.concatenate([e for _, e in containers.levels + containers.main] + [end])
-    keys = np.unique(starts * (n + 1) + ends)
-    starts, ends = keys // (n + 1), keys % (n + 1)
-    held = range_sum(content_words, starts, ends)
-    page = page_of_row[np.minimum(starts, n - 1)]
-    qualifies = (held >= SCORED_MAIN_SHARE * page_words[page] - 1e-9) & (ends > starts)
-    candidates = np.flatnonzero(qualifies)
+    inside = np.minimum(starts, n - 1)   # a row of the container's page (an empty one is not chosen)
+    page = page_of_row[inside]
+    held = cumulative[ends] - cumulative[starts]
+    # A container seen by several rows is a candidate several times: the choice is the same.
+    candidates = np.flatnonzero((held >= SCORED_MAIN_SHARE * page_words[inside] - 1e-9) & (ends > starts))
     # The smallest qualifying container of each page (every page's own range qualifies).
     order = candidates[np.lexsort((ends[candidates] - starts[candidates], page[candidates]))]
-    _, first = np.unique(page[order], return_index=True)
-    chosen = order[first]
-    main_of_page = np.zeros(int(page_of_row[-1]) + 1 if n else 0, np.int64)
+    chosen = order[np.concatenate([[True], page[order][1:] != page[order][:-1]])]
+    main_of_page = np.zeros(int(page_of_row[-1]) + 1, np.int64)
     main_of_page[page[chosen]] = chosen
     return starts[main_of_page[page_of_row]], ends[main_of_page[page_of_row]]
