@@ -74,6 +74,23 @@ def test_a_hidden_block_marks_every_line_inside_it_and_keeps_its_tags_and_classe
         ("Menu", ("nav", HIDDEN, "a"), ())]
 
 
+def test_a_formula_is_inline_text_without_its_tex_annotation():
+    html = ('<p>The energy <math><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math> holds.</p>'
+            '<p>Let <span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>x</mi><mo>+</mo>'
+            '<mn>1</mn></mrow><annotation encoding="application/x-tex">x+1</annotation></semantics></math></span>'
+            '<span class="katex-html" aria-hidden="true"><span>x</span><span>+</span><span>1</span></span></span>'
+            ' be positive.</p>')
+    assert texts(html) == ["The energy E=mc2 holds.", "Let x+1 be positive."]
+
+
+def test_a_formula_hidden_beside_its_image_is_read_and_other_hidden_inline_text_is_not():
+    html = ('<p>Given <span class="mwe-math-element"><span class="mathml-inline" style="display: none;">'
+            '<math><semantics><mrow><mi>x</mi><mo>,</mo><mi>y</mi></mrow><annotation encoding="application/x-tex">'
+            'x,y</annotation></semantics></math></span><img alt="x,y" src="f.svg"></span> points '
+            '<span aria-hidden="true">arrow_forward<b>icon</b></span>here.</p>')
+    assert texts(html) == ["Given x,y points here."]
+
+
 def test_a_page_whose_text_is_all_hidden_is_read_with_it():
     html = """<body><script>render()</script><div hidden><h1>Title</h1><p>All of the text.</p></div>
         <div style="visibility:hidden"><p>More of it.</p></div><nav hidden><a>Menu</a></nav></body>"""

@@ -63,9 +63,11 @@ cdef enum:
 MAX_CLASS_WORDS = 20
 MAX_PATH_WORDS = 1_000   # class words a path keeps, its innermost: the cost of a frame stays bounded
 
+# A formula (MathML) is read as the text a browser shows, inline; its annotations (the
+# TeX source of the same formula) are not shown.
 DROPPED_TAGS = frozenset({
     "script", "style", "template", "noscript", "svg", "iframe", "head", "title", "object",
-    "embed", "video", "audio", "canvas", "math", "frameset", "noframes",
+    "embed", "video", "audio", "canvas", "annotation", "annotation-xml", "frameset", "noframes",
 })
 BLOCK_TAGS = frozenset({
     "html", "body", "address", "article", "aside", "blockquote", "caption", "center",
@@ -98,6 +100,7 @@ cdef enum:
     KIND_LINK = 16
     KIND_PRE = 32
     KIND_NOSCRIPT = 64   # dropped, but read when nothing else on the page is
+    KIND_MATH = 128      # a formula: read even where the inline element around it is hidden
 
 
 cdef dict _class_word_cache = {}
@@ -310,6 +313,8 @@ cdef int _kind_of(str tag):
         kind |= KIND_INFORMATIVE | ((_INFORMATIVE_ORDER.index(tag) + 1) << KIND_TAG_SHIFT)
     if tag == "a":
         kind |= KIND_LINK
+    if tag == "math":
+        kind |= KIND_MATH
     if tag in PRE_TAGS:
         kind |= KIND_PRE
     return kind | 1 << 30   # looked up (a tag of no kind is not 0)
@@ -347,6 +352,7 @@ cdef struct _Open:        # an element the walk is inside
     int kind
     bint in_link
     bint in_pre
+    bint silent            # inside hidden inline text: its text is not read
     Py_ssize_t first_line  # lines before it: a block's range starts there
     Py_hash_t signature    # a block's tag and class
 
@@ -382,7 +388,7 @@ cdef class _Walk:
         if self.open == NULL:
             raise MemoryError()
         self.open[0].kind = 0
-        self.open[0].in_link = self.open[0].in_pre = False
+        self.open[0].in_link = self.open[0].in_pre = self.open[0].silent = False
         self.depth = 0
         self.frame_cache = {}
         self.tag_names = {}
@@ -400,7 +406,7 @@ cdef class _Walk:
         cdef const lxb_char_t *class_value = NULL
         cdef const lxb_char_t *id_value = NULL
         cdef size_t length, value_length, class_length = 0, id_length = 0
-        cdef bint has_class = False, class_first = True, hides = False
+        cdef bint has_class = False, class_first = True, hides = False, silent
         cdef int kind
         cdef _Open *parent
         cdef _Open *this
@@ -446,9 +452,10 @@ cdef class _Walk:
         # A hidden block is read as lines of its own, marked HIDDEN on their path: hidden text
         # is sometimes the article (a paywall, a tab) and sometimes chrome (a menu, a modal),
         # which is for the model to judge. Hidden inline text (icon ligatures, a screen
-        # reader's twin of a visible label) would only garble the visible line it sits in.
-        if hides and not (kind & KIND_BLOCK) and not keep_hidden:
-            return 0
+        # reader's twin of a visible label) would only garble the visible line it sits in,
+        # so it is walked silent, except a formula inside it: a page that shows a formula
+        # as an image hides its MathML beside it (Wikipedia), and that is the formula's text.
+        silent = hides and not (kind & KIND_BLOCK) and not keep_hidden
         if self.depth + 2 > self.capacity:
             self.capacity *= 2
             grown = <_Open *> PyMem_Realloc(self.open, self.capacity * sizeof(_Open))
@@ -461,6 +468,7 @@ cdef class _Walk:
         this.kind = kind
         this.in_link = parent.in_link or (kind & KIND_LINK) != 0
         this.in_pre = parent.in_pre or (kind & KIND_PRE) != 0
+        this.silent = (parent.silent or silent) and not (kind & KIND_MATH)
         if kind & (KIND_BLOCK | KIND_BREAK):
             self.writer.flush()
             if kind & KIND_BLOCK:
@@ -538,7 +546,7 @@ cdef class _Walk:
     cdef int text(self, lxb_dom_node_t *node) except -1:
         cdef lxb_dom_character_data_t *data = <lxb_dom_character_data_t *> node
         cdef _Open *this = &self.open[self.depth]
-        if data.data.length:
+        if data.data.length and not this.silent:
             self.writer.add(data.data.data, data.data.length, this.in_link, this.in_pre, self.frames[self.depth])
         return 0
 

@@ -39,10 +39,13 @@ Lines: a block element (DIV, P, LI, H1-6, TR, TD, ...) starts and ends a line, `
 ends one, each line of a ``<pre>`` is a line; inline text is joined as a browser shows it
 (whitespace runs become one space). Lines without text are not emitted. Table cells are
 lines of their own: old pages lay out whole columns in cells, and joining a row would
-merge a menu cell with the article cell.
+merge a menu cell with the article cell. A formula in MathML is inline text, as a browser
+shows it (``<mi>x</mi><mo>+</mo><mn>1</mn>`` is "x+1"), without its annotations (the
+formula again, as TeX source).
 
 Not shown, so not read: script, style, template, noscript (the pages were copied with
-scripts on), svg, iframe, media fallbacks, the head. Comments are not text. Elements
+scripts on), svg, iframe, media fallbacks, the head, MathML annotations. Comments are not
+text. Elements
 hidden by the ``hidden`` attribute, ``aria-hidden="true"`` or an inline ``display:none`` /
 ``visibility:hidden`` are read when they are blocks, their lines marked by HIDDEN on
 their path (after the informative tags around the hidden block): hidden text is
