@@ -16,6 +16,7 @@ from linesift.corpus import read_labeled_corpus
 from linesift.errors import InputError
 from linesift.labeled import format_labeled, html_sibling_names, parse_labeled
 from linesift.labeling import LabelSession
+from linesift.labels import UNLABELED
 from linesift.model_file import load_base, load_model
 from linesift.reading import find_files, read_input_page
 from linesift.train import train_corpus
@@ -91,6 +92,23 @@ def test_labels_that_no_longer_match_their_html_are_an_error_naming_the_line(tmp
     assert len(result.output.strip().splitlines()) == 1
 
 
+def test_labels_of_the_visible_lines_alone_keep_their_labels_and_the_hidden_lines_come_back_unlabeled(tmp_path):
+    """A page labeled when linesift did not read hidden blocks: its labels still hold."""
+    visible = html_page("Flood barrier opens")
+    target = labeled_html(tmp_path, "courier.example", "barrier", visible)
+    saved = target.read_text(encoding="utf-8")
+    with_hidden = visible.replace(b"</article>", b"<div class='paywall' hidden><p>The rest of the story, "
+                                                 b"for subscribers.</p></div></article>")
+    (target.parent / "barrier.html").write_bytes(with_hidden)
+    [page] = read_labeled_corpus([tmp_path])
+    assert [line.text for line in page.markup] == page.lines
+    hidden = page.lines.index("The rest of the story, for subscribers.")
+    assert page.labels[hidden] == UNLABELED
+    assert [label for at, label in enumerate(page.labels) if at != hidden] == \
+        [int(line.split("\t", 1)[0] == "content") for line in saved.splitlines()]
+    assert target.read_text(encoding="utf-8") == saved      # the label file is read, never rewritten
+
+
 def test_predict_and_evaluate_read_a_labeled_html_page_as_html(tmp_path, runner):
     html = html_page("Flood barrier opens")
     target = labeled_html(tmp_path, "courier.example", "barrier", html)
@@ -115,6 +133,28 @@ def test_the_label_tool_saves_the_html_beside_the_labels(tmp_path):
     [page] = read_labeled_corpus([tmp_path / "labels"])
     assert page.markup is not None
     assert parse_labeled(saved, open(saved, "rb").read(), "x").lines == page.lines
+
+
+def test_the_label_tool_resumes_a_page_labeled_before_hidden_blocks_were_read(tmp_path):
+    """Saved labels of the visible lines are kept; the hidden block's new line gets the model's label."""
+    visible = html_page("Flood barrier opens")
+    (tmp_path / "pages" / "courier.example").mkdir(parents=True)
+    source = tmp_path / "pages" / "courier.example" / "barrier.html"
+    source.write_bytes(visible)
+    session = LabelSession(find_files([tmp_path / "pages"]), tmp_path / "labels", load_model())
+    first = session.page_data(0)["lines"]
+    chosen = ["chrome" if line["text"] == PARAGRAPHS[0] else "content" for line in first]
+    session.save(0, chosen)
+    source.write_bytes(visible.replace(b"</article>", b"<div hidden><p>Subscribe to read the rest.</p></div>"
+                                                      b"</article>"))
+    resumed = LabelSession(find_files([tmp_path / "pages"]), tmp_path / "labels", load_model())
+    lines = resumed.page_data(0)["lines"]
+    assert [line["text"] for line in lines if line["text"] != "Subscribe to read the rest."] == \
+        [line["text"] for line in first]
+    kept = [line["label"] for line in lines if line["text"] != "Subscribe to read the rest."]
+    assert kept == chosen
+    hidden = next(line for line in lines if line["text"] == "Subscribe to read the rest.")
+    assert hidden["label"] in ("content", "chrome")
 
 
 def test_an_html_corpus_page_named_page_html_beside_its_labels_is_not_taken_for_a_gold_page(tmp_path):

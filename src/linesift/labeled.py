@@ -6,6 +6,7 @@ A labeled HTML page is its ``.tsv`` with the page's HTML beside it (``html_sibli
 the ``.tsv``'s lines are the HTML's block lines, one for one, so the labels stay editable as
 text while training and evaluation read the page as HTML, markup and all (``with_markup``)."""
 
+from linesift._blocks import HIDDEN
 from linesift.decoding import decode_lines
 from linesift.errors import InputError
 from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED
@@ -61,11 +62,30 @@ def html_sibling_names(labeled_name: str) -> list:
     return [stem + suffix for suffix in HTML_NAMES]
 
 
+def labels_over_hidden_lines(lines, labels, markup):
+    """When ``lines`` are the visible lines of ``markup`` (HtmlLines) alone — a page labeled
+    by a linesift that did not read hidden blocks — its ``labels`` laid over all of
+    ``markup``'s lines, the hidden blocks' lines UNLABELED; else None."""
+    visible = [at for at, line in enumerate(markup) if HIDDEN not in line.tags]
+    if len(visible) == len(markup) or [markup[at].text for at in visible] != lines:
+        return None
+    over = [UNLABELED] * len(markup)
+    for at, label in zip(visible, labels):
+        over[at] = label
+    return over
+
+
 def with_markup(page: Page, markup: list, html_source) -> Page:
     """``page`` (a labeled page) read as the HTML page it labels: ``markup`` (the HtmlLines of
     its HTML, ``html_source``) must give exactly its lines; a label file that no longer
-    matches its HTML is an error naming the first line that differs."""
+    matches its HTML is an error naming the first line that differs. A label file of the
+    page's visible lines alone (labeled by a linesift that did not read hidden blocks) is
+    read with the hidden blocks' lines put back unlabeled, its labels kept."""
     texts = [line.text for line in markup]
+    if texts != page.lines and page.labels is not None:
+        labels = labels_over_hidden_lines(page.lines, page.labels, markup)
+        if labels is not None:
+            page.lines, page.labels = texts, labels
     if texts != page.lines:
         where = next((n for n, (a, b) in enumerate(zip(page.lines, texts), start=1) if a != b),
                      min(len(page.lines), len(texts)) + 1)

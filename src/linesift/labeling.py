@@ -32,7 +32,7 @@ from linesift.api import classify_pages
 from linesift.atomic import atomic_writer
 from linesift.errors import InputError
 from linesift.html import GZIP_MAGIC
-from linesift.labeled import LABELED_SUFFIX, format_labeled, html_sibling_names, parse_labeled
+from linesift.labeled import LABELED_SUFFIX, format_labeled, html_sibling_names, labels_over_hidden_lines, parse_labeled
 from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED, labels_from_probabilities
 from linesift.labelview import page_view
 from linesift.reading import HTML_SUFFIXES, page_html, read_bytes, read_input_page, without_labeled_html
@@ -143,7 +143,7 @@ class LabelSession:
             probabilities = [float(p) for p in scores]
             model_labels = [int(label) if _labelable(text) else UNLABELED for text, label in
                             zip(page.lines, labels_from_probabilities(scores, self.threshold))]
-            labels, saved = self._resume(target, entry.site, page.lines, model_labels)
+            labels, saved = self._resume(target, entry.site, page.lines, model_labels, page.markup)
             pages.append({
                 "source": entry.path, "site": entry.site, "target": target, "lines": page.lines,
                 "html": page_html(page) if entry.path != "-" else None,
@@ -156,11 +156,18 @@ class LabelSession:
         self._pages = pages
 
     @staticmethod
-    def _resume(target, site, lines, model_labels):
-        """The labels saved in ``target`` if it exists (resuming), else the model's."""
+    def _resume(target, site, lines, model_labels, markup=None):
+        """The labels saved in ``target`` if it exists (resuming), else the model's; an HTML
+        page's labels saved before hidden blocks were read cover its visible lines, and its
+        hidden blocks' lines get the model's."""
         if not target.exists():
             return model_labels, False
         saved = parse_labeled(target, read_bytes(target), site)
+        over = None if markup is None or saved.lines == lines else \
+            labels_over_hidden_lines(saved.lines, saved.labels, markup)
+        if over is not None:
+            saved.lines = lines
+            saved.labels = [model if label == UNLABELED else label for label, model in zip(over, model_labels)]
         if saved.lines != lines:
             where = next((n for n, (a, b) in enumerate(zip(saved.lines, lines), start=1) if a != b),
                          min(len(saved.lines), len(lines)) + 1)
