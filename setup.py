@@ -3,8 +3,8 @@
 - the compiled core: ``linesift._blocks``, Cython over lexbor's HTML5 parser, whose C
   sources (``vendor/lexbor``, the parts the HTML parser needs) are compiled into the same
   extension module, so nothing but a C compiler is needed to build it; and
-  ``linesift._lines`` (a dump line's markup) and ``linesift.features._stats`` (a line's
-  text statistics), Cython alone;
+  ``linesift._lines`` (a dump line's markup), ``linesift.features._stats`` (a line's
+  text statistics) and ``linesift.features._structure`` (a page's containers), Cython alone;
 - the shipped model: ``model/linesift.npz`` and its card are copied into the package as
   ``linesift/shipped_model/`` when the package is built. An editable install reads them
   from the checkout's ``model/`` (``linesift.model_file.SHIPPED_MODEL``).
@@ -47,7 +47,13 @@ stats = Extension(
     extra_compile_args=["-O2"],
 )
 
+structure = Extension(
+    "linesift.features._structure",
+    sources=["src/linesift/features/_structure.pyx"],
+    extra_compile_args=["-O2"],
+)
+
 setup(
     cmdclass={"build_py": BuildWithModel},
-    ext_modules=cythonize([blocks, lines, stats], language_level=3, quiet=True),
+    ext_modules=cythonize([blocks, lines, stats, structure], language_level=3, quiet=True),
 )

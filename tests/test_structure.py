@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 
 from linesift.features import dense_feature_names, extract
-from linesift.features.structure import (CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN, _painted,
-                                         dump_containers, text_mass)
+from linesift.features._structure import paint
+from linesift.features.structure import (
+    CONTAINER_LEVELS,
+    MASS_MIN_CHARS,
+    NO_SIGNATURE,
+    REPEAT_MIN,
+    dump_containers,
+    text_mass,
+)
 from linesift.html import read_html
 from linesift.lines import parse_line
 
@@ -174,5 +181,5 @@ def test_painted_equals_painting_the_ranges_one_by_one():
         for i, (start, end) in enumerate(ranges.tolist()):
             parent[i] = innermost[start]
             innermost[start:end] = i
-        got_parent, got_innermost = _painted(ranges[:, 0], ranges[:, 1], rows)
+        got_parent, got_innermost = paint(np.ascontiguousarray(ranges[:, 0]), np.ascontiguousarray(ranges[:, 1]), rows)
         assert np.array_equal(got_parent, parent) and np.array_equal(got_innermost, innermost)

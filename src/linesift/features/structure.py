@@ -37,6 +37,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from linesift.features._structure import page_structure
+
 CONTAINER_LEVELS = 3
 MAIN_SHARES = (0.5, 0.8)
 MASS_MIN_CHARS = 40     # shorter lines (menu items, labels, bylines) add no text mass
@@ -93,109 +95,19 @@ def dump_containers(blank, heading):
     return ranges
 
 
-def _painted(starts, ends, rows):
-    """What painting row ranges in the given order (outer before inner: start up, end
-    down), each over its rows, leaves: (for each range, the one painted last over its
-    start before it; for each row of ``rows``, the one painted last over it), as positions
-    in that order, -1 for none. The ranges nest (an HTML page's elements; a dump's blocks
-    and sections), so this is read off their depths with numpy, not painted row by row:
-    the range over a point is the last one before it, in this order, at the depth of the
-    ranges around the point less one."""
-    spans = np.flatnonzero(ends > starts)      # an empty range paints nothing
-    span_starts, span_ends = starts[spans], np.sort(ends[spans])
-    count = len(spans)
-    # Ranges before a range that end at or before its start are not around it: depth =
-    # ranges before it that are around it.
-    depth = np.arange(count) - np.searchsorted(span_ends, span_starts, side="right")
-    by_depth = np.sort(depth * (count + 1) + np.arange(count))
-
-    def last_at(level, before):
-        found = by_depth[np.maximum(np.searchsorted(by_depth, level * (count + 1) + before) - 1, 0)]
-        return np.where(level >= 0, spans[found % (count + 1)], -1)
-
-    def over(points):
-        started = np.searchsorted(span_starts, points, side="right")
-        return last_at(started - np.searchsorted(span_ends, points, side="right") - 1, started)
-
-    if not count:
-        return np.full(len(starts), -1), np.full(rows, -1)
-    parent = np.empty(len(starts), np.int64)
-    parent[spans] = last_at(depth - 1, np.arange(count))
-    empty = np.flatnonzero(ends <= starts)
-    parent[empty] = over(starts[empty])
-    return parent, over(np.arange(rows))
-
-
-def _repeated_units(blocks, rows, mass):
-    """The repeated-unit columns (ContainerRanges.repeat) of one page of ``rows`` rows,
-    from its (start, end, signature) row ranges: see the module docstring."""
-    out = np.zeros((4, rows))
-    blocks = blocks[blocks[:, 2] != NO_SIGNATURE]
-    if len(blocks) < REPEAT_MIN:
-        return out
-    blocks = blocks[np.lexsort((-blocks[:, 1], blocks[:, 0]))]   # outer before inner, as _page_levels paints
-    parent, _ = _painted(blocks[:, 0], blocks[:, 1], rows)
-    # The groups of siblings of one tag and class: (parent, signature) pairs, numbered
-    # through one integer key (np.unique of rows is several times slower).
-    signatures, signature = np.unique(blocks[:, 2], return_inverse=True)
-    _, group, units = np.unique((parent + 1) * len(signatures) + signature.ravel(), return_inverse=True,
-                                return_counts=True)
-    size = blocks[:, 1] - blocks[:, 0]
-    block_mass = range_sum(mass, blocks[:, 0], blocks[:, 1])
-    group_lines, group_mass = np.bincount(group, size), np.bincount(group, block_mass)
-    repeated = np.flatnonzero(units[group] >= REPEAT_MIN)
-    unit = np.append(repeated, -1)[_painted(blocks[repeated, 0], blocks[repeated, 1], rows)[1]]
-    inside = unit >= 0
-    of_row = group[unit[inside]]
-    out[0, inside] = np.log1p(units[of_row])
-    out[1, inside] = np.log1p(size[unit[inside]])
-    out[2, inside] = group_lines[of_row] / rows
-    out[3, inside] = group_mass[of_row] / max(range_sum(mass, 0, rows), 1e-9)
-    return out
-
-
-def _page_levels(ranges, rows, mass):
-    """For one page of ``rows`` rows with the given row ranges: each row's level ranges
-    (CONTAINER_LEVELS arrays of container indices) and each main container's index, in a
-    table of (start, end) ranges whose last entry is the page itself."""
-    if len(ranges):
-        # Distinct (start, end) pairs in their order, through one integer key per pair.
-        keys = np.unique(ranges[:, 0] * (rows + 1) + ranges[:, 1])
-        ranges = np.column_stack([keys // (rows + 1), keys % (rows + 1)])
-        ranges = ranges[(ranges[:, 1] - ranges[:, 0] >= 2) & (ranges[:, 1] - ranges[:, 0] < rows)]
-    table = np.vstack([np.asarray(ranges, dtype=np.int64).reshape(-1, 2), [[0, rows]]])
-    root = len(table) - 1
-    # Outer before inner (start up, end down): painting in this order leaves each row with
-    # its innermost container, and what a row held just before a container was painted
-    # over it is that container's parent.
-    order = np.lexsort((-table[:-1, 1], table[:-1, 0]))
-    parent_at, innermost_at = _painted(table[order, 0], table[order, 1], rows)
-    index_of = np.append(order, root)   # position -1 (none) is the page
-    parent = np.full(len(table), root)
-    parent[order] = index_of[parent_at]
-    levels = [index_of[innermost_at]]
-    for _ in range(CONTAINER_LEVELS - 1):
-        levels.append(parent[levels[-1]])
-    container_mass = range_sum(mass, table[:, 0], table[:, 1])
-    share = container_mass / max(container_mass[root], 1e-9)   # the last entry, root, is the page
-    size = table[:, 1] - table[:, 0]
-    main = []
-    for wanted in MAIN_SHARES:
-        candidates = np.flatnonzero(share >= wanted - 1e-9)
-        main.append(candidates[np.argmin(size[candidates])] if len(candidates) else root)
-    return table, levels, main
-
-
 def container_ranges(pages, line_index, offsets, mass, heading):
     """ContainerRanges of every row of a batch (rows: the classified lines of ``pages``,
     ``line_index`` their line in their page, ``offsets`` the pages' first rows, ``heading``
     the heading level of those that start a section). A page's containers are its
     ``blocks`` where it has them (an HtmlPage), else its dump containers (a list of
-    HtmlLines built by hand gets these too, its h1-h6 lines as its headings)."""
+    HtmlLines built by hand gets these too, its h1-h6 lines as its headings); the compiled
+    ``_structure.page_structure`` reads them, a page at a time."""
     n = len(line_index)
-    level_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in range(CONTAINER_LEVELS)]
-    main_ranges = [(np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in MAIN_SHARES]
+    levels = np.zeros((2 * CONTAINER_LEVELS, n), np.int64)
+    main = np.zeros((2 * len(MAIN_SHARES), n), np.int64)
     repeat = np.zeros((4, n))
+    line_index = np.ascontiguousarray(line_index, dtype=np.int64)
+    mass = np.ascontiguousarray(mass, dtype=np.float64)
     for page, lines in enumerate(pages):
         first, last = int(offsets[page]), int(offsets[page + 1])
         if first == last:
@@ -208,17 +120,9 @@ def container_ranges(pages, line_index, offsets, mass, heading):
             page_heading = np.zeros(len(lines), dtype=np.int64)
             page_heading[page_rows] = heading[first:last]
             ranges = dump_containers(blank, page_heading)
-        ranges = np.asarray(ranges, dtype=np.int64).reshape(-1, 3)
-        # Line ranges to row ranges: blank lines are not rows.
-        row_ranges = np.column_stack([np.searchsorted(page_rows, ranges[:, :2]), ranges[:, 2]])
-        table, levels, main = _page_levels(row_ranges, last - first, mass[first:last])
-        repeat[:, first:last] = _repeated_units(row_ranges, last - first, mass[first:last])
-        table = table + first
-        for (starts, ends), containers in zip(level_ranges, levels):
-            starts[first:last], ends[first:last] = table[containers, 0], table[containers, 1]
-        for (starts, ends), container in zip(main_ranges, main):
-            starts[first:last], ends[first:last] = table[container]
-    return ContainerRanges(tuple(level_ranges), tuple(main_ranges), repeat)
+        page_structure(ranges, page_rows, mass[first:last], first, MAIN_SHARES, REPEAT_MIN, levels, main, repeat)
+    repeat[:2] = np.log1p(repeat[:2])
+    return ContainerRanges(tuple(zip(levels[0::2], levels[1::2])), tuple(zip(main[0::2], main[1::2])), repeat)
 
 
 def range_sum(values, start, end):
