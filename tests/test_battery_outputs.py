@@ -174,3 +174,57 @@ def test_output_through_a_symbolic_link_writes_its_target_and_keeps_the_link(run
     assert [line.split("\t", 1)[1] for line in target.read_text().splitlines()] == PAGE.splitlines()
     assert stat.S_IMODE(target.stat().st_mode) == 0o640   # the file replaced keeps its mode
     assert sorted(os.listdir(tmp_path / "results")) == ["real.tsv"]   # no temporary left beside it
+
+
+# -- a batch of files written together (predict -o FOLDER) --------------------------------
+
+def test_a_batch_of_files_is_written_whole_with_the_modes_a_file_would_get(tmp_path):
+    from linesift.atomic import write_files
+
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_files([(tmp_path / "a" / "new.txt", "new text\n"), (kept, "replaced\n"), (tmp_path / "raw.html", b"<p>\xff")])
+    assert (tmp_path / "a" / "new.txt").read_text() == "new text\n" and kept.read_text() == "replaced\n"
+    assert (tmp_path / "raw.html").read_bytes() == b"<p>\xff"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "a" / "new.txt").stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_batch_that_fails_before_its_renames_leaves_every_file_as_it_was(tmp_path, monkeypatch):
+    from linesift import atomic
+    from linesift.errors import InputError
+
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old")
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        atomic.write_files([(kept, "new"), (tmp_path / "first.txt", "x"), (tmp_path / "folder.txt", "y")])
+    assert kept.read_text() == "old" and not (tmp_path / "first.txt").exists()
+
+    def failing_disk(descriptors):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(atomic, "_sync_all", failing_disk)
+    with pytest.raises(OSError):
+        atomic.write_files([(kept, "new"), (tmp_path / "second.txt", "x")])
+    assert kept.read_text() == "old" and not (tmp_path / "second.txt").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder.txt", "kept.txt"]   # no temporary left
+
+
+def test_predict_to_a_folder_writes_every_page_whole_when_pages_come_in_several_batches(runner, small_model_file,
+                                                                                        tmp_path):
+    pages = tmp_path / "pages"
+    for number in range(40):   # more than a batch of outputs
+        (pages / f"site{number % 3}").mkdir(parents=True, exist_ok=True)
+        (pages / f"site{number % 3}" / f"p{number:02d}.txt").write_text(PAGE.replace("water", f"water {number}"))
+    result = run(runner, "predict", "-m", small_model_file, pages, "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.output
+    for number in range(40):
+        single = run(runner, "predict", "-m", small_model_file, pages / f"site{number % 3}" / f"p{number:02d}.txt")
+        written = (tmp_path / "out" / f"site{number % 3}" / f"p{number:02d}.txt").read_text()
+        assert written == single.output
+    assert not list((tmp_path / "out").rglob(".*.tmp"))

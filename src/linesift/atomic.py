@@ -19,19 +19,19 @@ input or lies in an input folder; ``remove_stale_temporaries`` clears the tempor
 killed run (SIGKILL, which leaves no time to clean up) left beside outputs.
 """
 
+import base64
 import io
 import os
 import re
 import stat
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from linesift.errors import InputError
 
 _TEXT = {"encoding": "utf-8", "errors": "surrogateescape", "newline": "\n"}
-# mkstemp's names: the prefix given, eight characters of its alphabet, the suffix given.
+# A temporary's name: a dot, the target's name, eight random characters (base32), .tmp.
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 
 
@@ -52,6 +52,80 @@ def atomic_writer(path, binary=False):
         finally:
             handle.detach()  # leave sys.stdout's buffer open for whoever writes next
         return
+    path, info, in_place = _where(path)
+    if in_place:
+        with _in_place(path, binary) as handle:
+            yield handle
+        return
+    fd, temporary = _temporary(path, info)
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else _TEXT)) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _put_in_place(temporary, path, info)
+    except BaseException:
+        _discard(temporary)
+        raise
+
+
+def write_files(files):
+    """Write each (path, data) of ``files`` (data: str, written as ``atomic_writer`` writes
+    text, or bytes) whole or not at all, as ``atomic_writer`` would one by one, but flushed
+    to disk together: every data goes to its temporary, the temporaries are synced at once
+    (``_sync_all``), and only then renamed over their paths, in order. On an error, the
+    files renamed before it are whole and the others as they were."""
+    pending = []   # (descriptor, temporary, path, its stat or None) not yet renamed
+    try:
+        for path, data in files:
+            path, info, in_place = _where(path)
+            if in_place:
+                with _in_place(path, isinstance(data, bytes)) as handle:
+                    handle.write(data)
+                continue
+            fd, temporary = _temporary(path, info)
+            pending.append((fd, temporary, path, info))
+            binary = isinstance(data, bytes)
+            with os.fdopen(fd, "wb" if binary else "w", closefd=False, **({} if binary else _TEXT)) as handle:
+                handle.write(data)
+        _sync_all([fd for fd, _, _, _ in pending])
+        while pending:
+            fd, temporary, path, info = pending[0]
+            os.close(fd)
+            pending[0] = (None, temporary, path, info)
+            _put_in_place(temporary, path, info)
+            pending.pop(0)
+    except BaseException:
+        for fd, temporary, _, _ in pending:
+            if fd is not None:
+                os.close(fd)
+            _discard(temporary)
+        raise
+
+
+# fsyncs waiting together are committed together (a journaling file system's group commit):
+# a batch of files costs about one flush to disk, not one each.
+SYNC_THREADS = 8
+_sync_pool = None
+
+
+def _sync_all(descriptors):
+    global _sync_pool
+    if len(descriptors) < 2:
+        for fd in descriptors:
+            os.fsync(fd)
+        return
+    if _sync_pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _sync_pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="linesift-sync")
+    for _ in _sync_pool.map(os.fsync, descriptors):
+        pass
+
+
+def _where(path):
+    """(the path to write, its stat or None where nothing is yet, whether it is written in
+    place): a folder is refused, a link leads to its target."""
     path = Path(path)
     try:
         info = os.stat(path)   # follows links: what the path leads to
@@ -62,33 +136,46 @@ def atomic_writer(path, binary=False):
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise InputError(path, "is a folder; name a file", exit_code=2)
     if info is not None and (not stat.S_ISREG(info.st_mode) or _is_descriptor(path)):
-        with _in_place(path, binary) as handle:
-            yield handle
-        return
+        return path, info, True
     if path.is_symlink():
         path = Path(os.path.realpath(path))   # a link's target, written beside itself
+    return path, info, False
+
+
+def _temporary(path, info):
+    """(descriptor, name) of a new temporary file beside ``path`` (``.NAME.xxxxxxxx.tmp``),
+    its folders made. It is made with the mode of the file it will replace (``info``, its
+    stat), or a new file's (0666 less the umask, as the system applies it), so that a new
+    output needs no chmod."""
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666
     try:
         make_folders(path.parent)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        for _ in range(100):
+            temporary = path.parent / f".{path.name}.{base64.b32encode(os.urandom(5)).decode().lower()}.tmp"
+            try:
+                return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode), \
+                    temporary
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"no free temporary name beside {path.name}")
     except OSError as error:
         raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
+
+
+def _put_in_place(temporary, path, info):
     try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else _TEXT)) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes it 0600: give it the mode of the file it replaces, or a new file's
-        os.chmod(temporary, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
-        try:
-            os.replace(temporary, path)
-        except OSError as error:
-            raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
+        if info is not None:   # the umask may have taken bits of the replaced file's mode
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(path, f"cannot write here: {error.strerror or error}", exit_code=2) from None
+
+
+def _discard(temporary):
+    try:
+        os.unlink(temporary)
+    except FileNotFoundError:
+        pass
 
 
 def _is_descriptor(path):
@@ -195,9 +282,3 @@ def remove_stale_temporaries(targets):
                 except FileNotFoundError:
                     pass
     return removed
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

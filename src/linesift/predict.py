@@ -10,12 +10,13 @@ travels as one ``PredictOptions``, from the command line to the worker.
 import os
 from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, Optional
 
 from linesift.api import classify_markups, classify_pages, classify_texts
-from linesift.atomic import atomic_writer, refuse_inputs_as_outputs, remove_stale_temporaries
+from linesift.atomic import atomic_writer, refuse_inputs_as_outputs, remove_stale_temporaries, write_files
 from linesift.canonical import stated_url
 from linesift.decoding import decode_lines, line_breaks
 from linesift.errors import InputError
@@ -299,22 +300,31 @@ def write_pages(inputs, found, output, options, resume=False, progress=None, say
         return entry.path != "-" and target.exists() and target.stat().st_mtime >= Path(entry.path).stat().st_mtime
 
     written, already, skipped = 0, 0, []
+    waiting = []   # the files of pages rendered and not yet written: written a batch at a time
+
+    def write_waiting():
+        nonlocal written
+        write_files(chain.from_iterable(waiting))
+        written += len(waiting)
+        waiting.clear()
+        if progress:
+            progress.update(written, (written + already + len(skipped)) / len(found))
+
     try:
         for page in predict_files(found, options, done=done if resume else None):
             if page.done:
                 already += 1
                 continue
             if page.error is not None:
+                write_waiting()   # the pages before it are written before the run may stop here
                 _skip(page.error, skipped, options, several, on_skip)
                 continue
-            if page.html_source and options.fmt == "labeled" and page.html_source != "-":
-                _write_html_beside(page.html_source, target_of[page.found.path])
-            with atomic_writer(target_of[page.found.path]) as handle:
-                handle.write(page.text)
-            written += 1
-            if progress:
-                progress.update(written, (written + already + len(skipped)) / len(found))
+            waiting.append(_page_files(page, target_of[page.found.path], options))
+            if len(waiting) >= options.batch_pages:
+                write_waiting()
+        write_waiting()
     except WorkerDied as died:
+        write_waiting()
         raise InputError(output, f"{died}; the {written} outputs written are whole, the rest not begun: "
                                  "rerun with --resume") from None
     if resume:
@@ -322,11 +332,13 @@ def write_pages(inputs, found, output, options, resume=False, progress=None, say
     return PagesTally(written, already, skipped)
 
 
-def _write_html_beside(source, target):
-    """A labeled HTML page's HTML, copied beside its ``.tsv`` (``labeled.html_sibling_names``)
-    before the ``.tsv`` is written: training reads the page as HTML."""
-    with atomic_writer(target.with_name(html_sibling_names(target.name)[0]), binary=True) as handle:
-        handle.write(read_bytes(source))
+def _page_files(page, target, options):
+    """The (path, data) files of a page's output: a labeled HTML page's HTML first, beside
+    its ``.tsv`` (``labeled.html_sibling_names``; training reads the page as HTML)."""
+    files = [(target, page.text)]
+    if page.html_source and options.fmt == "labeled" and page.html_source != "-":
+        files.insert(0, (target.with_name(html_sibling_names(target.name)[0]), read_bytes(page.html_source)))
+    return files
 
 
 def _write_one_output(found, output, options, several, progress, on_skip):
