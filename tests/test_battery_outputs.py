@@ -228,3 +228,34 @@ def test_predict_to_a_folder_writes_every_page_whole_when_pages_come_in_several_
         written = (tmp_path / "out" / f"site{number % 3}" / f"p{number:02d}.txt").read_text()
         assert written == single.output
     assert not list((tmp_path / "out").rglob(".*.tmp"))
+
+
+def test_a_batch_writes_its_streams_only_after_its_files_are_in_place(tmp_path, capfd):
+    from linesift.atomic import write_files
+    from linesift.errors import InputError
+
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        write_files([("-", "streamed\n"), (tmp_path / "a.txt", "a"), (tmp_path / "folder.txt", "x")])
+    assert capfd.readouterr().out == "" and not (tmp_path / "a.txt").exists()
+    write_files([("-", "streamed\n"), (tmp_path / "a.txt", "a")])
+    assert capfd.readouterr().out == "streamed\n" and (tmp_path / "a.txt").read_text() == "a"
+
+
+def test_a_close_that_fails_leaves_no_temporary_and_its_own_error(tmp_path, monkeypatch):
+    from linesift import atomic
+
+    real_close, closed = os.close, []
+
+    def failing_once(fd):
+        real_close(fd)   # Linux frees the descriptor even when close reports an error
+        closed.append(fd)
+        if len(closed) == 2:
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(atomic.os, "close", failing_once)
+    with pytest.raises(OSError) as raised:
+        atomic.write_files([(tmp_path / f"f{number}.txt", "x") for number in range(4)])
+    monkeypatch.undo()
+    assert raised.value.errno == 5
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["f0.txt"]   # renamed before it; no temporary

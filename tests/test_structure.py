@@ -183,3 +183,15 @@ def test_painted_equals_painting_the_ranges_one_by_one():
             innermost[start:end] = i
         got_parent, got_innermost = paint(np.ascontiguousarray(ranges[:, 0]), np.ascontiguousarray(ranges[:, 1]), rows)
         assert np.array_equal(got_parent, parent) and np.array_equal(got_innermost, innermost)
+
+
+def test_the_compiled_structure_refuses_arrays_that_do_not_fit_the_page():
+    from linesift.features._structure import page_structure
+
+    rows = np.arange(5, dtype=np.int64)
+    levels, main, repeat = np.zeros((6, 5), np.int64), np.zeros((4, 5), np.int64), np.zeros((4, 5))
+    for mass, first in ((np.zeros(4), 0), (np.zeros(5), 1)):   # a mass short of the rows; rows past the outputs
+        with pytest.raises(ValueError):
+            page_structure([(0, 5, NO_SIGNATURE)], rows, mass, first, (0.5, 0.8), REPEAT_MIN, levels, main, repeat)
+    with pytest.raises(ValueError):
+        paint(np.arange(4), np.arange(1), 5)

@@ -72,35 +72,57 @@ def atomic_writer(path, binary=False):
 def write_files(files):
     """Write each (path, data) of ``files`` (data: str, written as ``atomic_writer`` writes
     text, or bytes) whole or not at all, as ``atomic_writer`` would one by one, but flushed
-    to disk together: every data goes to its temporary, the temporaries are synced at once
-    (``_sync_all``), and only then renamed over their paths, in order. On an error, the
-    files renamed before it are whole and the others as they were."""
-    pending = []   # (descriptor, temporary, path, its stat or None) not yet renamed
+    to disk together, up to WRITE_BATCH files at a time: every data goes to its temporary,
+    the temporaries are synced at once (``_sync_all``), and only then renamed over their
+    paths, in order. Paths written in place (``-``, devices, pipes: they cannot be taken
+    back) are written after those renames. On an error, the files renamed before it are
+    whole and the others as they were."""
+    files = list(files)
+    for at in range(0, len(files), WRITE_BATCH):
+        _write_batch(files[at:at + WRITE_BATCH])
+
+
+WRITE_BATCH = 64   # temporaries open at once: bounded, whatever a caller's batch
+
+
+def _write_batch(files):
+    pending = []   # [descriptor or None once closed, temporary, path, its stat or None], not yet renamed
+    streams = []   # (path, data) written in place, after the renames
     try:
         for path, data in files:
-            path, info, in_place = _where(path)
+            where, info, in_place = (path, None, True) if str(path) == "-" else _where(path)
             if in_place:
-                with _in_place(path, isinstance(data, bytes)) as handle:
-                    handle.write(data)
+                streams.append((path, data))
                 continue
-            fd, temporary = _temporary(path, info)
-            pending.append((fd, temporary, path, info))
+            entry = [None, None, where, info]
+            pending.append(entry)
+            entry[0], entry[1] = _temporary(where, info)
             binary = isinstance(data, bytes)
-            with os.fdopen(fd, "wb" if binary else "w", closefd=False, **({} if binary else _TEXT)) as handle:
+            with os.fdopen(entry[0], "wb" if binary else "w", closefd=False, **({} if binary else _TEXT)) as handle:
                 handle.write(data)
         _sync_all([fd for fd, _, _, _ in pending])
         while pending:
-            fd, temporary, path, info = pending[0]
+            entry = pending[0]
+            fd, entry[0] = entry[0], None   # closed once, whatever close says (Linux frees it even on an error)
             os.close(fd)
-            pending[0] = (None, temporary, path, info)
-            _put_in_place(temporary, path, info)
+            _put_in_place(entry[1], entry[2], entry[3])
             pending.pop(0)
     except BaseException:
-        for fd, temporary, _, _ in pending:
-            if fd is not None:
-                os.close(fd)
-            _discard(temporary)
+        for fd, temporary, _, _ in pending:   # every one, whatever fails on the way
+            try:
+                if fd is not None:
+                    os.close(fd)
+            except OSError:
+                pass
+            if temporary is not None:
+                try:
+                    _discard(temporary)
+                except OSError:
+                    pass
         raise
+    for path, data in streams:
+        with atomic_writer(path, binary=isinstance(data, bytes)) as handle:
+            handle.write(data)
 
 
 # fsyncs waiting together are committed together (a journaling file system's group commit):

@@ -14,6 +14,7 @@ row order, and a group's mass is added in painting order: the same floating-poin
 operations, in the same order, as numpy's ``cumsum`` and ``bincount`` over the same arrays.
 """
 
+cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.stdint cimport int64_t
 from libc.stdlib cimport qsort
@@ -97,6 +98,7 @@ cdef void _paint(linesift_span *spans, Py_ssize_t count, Py_ssize_t rows, long l
         innermost[row] = stack[depth - 1] if depth else -1
 
 
+@cython.boundscheck(True)
 cdef const int64_t[:, ::1] _triples(object containers):
     """Containers as an array of (first line, end line, signature): a list of triples is
     read item by item (an HtmlPage's blocks), faster than numpy converts it."""
@@ -112,15 +114,19 @@ cdef const int64_t[:, ::1] _triples(object containers):
     return out
 
 
-def paint(const int64_t[::1] starts, const int64_t[::1] ends, Py_ssize_t rows):
+def paint(const int64_t[::1] starts not None, const int64_t[::1] ends not None, Py_ssize_t rows):
     """(each range's parent, each row's innermost range), as positions in the given order
     (-1: none), of ranges given in painting order (start up, end down), by ``_paint``."""
     cdef Py_ssize_t count = starts.shape[0], i
-    cdef linesift_span *spans = <linesift_span *> _allocate(count, sizeof(linesift_span))
-    cdef long long *stack = <long long *> _allocate(count, sizeof(long long))
+    if ends.shape[0] != count or rows < 0:
+        raise ValueError("paint: one end for each start, and rows >= 0")
+    cdef linesift_span *spans = NULL
+    cdef long long *stack = NULL
     parent, innermost = np.full(count, -1, np.int64), np.full(rows, -1, np.int64)
     cdef int64_t[::1] parent_view = parent, innermost_view = innermost
     try:
+        spans = <linesift_span *> _allocate(count, sizeof(linesift_span))
+        stack = <long long *> _allocate(count, sizeof(long long))
         for i in range(count):
             spans[i].start, spans[i].end, spans[i].at = starts[i], ends[i], i
         _paint(spans, count, rows, <long long *> &parent_view[0] if count else NULL,
@@ -131,9 +137,9 @@ def paint(const int64_t[::1] starts, const int64_t[::1] ends, Py_ssize_t rows):
     return parent, innermost
 
 
-def page_structure(object containers, const int64_t[::1] page_rows, const double[::1] mass,
-                   int64_t first, tuple main_shares, int repeat_min,
-                   int64_t[:, ::1] levels, int64_t[:, ::1] main, double[:, ::1] repeat):
+def page_structure(object containers, const int64_t[::1] page_rows not None, const double[::1] mass not None,
+                   int64_t first, tuple main_shares not None, int repeat_min,
+                   int64_t[:, ::1] levels not None, int64_t[:, ::1] main not None, double[:, ::1] repeat not None):
     """One page's containers, written for its rows ``first:first + len(page_rows)`` of the
     batch: each row's levels (``levels[2k]``, ``levels[2k + 1]``: first and end row of
     level k + 1, as batch rows; ``levels`` has a pair per level), each main container
@@ -146,28 +152,46 @@ def page_structure(object containers, const int64_t[::1] page_rows, const double
     cdef const int64_t[:, ::1] ranges = _triples(containers)
     cdef Py_ssize_t rows = page_rows.shape[0], count = ranges.shape[0], wanted_levels = levels.shape[0] // 2
     cdef Py_ssize_t i, j, k, kept, root, run, repeated, container, best
-    cdef double *cumulative = <double *> _allocate(rows + 1, sizeof(double))
-    cdef long long *keys = <long long *> _allocate(count, sizeof(long long))
-    cdef linesift_span *table = <linesift_span *> _allocate(count + 1, sizeof(linesift_span))
-    cdef linesift_span *painted = <linesift_span *> _allocate(count + 1, sizeof(linesift_span))
-    cdef linesift_span *unit_spans = <linesift_span *> _allocate(count, sizeof(linesift_span))
-    cdef linesift_sibling *siblings = <linesift_sibling *> _allocate(count, sizeof(linesift_sibling))
-    cdef long long *parent = <long long *> _allocate(count + 1, sizeof(long long))
-    cdef long long *table_parent = <long long *> _allocate(count + 1, sizeof(long long))
-    cdef long long *innermost = <long long *> _allocate(rows, sizeof(long long))
-    cdef long long *stack = <long long *> _allocate(count + 1, sizeof(long long))
-    cdef long long *units = <long long *> _allocate(count, sizeof(long long))
-    cdef long long *group_of = <long long *> _allocate(count, sizeof(long long))
-    cdef double *group_lines = <double *> _allocate(count, sizeof(double))
-    cdef double *group_mass = <double *> _allocate(count, sizeof(double))
+    if mass.shape[0] != rows or first < 0 or rows == 0 or levels.shape[1] < first + rows \
+            or main.shape[1] < first + rows or repeat.shape[1] < first + rows \
+            or main.shape[0] < 2 * len(main_shares) or repeat.shape[0] < 4:
+        raise ValueError("page_structure: a mass for each row, and outputs wide and tall enough for the page's rows")
+    cdef double *cumulative = NULL
+    cdef long long *keys = NULL
+    cdef linesift_span *table = NULL
+    cdef linesift_span *painted = NULL
+    cdef linesift_span *unit_spans = NULL
+    cdef linesift_sibling *siblings = NULL
+    cdef long long *parent = NULL
+    cdef long long *table_parent = NULL
+    cdef long long *innermost = NULL
+    cdef long long *stack = NULL
+    cdef long long *units = NULL
+    cdef long long *group_of = NULL
+    cdef double *group_lines = NULL
+    cdef double *group_mass = NULL
     cdef long long start, end, width = rows + 1
     cdef double page_mass, wanted, share, least = 0.0
     try:
+        cumulative = <double *> _allocate(rows + 1, sizeof(double))
+        keys = <long long *> _allocate(count, sizeof(long long))
+        table = <linesift_span *> _allocate(count + 1, sizeof(linesift_span))
+        painted = <linesift_span *> _allocate(count + 1, sizeof(linesift_span))
+        unit_spans = <linesift_span *> _allocate(count, sizeof(linesift_span))
+        siblings = <linesift_sibling *> _allocate(count, sizeof(linesift_sibling))
+        parent = <long long *> _allocate(count + 1, sizeof(long long))
+        table_parent = <long long *> _allocate(count + 1, sizeof(long long))
+        innermost = <long long *> _allocate(rows, sizeof(long long))
+        stack = <long long *> _allocate(count + 1, sizeof(long long))
+        units = <long long *> _allocate(count, sizeof(long long))
+        group_of = <long long *> _allocate(count, sizeof(long long))
+        group_lines = <double *> _allocate(count, sizeof(double))
+        group_mass = <double *> _allocate(count, sizeof(double))
         cumulative[0] = 0.0
         for i in range(rows):
             cumulative[i + 1] = cumulative[i] + mass[i]
         page_mass = cumulative[rows] - cumulative[0]
-        page_mass = page_mass if page_mass > 1e-9 else 1e-9
+        page_mass = 1e-9 if 1e-9 > page_mass else page_mass   # as max(page_mass, 1e-9) has it, NaN too
 
         # -- levels. The table: the distinct ranges of two rows or more and fewer than the
         # page's, in (start, end) order, and the page last.
