@@ -5,15 +5,8 @@ import numpy as np
 import pytest
 
 from linesift.features import dense_feature_names, extract
-from linesift.features._structure import paint
-from linesift.features.structure import (
-    CONTAINER_LEVELS,
-    MASS_MIN_CHARS,
-    NO_SIGNATURE,
-    REPEAT_MIN,
-    dump_containers,
-    text_mass,
-)
+from linesift.features._structure import dump_containers, paint
+from linesift.features.structure import CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN, text_mass
 from linesift.html import read_html
 from linesift.lines import parse_line
 
@@ -54,8 +47,9 @@ def test_dump_containers_are_blocks_cut_at_headings_and_nested_sections():
 
 
 def _dump_containers(lines):
-    blank = np.array([not line.strip() for line in lines])
-    return dump_containers(blank, np.array([parse_line(line).heading for line in lines]))
+    rows = np.array([at for at, line in enumerate(lines) if line.strip()], dtype=np.int64)
+    heading = np.array([parse_line(lines[at]).heading for at in rows], dtype=np.float64)
+    return [tuple(found) for found in dump_containers(rows, heading, len(lines)).tolist()]
 
 
 def test_a_quoted_heading_starts_no_section():

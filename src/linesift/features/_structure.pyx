@@ -114,6 +114,54 @@ cdef const int64_t[:, ::1] _triples(object containers):
     return out
 
 
+def dump_containers(const int64_t[::1] page_rows not None, const double[::1] heading not None, Py_ssize_t lines):
+    """(first, end, NO_SIGNATURE) line ranges of a dump's containers, an array of three
+    columns: ``page_rows`` are its non-blank lines (ascending), ``heading`` their markdown
+    heading level (0: none), ``lines`` how many lines it has. Blocks of lines between blank
+    lines, cut at headings, in order; then the section under each heading (to the next
+    heading of its level or higher, else the end), as they end. They nest: a heading ends a
+    block (its own line is in none), and sections nest by level."""
+    cdef Py_ssize_t rows = page_rows.shape[0], r, count = 0, sections = 0, depth = 0
+    cdef long long level, line, block_first = -1, block_last = -1
+    if heading.shape[0] != rows:
+        raise ValueError("dump_containers: a heading level for each row")
+    out = np.empty((2 * rows + 1, 3), np.int64)   # at most a block and a section a row
+    section_out = np.empty((rows + 1, 2), np.int64)
+    open_levels = np.empty(rows + 1, np.int64)
+    open_firsts = np.empty(rows + 1, np.int64)
+    cdef int64_t[:, ::1] blocks = out
+    cdef int64_t[:, ::1] ended = section_out
+    cdef int64_t[::1] levels = open_levels, firsts = open_firsts
+    for r in range(rows):
+        line, level = page_rows[r], <long long> heading[r]
+        if level == 0 and block_first >= 0 and line == block_last + 1:
+            block_last = line
+            continue
+        if block_first >= 0:
+            blocks[count, 0], blocks[count, 1], blocks[count, 2] = block_first, block_last + 1, _NO_SIGNATURE
+            count += 1
+            block_first = -1
+        if level == 0:
+            block_first = block_last = line
+            continue
+        while depth and levels[depth - 1] >= level:
+            depth -= 1
+            ended[sections, 0], ended[sections, 1] = firsts[depth], line
+            sections += 1
+        levels[depth], firsts[depth] = level, line
+        depth += 1
+    if block_first >= 0:
+        blocks[count, 0], blocks[count, 1], blocks[count, 2] = block_first, block_last + 1, _NO_SIGNATURE
+        count += 1
+    for r in range(sections):
+        blocks[count, 0], blocks[count, 1], blocks[count, 2] = ended[r, 0], ended[r, 1], _NO_SIGNATURE
+        count += 1
+    for r in range(depth):   # the sections still open end with the dump, outermost first
+        blocks[count, 0], blocks[count, 1], blocks[count, 2] = firsts[r], lines, _NO_SIGNATURE
+        count += 1
+    return out[:count]
+
+
 def paint(const int64_t[::1] starts not None, const int64_t[::1] ends not None, Py_ssize_t rows):
     """(each range's parent, each row's innermost range), as positions in the given order
     (-1: none), of ranges given in painting order (start up, end down), by ``_paint``."""

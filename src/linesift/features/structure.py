@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from linesift.features._structure import page_structure
+from linesift.features._structure import dump_containers, page_structure
 
 CONTAINER_LEVELS = 3
 MAIN_SHARES = (0.5, 0.8)
@@ -75,26 +75,6 @@ class ContainerRanges(NamedTuple):
     repeat: np.ndarray   # (4, rows): repeat_units, repeat_unit_lines, repeat_line_share, repeat_mass_share
 
 
-def dump_containers(blank, heading):
-    """(first, end, NO_SIGNATURE) line ranges of a dump's containers, from each line's
-    ``blank`` (bool array) and markdown ``heading`` level (int array, 0: none): blocks
-    between blank lines, cut at headings, and the section under each heading (to the next
-    heading of its level or higher). They nest: a heading ends a block (its own line is
-    in none), and sections nest by level."""
-    lines = len(blank)
-    in_block = np.concatenate([[False], ~blank & (heading == 0), [False]])
-    edges = np.flatnonzero(in_block[1:] != in_block[:-1])
-    ranges = [(first, end, NO_SIGNATURE) for first, end in zip(edges[::2].tolist(), edges[1::2].tolist())]
-    open_sections = []   # (level, first line) of the sections not yet ended
-    for index in np.flatnonzero(heading).tolist():
-        level = int(heading[index])
-        while open_sections and open_sections[-1][0] >= level:
-            ranges.append((open_sections.pop()[1], index, NO_SIGNATURE))
-        open_sections.append((level, index))
-    ranges += [(first, lines, NO_SIGNATURE) for _, first in open_sections]
-    return ranges
-
-
 def container_ranges(pages, line_index, offsets, mass, heading):
     """ContainerRanges of every row of a batch (rows: the classified lines of ``pages``,
     ``line_index`` their line in their page, ``offsets`` the pages' first rows, ``heading``
@@ -108,6 +88,7 @@ def container_ranges(pages, line_index, offsets, mass, heading):
     repeat = np.zeros((4, n))
     line_index = np.ascontiguousarray(line_index, dtype=np.int64)
     mass = np.ascontiguousarray(mass, dtype=np.float64)
+    heading = np.ascontiguousarray(heading, dtype=np.float64)
     for page, lines in enumerate(pages):
         first, last = int(offsets[page]), int(offsets[page + 1])
         if first == last:
@@ -115,11 +96,7 @@ def container_ranges(pages, line_index, offsets, mass, heading):
         page_rows = line_index[first:last]
         ranges = getattr(lines, "blocks", None)
         if ranges is None:
-            blank = np.ones(len(lines), dtype=bool)
-            blank[page_rows] = False
-            page_heading = np.zeros(len(lines), dtype=np.int64)
-            page_heading[page_rows] = heading[first:last]
-            ranges = dump_containers(blank, page_heading)
+            ranges = dump_containers(page_rows, heading[first:last], len(lines))
         page_structure(ranges, page_rows, mass[first:last], first, MAIN_SHARES, REPEAT_MIN, levels, main, repeat)
     repeat[:2] = np.log1p(repeat[:2])
     return ContainerRanges(tuple(zip(levels[0::2], levels[1::2])), tuple(zip(main[0::2], main[1::2])), repeat)
