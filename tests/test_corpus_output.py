@@ -187,11 +187,14 @@ def test_jobs_default_to_one_for_small_inputs(tmp_path, monkeypatch):
     for n in range(300):
         (folder / f"{n}.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
     assert default_jobs(find_files([folder / "0.txt"])) == 1                    # a page
-    assert default_jobs(find_files([folder])) == 2                              # 300 dumps
-    for n in range(80):
+    assert default_jobs(find_files([folder])) == 1                              # 300 dumps: one is sooner
+    for n in range(300, 700):
+        (folder / f"{n}.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
+    assert default_jobs(find_files([folder])) == 2                              # 700 dumps
+    for n in range(150):
         (tmp_path / "html" / f"{n}.html").parent.mkdir(exist_ok=True)
         (tmp_path / "html" / f"{n}.html").write_bytes(page(f"Story {n}"))
-    assert default_jobs(find_files([tmp_path / "html"])) == 2                  # 80 HTML pages
+    assert default_jobs(find_files([tmp_path / "html"])) == 2                  # 150 HTML pages
     shard = tmp_path / "shard.jsonl"
     shard.write_text(json.dumps({"text": "a line"}) + "\n", encoding="utf-8")
     assert default_jobs(find_files([shard])) == 1                               # a small record file

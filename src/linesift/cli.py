@@ -446,8 +446,8 @@ def evaluate(corpus, model_path, folds, alpha, epochs, context, word_weight, wei
                    "with the same model and threshold.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Processes to classify pages with: 0 for all cores (never more than this process may use) "
-                   "[default: one where the input's estimated work is under twice a worker's start (under about 250 "
-                   "dumps, 60 HTML pages or 3 MB of record files); else all "
+                   "[default: one where two would not finish sooner, the input's estimated work being under "
+                   "about 1.5 s (600 dumps, 115 HTML pages or 5 MB of record files); else all "
                    "cores]. Output order is input order.")
 @click.option("--links", is_flag=True, help="--format markdown: write links as [text](url).")
 @click.option("--metadata", "with_metadata", is_flag=True,

@@ -100,16 +100,17 @@ def page_urls(found_files, url=None, sites_file=None):
 
 
 # One process classifies a small input sooner than two: a worker costs about 0.45 s of CPU
-# to start (imports, the model, its caches), a page about 3.5 ms (a dump) or 15 ms (HTML),
-# so a second worker pays off from about 250 dumps or 60 HTML pages (docs/decisions.md).
-WORKER_START_SECONDS = 0.45
-PAGE_SECONDS = {"html": 0.015, "dump": 0.0035}
+# to start (imports, the model, its caches) and two at once run slower each, so two pay
+# off in wall time from about 1.5 s of one process's work: some 600 dumps of 2.5 ms or 115
+# HTML pages of 13 ms (docs/decisions.md).
+PARALLEL_FROM_SECONDS = 1.5
+PAGE_SECONDS = {"html": 0.013, "dump": 0.0025}
 RECORD_SECONDS_PER_MB = 0.3     # a record file: about 20 HTML pages of 50 KB, or 100 dumps of 10 KB, a MB
 
 
 def default_jobs(found_files):
     """--jobs when not given: one process where the work would not pay for starting a second
-    (its estimated CPU under twice a worker's start), else every core."""
+    (its estimated CPU under PARALLEL_FROM_SECONDS), else every core."""
     seconds = 0.0
     for found in found_files:
         if found.path == "-":
@@ -121,7 +122,7 @@ def default_jobs(found_files):
                 continue   # named when it is read
         else:
             seconds += PAGE_SECONDS["html" if found.path.lower().endswith(HTML_SUFFIXES) else "dump"]
-        if seconds >= 2 * WORKER_START_SECONDS:
+        if seconds >= PARALLEL_FROM_SECONDS:
             return available_cores()
     return 1
 
