@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from linesift.features import dense_feature_names, extract
-from linesift.features._structure import dump_containers, paint
-from linesift.features.structure import CONTAINER_LEVELS, MASS_MIN_CHARS, NO_SIGNATURE, REPEAT_MIN, text_mass
+from linesift.features._structure import NO_SIGNATURE, dump_containers, paint
+from linesift.features.structure import CONTAINER_LEVELS, MASS_MIN_CHARS, REPEAT_MIN, text_mass
 from linesift.html import read_html
 from linesift.lines import parse_line
 

@@ -53,7 +53,9 @@ cdef extern from *:
     int linesift_key_order(const void *a, const void *b) nogil
 
 cdef enum:
-    _NO_SIGNATURE = -1   # structure.NO_SIGNATURE: a range that is never a repeated unit
+    _NO_SIGNATURE = -1   # a range that is never a repeated unit: a dump's blocks and sections
+
+NO_SIGNATURE = _NO_SIGNATURE
 
 
 cdef void* _allocate(Py_ssize_t count, size_t size) except NULL:
@@ -206,6 +208,8 @@ def page_structure(object containers, const int64_t[::1] page_rows not None, con
         raise ValueError("page_structure: a mass for each row, and outputs wide and tall enough for the page's rows")
     cdef double *cumulative = NULL
     cdef long long *keys = NULL
+    cdef long long *row_start = NULL
+    cdef long long *row_end = NULL
     cdef linesift_span *table = NULL
     cdef linesift_span *painted = NULL
     cdef linesift_span *unit_spans = NULL
@@ -223,6 +227,8 @@ def page_structure(object containers, const int64_t[::1] page_rows not None, con
     try:
         cumulative = <double *> _allocate(rows + 1, sizeof(double))
         keys = <long long *> _allocate(count, sizeof(long long))
+        row_start = <long long *> _allocate(count, sizeof(long long))
+        row_end = <long long *> _allocate(count, sizeof(long long))
         table = <linesift_span *> _allocate(count + 1, sizeof(linesift_span))
         painted = <linesift_span *> _allocate(count + 1, sizeof(linesift_span))
         unit_spans = <linesift_span *> _allocate(count, sizeof(linesift_span))
@@ -243,8 +249,9 @@ def page_structure(object containers, const int64_t[::1] page_rows not None, con
 
         # -- levels. The table: the distinct ranges of two rows or more and fewer than the
         # page's, in (start, end) order, and the page last.
-        for i in range(count):
-            keys[i] = _row_of(page_rows, ranges[i, 0]) * width + _row_of(page_rows, ranges[i, 1])
+        for i in range(count):   # line ranges to row ranges: blank lines are no rows
+            row_start[i], row_end[i] = _row_of(page_rows, ranges[i, 0]), _row_of(page_rows, ranges[i, 1])
+            keys[i] = row_start[i] * width + row_end[i]
         qsort(keys, count, sizeof(long long), linesift_key_order)
         kept = 0
         for i in range(count):
@@ -287,9 +294,7 @@ def page_structure(object containers, const int64_t[::1] page_rows not None, con
         kept = 0
         for i in range(count):
             if ranges[i, 2] != _NO_SIGNATURE:
-                painted[kept].start = _row_of(page_rows, ranges[i, 0])
-                painted[kept].end = _row_of(page_rows, ranges[i, 1])
-                painted[kept].at = i
+                painted[kept].start, painted[kept].end, painted[kept].at = row_start[i], row_end[i], i
                 kept += 1
         if kept < repeat_min:
             return
@@ -329,6 +334,8 @@ def page_structure(object containers, const int64_t[::1] page_rows not None, con
     finally:
         PyMem_Free(cumulative)
         PyMem_Free(keys)
+        PyMem_Free(row_start)
+        PyMem_Free(row_end)
         PyMem_Free(table)
         PyMem_Free(painted)
         PyMem_Free(unit_spans)

@@ -43,7 +43,6 @@ CONTAINER_LEVELS = 3
 MAIN_SHARES = (0.5, 0.8)
 MASS_MIN_CHARS = 40     # shorter lines (menu items, labels, bylines) add no text mass
 REPEAT_MIN = 3          # siblings of one tag and class that make a repeated structure
-NO_SIGNATURE = -1       # a container with no tag and class (a dump's): never a repeated unit
 
 STRUCTURE_FEATURES = [
     *[(f"container{level}_{name}", f"{what} of the {ordinal} container around the line")
