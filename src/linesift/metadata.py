@@ -150,6 +150,10 @@ _BY_LABEL = re.compile(r"(?:(?:written|posted|published|reviewed|words|story)\s{
 _SEPARATED = re.compile(r"\s[|·•–—-]\s|[,;|·•(]|\s(?:on|in|and|for|at|updated|published)\s", re.IGNORECASE)
 
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))   # not ZWNJ/ZWJ: they shape scripts
+_NOT_SHOWN = "ancestor::button | ancestor::script | ancestor::style"
+_NOT_SHOWN_AROUND = etree.XPath(f"count({_NOT_SHOWN})")
+_SHOWN_TEXT = etree.XPath(f".//text()[count({_NOT_SHOWN}) = $around]")   # none inside the element
 _URL_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)([/_-])(\d\d)\2(\d\d)(?![\d.])")
 _UPDATED = re.compile(r"updated|modified|edited|aktualiz|обновл|изменен|ενημερ|更新|修改", re.IGNORECASE)
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
@@ -383,12 +387,13 @@ def _not_the_page(element):
 
 
 def _clean(value):
-    """One line of text: entities decoded (some pages escape twice), whitespace runs one space."""
+    """One line of text: entities decoded (some pages escape twice), invisible break hints
+    (soft hyphens, zero-width spaces) taken out, whitespace runs one space."""
     if not isinstance(value, str):
         return ""
     if "&" in value:
         value = html.unescape(value)
-    return _SPACE.sub(" ", value).strip()
+    return _SPACE.sub(" ", value.translate(_INVISIBLE)).strip()
 
 
 def _meta_values(root) -> dict:
@@ -415,8 +420,9 @@ def _first_meta(meta, keys, accept=None):
 
 
 def _text(element):
+    """The text an element shows, its buttons' labels ("Copy", "Follow") left out."""
     try:
-        return _clean(element.xpath("string()"))
+        return _clean("".join(_SHOWN_TEXT(element, around=_NOT_SHOWN_AROUND(element))))
     except (etree.XPathError, ValueError):
         return ""
 
