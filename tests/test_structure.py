@@ -149,6 +149,29 @@ def test_dumps_have_no_repeated_units():
     assert not column(features, "repeat_units").any()
 
 
+def test_path_peers_are_the_lines_of_a_page_with_one_path():
+    # The same field of every card shares a group, whatever the classes further out than
+    # PEER_CLASS_WORDS; the menu's
+    # entries are another group; two pages of a batch never share one.
+    cards = "".join(f"<div class={side}><div class='card body'><h3 class='item name'>Trail {i}</h3>"
+                    f"<p class='item length'>{i} miles</p></div></div>"
+                    for i, side in enumerate(["left", "right", "left", "right"]))
+    menu = "".join(f"<li class=nav><a href=/m{i}>Menu {i}</a></li>" for i in range(3))
+    page = read_html(f"<body><ul>{menu}</ul><div class=grid>{cards}</div><p>Alone</p></body>".encode())
+    peers = extract([page, page]).containers.peers
+    texts = [line.text for line in page]
+    group = dict(zip(texts, peers[:len(page)]))
+    assert group["Trail 0"] == group["Trail 3"] != group["0 miles"] == group["3 miles"]
+    assert group["Menu 0"] == group["Menu 2"] != group["Trail 0"]
+    assert list(peers).count(group["Alone"]) == 1
+    assert not set(peers[:len(page)]) & set(peers[len(page):])
+
+
+def test_a_dump_line_is_its_own_path_peer():
+    peers = extract([["* a", "* b", "", "x"], ["y"]]).containers.peers
+    assert sorted(peers.tolist()) == [0, 1, 2, 3]
+
+
 def _random_nested_ranges(rng, rows):
     """Ranges that nest, as an element tree gives them: some repeated, some empty."""
     ranges, stack = [], [(0, rows)]

@@ -11,6 +11,9 @@
 # main text, so its dumps are copied with the title line labeled content (its HTML pages get
 # the same notion when they are read: linesift.corpus.read_gold_page); training/recipe_data.sh
 # makes those copies and the list of flagged pages.
+# The first pass is regularised more than `linesift train`'s default (--alpha 3e-5, not 1e-5):
+# on this much data it generalises better to unseen sites (docs/benchmarks.md, "The second
+# round, step by step").
 #
 # Other arguments are passed to `linesift train` (after the recipe's own, so `-o FILE` picks
 # another output; a relative FILE is relative to the checkout's root).
@@ -55,4 +58,4 @@ linesift train \
     "${folders[@]}" \
     labeled \
     --weight "$shared/wcxb/pages=2" --weight "$work/wcxb/text=2" --weight "$work/wcxb/md=2" --weight labeled=25 \
-    --exclude "$work/flagged" -o model/linesift.npz ${args[@]+"${args[@]}"}
+    --alpha 3e-5 --exclude "$work/flagged" -o model/linesift.npz ${args[@]+"${args[@]}"}

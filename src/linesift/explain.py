@@ -91,6 +91,8 @@ CONTAINER_NAMES = {"container1": "its container", "container2": "the container a
                    "container3": "the third container out"}
 # Region features (features.regions): containers ranked by the words the first pass finds content in.
 SCORED_MAIN = "the region holding most of the page's words that look like content"
+# Lines of one path (features.structure.path_peers): a listing's cards' fields, an article's paragraphs.
+PATH_PEERS = "the page's lines with its path (tags and innermost classes)"
 REGION_PHRASES = {
     "from_scored_main": "{:.0%} of the page's lines away from " + SCORED_MAIN,
     "scored_main_line_share": SCORED_MAIN + " has {:.0%} of its lines",
@@ -154,6 +156,10 @@ def describe_context(name, value):
         return f"{'inside' if value >= 0.5 else 'outside'} {SCORED_MAIN}"
     if name in REGION_PHRASES:
         return REGION_PHRASES[name].format(value)
+    if name == "path_peers_content_share":
+        return f"{value:.0%} of {PATH_PEERS} look like content"
+    if name == "path_peers_log_count":
+        return f"{np.exp(value):.0f} lines of the page have its path (tags and innermost classes)"
     key = name[len("logit_"):]                     # "logit_prev1", "logit_window5", "logit_page_mean"
     if name == "logit":
         return f"this line {_looks(value)}"
@@ -169,6 +175,7 @@ def describe_context(name, value):
         "page_mean": f"the page's lines on average {_looks(value, 'look')}",
         "page_max": f"the page's most content-like line (p={float(_sigmoid(value)):.2f})",
         "below_page_max": f"this line scores {value:.1f} below the page's most content-like line",
+        "path_peers": f"{PATH_PEERS} on average {_looks(value, 'look')}",
     }[key]
 
 

@@ -7,11 +7,13 @@ Two linear passes:
 1. a logistic regression (fitted by averaged SGD: the hashed cues make it 262k columns
    wide) on the scaled shape features plus the hashed keyword cues and shape crosses;
 2. (``context=True``) a small logistic regression on the first pass's logits of the line,
-   of its neighbours, of windows and of the containers around it, and on how its region
+   of its neighbours, of windows and of the containers around it, on how its region
    ranks among the page's regions by the content the first pass found in them
-   (``features.regions``), beside the shape features: a paragraph between paragraphs is
-   content even when it is short, a lone sentence in a footer is not, and of two
-   articles on a page the stronger one is the page's. It is trained on first-pass logits
+   (``features.regions``), and on the first pass's verdict on the page's other lines of
+   the same path (``structure.path_peers``), beside the shape features: a paragraph
+   between paragraphs is content even when it is short, a lone sentence in a footer is
+   not, of two articles on a page the stronger one is the page's, and the tenth card of a
+   listing is judged with the nine above it. It is trained on first-pass logits
    of pages the first pass did not see (folds by site), so it learns how far to trust the
    first pass on new sites, not on its own training pages.
 
@@ -45,6 +47,7 @@ def context_feature_names():
     names += [f"logit_main{round(share * 100)}" for share in MAIN_SHARES]
     names += [f"content_share_container{level}" for level in range(1, CONTAINER_LEVELS + 1)]
     names += region_feature_names(CONTAINER_LEVELS)
+    names += ["logit_path_peers", "path_peers_content_share", "path_peers_log_count"]
     return names + dense_feature_names()
 
 
@@ -77,6 +80,11 @@ def context_features(logits, features):
         words = np.expm1(features.dense[:, _LOG_WORDS])
         columns += region_columns(_sigmoid(logits), words, features.containers, page_of_row,
                                   features.page_offsets[:-1][page_of_row], features.page_offsets[1:][page_of_row])
+        # Lines of one path vouch for each other: a listing's cards, an article's paragraphs.
+        group = features.containers.peers
+        counts = np.bincount(group)
+        columns += [np.bincount(group, weights=logits)[group] / counts[group],
+                    np.bincount(group, weights=logits > 0)[group] / counts[group], np.log(counts[group])]
     return np.column_stack(columns) if n else np.zeros((0, len(context_feature_names()) - len(dense_feature_names())))
 
 

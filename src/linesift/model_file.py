@@ -165,7 +165,9 @@ def _check_versions(path, meta):
     if meta.get("format_version") != MODEL_FORMAT_VERSION:
         _refuse(path, f"model format version {meta.get('format_version')!r}; this linesift reads version "
                       f"{MODEL_FORMAT_VERSION}: retrain it with `linesift train`")
-    if meta.get("feature_set_version") != FEATURE_SET_VERSION or meta.get("dense_feature_names") != dense_feature_names():
+    context = meta.get("context_feature_names")
+    if (meta.get("feature_set_version") != FEATURE_SET_VERSION or meta.get("dense_feature_names") != dense_feature_names()
+            or (context and context != context_feature_names())):
         _refuse(path, f"made for feature set {meta.get('feature_set_version')!r}; this linesift computes feature set "
                       f"{FEATURE_SET_VERSION}: retrain it with `linesift train`")
 

@@ -55,7 +55,7 @@ from linesift.features.store import LineStore
 from linesift.features.structure import STRUCTURE_FEATURES, container_ranges, structure_columns, text_mass
 from linesift.features.text import OWN_FEATURES, STAT_FIELDS, own_features, text_stats
 
-FEATURE_SET_VERSION = 8
+FEATURE_SET_VERSION = 9
 
 HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this size
 # The cache of line statistics is emptied when it passes this size: a site's menus repeat

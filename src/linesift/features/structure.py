@@ -29,8 +29,15 @@ in: how many units there are, how many lines one holds (a card several, a menu e
 one) and how much of the page all of them hold. Listings and product grids are content
 made of short linked lines, which nothing else here tells from a menu.
 
-``ContainerRanges`` carries each row's container ranges on, so that the model's context
-pass can average first-pass scores over the same containers.
+A line's *path peers* are the lines of its page with the same path (its informative tags
+and innermost PEER_CLASS_WORDS class/id words): the same field of every card of a
+listing, the paragraphs of one article body, the entries of one menu. They need not be
+consecutive, so they are a group, not a range.
+
+``ContainerRanges`` carries each row's container ranges and path-peer group on, so that
+the model's context pass can average first-pass scores over the same containers and
+peers (a long article's late paragraphs or a listing's late cards are judged with the
+early ones).
 """
 
 from typing import NamedTuple
@@ -42,6 +49,7 @@ from linesift.features._structure import dump_containers, page_structure
 CONTAINER_LEVELS = 3
 MAIN_SHARES = (0.5, 0.8)
 MASS_MIN_CHARS = 40     # shorter lines (menu items, labels, bylines) add no text mass
+PEER_CLASS_WORDS = 4    # the innermost class/id words that make two lines' paths the same (path_peers)
 REPEAT_MIN = 3          # siblings of one tag and class that make a repeated structure
 
 STRUCTURE_FEATURES = [
@@ -72,6 +80,7 @@ class ContainerRanges(NamedTuple):
     levels: tuple   # CONTAINER_LEVELS pairs (start, end) of row arrays
     main: tuple     # len(MAIN_SHARES) pairs (start, end) of row arrays
     repeat: np.ndarray   # (4, rows): repeat_units, repeat_unit_lines, repeat_line_share, repeat_mass_share
+    peers: np.ndarray = None   # (rows,): each row's path-peer group, its first row (path_peers)
 
 
 def container_ranges(pages, line_index, offsets, mass, heading):
@@ -98,7 +107,26 @@ def container_ranges(pages, line_index, offsets, mass, heading):
             ranges = dump_containers(page_rows, heading[first:last], len(lines))
         page_structure(ranges, page_rows, mass[first:last], first, MAIN_SHARES, REPEAT_MIN, levels, main, repeat)
     repeat[:2] = np.log1p(repeat[:2])
-    return ContainerRanges(tuple(zip(levels[0::2], levels[1::2])), tuple(zip(main[0::2], main[1::2])), repeat)
+    return ContainerRanges(tuple(zip(levels[0::2], levels[1::2])), tuple(zip(main[0::2], main[1::2])), repeat,
+                           path_peers(pages, line_index, offsets))
+
+
+def path_peers(pages, line_index, offsets):
+    """For each row, its group: the first row of its page whose HTML line has the same path
+    (informative tags and innermost PEER_CLASS_WORDS class/id words) — the same field of
+    every card of a listing, the paragraphs of one article body, the entries of one menu.
+    A dump's line has no path: it is its own group."""
+    n = len(line_index)
+    keys = np.arange(n, dtype=np.int64)
+    for page, lines in enumerate(pages):
+        first, last = int(offsets[page]), int(offsets[page + 1])
+        if first == last or not hasattr(lines[int(line_index[first])], "tags"):
+            continue
+        seen = {}
+        rows = map(lines.__getitem__, line_index[first:last].tolist())
+        keys[first:last] = [seen.setdefault((line.tags, line.classes[-PEER_CLASS_WORDS:]), row)
+                            for row, line in enumerate(rows, first)]
+    return keys
 
 
 def range_sum(values, start, end):
