@@ -340,6 +340,23 @@ def test_an_exclude_list_that_is_not_utf8_is_read_like_any_input(runner, model_f
     assert (tmp_path / "out" / "model.npz").exists()
 
 
+
+@pytest.mark.parametrize("listed_as", ["relative", "absolute"])
+def test_an_exclude_list_matches_a_page_however_its_path_is_written(runner, model_file, tmp_path, monkeypatch,
+                                                                      listed_as):
+    """The list's relative path excludes the page of a corpus given by its absolute path, and
+    the other way round: a flagged page is never trained on silently for how a path was written."""
+    corpus = make_corpus(tmp_path / "corpus", {"a/page.tsv": GOOD_PAGE})
+    (corpus / "b").mkdir()
+    (corpus / "b" / "flagged.tsv").write_bytes(b"chrom\tnot a label\n")
+    monkeypatch.chdir(tmp_path)
+    exclude = tmp_path / "exclude.txt"
+    exclude.write_text("corpus/b/flagged.tsv\n" if listed_as == "relative" else f"{corpus / 'b' / 'flagged.tsv'}\n")
+    given = corpus if listed_as == "relative" else corpus.relative_to(tmp_path)
+    result = run_command(runner, "train", given, tmp_path / "out", model_file, ["--exclude", str(exclude)])
+    assert result.exception is None and result.exit_code == 0, (result.output, repr(result.exception))
+    assert (tmp_path / "out" / "model.npz").exists()
+
 # -- 3. outputs are written atomically ---------------------------------------------------
 
 PAGES_IN_FOLDER = 150   # more than a batch of 64 pages, so a run is killed between batches

@@ -55,10 +55,12 @@ def read_gold_page(path, site):
 def read_labeled_corpus(paths, exclude=()):
     """All labeled pages under ``paths``: folders of ``<site>/<page>.tsv``, single ``.tsv``
     files, or HTML corpora (``<page>/page.html[.gz]`` beside ``gold.txt``)."""
-    excluded = {os.path.normpath(p) for p in exclude}
+    # Compared as real paths: a list of relative paths excludes pages of a corpus given by an
+    # absolute path (or through a link), as it does the same corpus given relatively.
+    excluded = {os.path.realpath(p) for p in exclude}
     pages = []
     for path, site, _, root in find_files(paths, suffix=CORPUS_SUFFIXES):
-        if os.path.normpath(path) in excluded or os.path.normpath(str(Path(path).parent)) in excluded:
+        if excluded and (os.path.realpath(path) in excluded or os.path.realpath(Path(path).parent) in excluded):
             continue
         if Path(path).name not in HTML_CORPUS_PAGES:
             pages.append(read_labeled_page(path, site))
