@@ -340,7 +340,6 @@ def test_an_exclude_list_that_is_not_utf8_is_read_like_any_input(runner, model_f
     assert (tmp_path / "out" / "model.npz").exists()
 
 
-
 @pytest.mark.parametrize("listed_as", ["relative", "absolute"])
 def test_an_exclude_list_matches_a_page_however_its_path_is_written(runner, model_file, tmp_path, monkeypatch,
                                                                       listed_as):
@@ -356,6 +355,7 @@ def test_an_exclude_list_matches_a_page_however_its_path_is_written(runner, mode
     result = run_command(runner, "train", given, tmp_path / "out", model_file, ["--exclude", str(exclude)])
     assert result.exception is None and result.exit_code == 0, (result.output, repr(result.exception))
     assert (tmp_path / "out" / "model.npz").exists()
+
 
 # -- 3. outputs are written atomically ---------------------------------------------------
 

@@ -151,8 +151,8 @@ def test_dumps_have_no_repeated_units():
 
 def test_path_peers_are_the_lines_of_a_page_with_one_path():
     # The same field of every card shares a group, whatever the classes further out than
-    # PEER_CLASS_WORDS; the menu's
-    # entries are another group; two pages of a batch never share one.
+    # PEER_CLASS_WORDS; the menu's entries are another group; two pages of a batch never
+    # share one.
     cards = "".join(f"<div class={side}><div class='card body'><h3 class='item name'>Trail {i}</h3>"
                     f"<p class='item length'>{i} miles</p></div></div>"
                     for i, side in enumerate(["left", "right", "left", "right"]))
