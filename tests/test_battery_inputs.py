@@ -83,7 +83,7 @@ WORST = {
     "html._TAG": f"read_html(b'<div>' * 3000 + b'<!--' * {N // 4} + b'<script>' * 1000)",
     "reading._TAG_NAME": f"read_html_within(b'<' + b'a' * {N} + b' text')",
     "decoding._LINE_BREAK": f"decode_lines(b'\\r' * {N})",
-    "features._stats.PHOTO_CREDIT": f"features_of(['word ' * {N // 5}, 'photo' + ' ' * {N}, '1' * {N}, "
+    "features: a line's statistics": f"features_of(['word ' * {N // 5}, 'photo' + ' ' * {N}, '1' * {N}, "
                                     f"' | ' * {N // 3}, 'A' * {N}, '12:' * {N // 3}, '\\u4e00' * {N}])",
 }
 # Patterns that cannot backtrack, by their shape, and where each is fed by the cases above

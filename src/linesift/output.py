@@ -23,6 +23,8 @@ def render_text(lines, labels) -> str:
     between two content lines, the first such blank line too. Every output line is an
     input line, in input order."""
     out, pending_break, kept = [], None, False
+    if isinstance(labels, np.ndarray):   # Python ints compare several times faster than numpy's scalars
+        labels = labels.tolist()
     for line, label in zip(lines, labels):
         if label == 1:
             if pending_break is not None and kept:

@@ -62,7 +62,6 @@ HASH_BITS = 18            # 262,144 keyword buckets; collisions are rare at this
 # within a few pages, and a line's entry costs about 1 KB, so a larger cache buys little
 # speed for much memory in every worker process.
 LINE_CACHE_LINES = 50_000
-COLUMNS_CHUNK_ROWS = 2048   # rows of the dense features laid out at a time (_rows_of): 2 MB of 114 columns
 
 
 def dense_feature_names():
@@ -155,21 +154,17 @@ def extract(pages, hash_bits=HASH_BITS, cache=None, cue_names=False, sites=None)
     hash_bucket = np.concatenate([hash_bucket, ((cross_ids + 0x2545F491) * 0x9E3779B1) % (1 << hash_bits)])
     if cue_names:
         hash_name = np.concatenate([hash_name, cross_names[0]])
-    return Features(offsets, index, _rows_of(columns, n), hash_row, hash_bucket, hash_name, containers)
+    return Features(offsets, index, _as_matrix(columns, n), hash_row, hash_bucket, hash_name, containers)
 
 
-def _rows_of(columns, n, chunk=COLUMNS_CHUNK_ROWS):
-    """The (n, len(columns)) row-major array of ``columns`` (arrays of n values, or one
-    value for all). numpy fills a column of a row-major array element by element; filling
-    rows of a chunk's transpose and copying it back is about twice as fast, for a bounded
-    chunk's memory."""
-    dense = np.empty((n, len(columns)))
-    for start in range(0, n, chunk):
-        end = min(start + chunk, n)
-        block = np.empty((len(columns), end - start))
-        for column, values in enumerate(columns):
-            block[column] = values[start:end] if np.ndim(values) else values
-        dense[start:end] = block.T
+def _as_matrix(columns, n):
+    """The (n, len(columns)) array of ``columns`` (arrays of n values, or one value for
+    all), column-major: each column is copied in one contiguous write (into a row-major
+    array numpy writes a column element by element, several times slower), and the
+    model's products with it are as fast either way."""
+    dense = np.empty((n, len(columns)), order="F")
+    for column, values in enumerate(columns):
+        dense[:, column] = values
     return dense
 
 

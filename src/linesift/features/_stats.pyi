@@ -1,6 +1,5 @@
 """Types of the compiled line statistics (``_stats.pyx``, whose docstring gives the rules)."""
 
-import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -11,7 +10,6 @@ WHOLE_LINE_WORDS: Final[int]
 TAIL_WORDS: Final[int]
 DUPLICATE_KEY_WORDS: Final[int]
 SEPARATOR_LINE_CHARS: Final[int]
-PHOTO_CREDIT: Final[re.Pattern[str]]
 COUNT_FIELDS: Final[tuple[str, ...]]
 
 def crc(text: str) -> int: ...

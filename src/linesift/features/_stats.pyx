@@ -3,8 +3,8 @@
 from a line's visible text (``linesift.features.text`` gives them their names and puts the
 parsed markup beside them).
 
-Each line is read in a few passes over its characters, with no regular expression but the
-photo credit's (rare, and only tried where a photo word is). The rules, one per function:
+Each line is read in a few passes over its characters, with no regular expression. The
+rules, one per function:
 
 - **words** (``split_words``): runs of word characters (Python's ``\\w``: a letter, digit
   or number of Unicode, or "_") and the Indic scripts' characters (U+0900-U+0DFF, whose
@@ -21,6 +21,11 @@ photo credit's (rare, and only tried where a photo word is). The rules, one per 
 - **time**: one or two decimal digits, ":", two decimal digits, standing alone.
 - **digits** and **punctuation**: ASCII digits; ASCII punctuation (``!"#$%&'()*+,-./``,
   ``:;<=>?@``, ``[\\]^_```, ``{|}~``).
+- **photo credit** (``_photo_credit``): a photo credit or caption label, "(AP Photo/Jane
+  Doe)", "Photo: ...", "Pictures by ...", "Getty Images", "Credit: ...": "photo",
+  "photograph", "image", "picture" or "foto" after no word character, an optional "s",
+  white space, then "/", ":", "by" standing alone, or "credit"; or "getty images"
+  anywhere; or "credit:" after no word character. Letters in either ASCII case.
 - **sentence end**: the last character is one of ``.!?"'”’»…。！？」』।؟``; **colon**: it is ":".
 - **cue ids**: crc32 of a word's UTF-8 (a lone surrogate as its three bytes), the same
   number as ``zlib.crc32``: stable across processes. The first KEYWORD_WORDS words are
@@ -45,8 +50,6 @@ from cpython.unicode cimport (
 from libc.stdint cimport int64_t, uint32_t
 from libc.string cimport memcmp
 
-import re
-
 import numpy as np
 
 from linesift.features.cues import TAIL_SALT
@@ -64,9 +67,6 @@ KEYWORD_WORDS, WHOLE_LINE_WORDS, TAIL_WORDS = _KEYWORD_WORDS, _WHOLE_LINE_WORDS,
 DUPLICATE_KEY_WORDS, SEPARATOR_LINE_CHARS = _DUPLICATE_KEY_WORDS, _SEPARATOR_LINE_CHARS
 assert WHOLE_LINE_WORDS <= DUPLICATE_KEY_WORDS <= KEYWORD_WORDS   # a short line whole is its key
 
-# A photo credit or caption label: "(AP Photo/Jane Doe)", "Photo: ...", "Getty Images";
-# looked for only in lines whose lower-cased text holds a photo word (``_has_photo_word``).
-PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|foto)s?\s*(?:/|:|by\b|credit)|getty images|\bcredit:", re.I)
 
 # The columns of ``line_table``'s counts, in order.
 COUNT_FIELDS = ("chars", "words", "stop", "chrome", "title", "digits", "punct", "ends_sentence", "ends_colon",
@@ -262,25 +262,54 @@ cdef inline bint _is_capital(Py_UCS4 c) noexcept:
             and not (0xDF <= c <= 0xFF))
 
 
-cdef bint _holds(_Text text, Py_ssize_t at, const char *word) noexcept:
-    """Whether ``text`` at ``at`` reads ``word`` (ASCII)."""
+cdef inline uint32_t _ascii_lower(Py_UCS4 c) noexcept:
+    """``c``'s code, an ASCII capital's as its small letter's."""
+    cdef uint32_t code = c
+    return code | 0x20 if 0x41 <= code <= 0x5A else code
+
+
+cdef bint _reads(_Text text, Py_ssize_t at, const char *word) noexcept:
+    """Whether ``text`` at ``at`` reads ``word`` (ASCII, lower case), its letters in either case."""
     cdef Py_ssize_t k = 0
     while word[k]:
-        if at + k >= text.size or _at(text, at + k) != <Py_UCS4>word[k]:
+        if at + k >= text.size or _ascii_lower(_at(text, at + k)) != <uint32_t>word[k]:
             return False
         k += 1
     return True
 
 
-cdef bint _has_photo_word(_Text lowered) noexcept:
-    """Whether the lower-cased line holds "phot", "imag", "pictur", "foto", "getty" or "credit"."""
+cdef bint _credit_follows(_Text text, Py_ssize_t at) noexcept:
+    """After a photo word at ``at``: white space, then "/", ":", "by" standing alone or "credit"."""
+    while at < text.size and Py_UNICODE_ISSPACE(_at(text, at)):
+        at += 1
+    if at >= text.size:
+        return False
+    if _at(text, at) == u'/' or _at(text, at) == u':' or _reads(text, at, b"credit"):
+        return True
+    return _reads(text, at, b"by") and (at + 2 == text.size or not _is_word(_at(text, at + 2)))
+
+
+cdef inline bint _photo_word_credited(_Text text, Py_ssize_t at, const char *word, Py_ssize_t size) noexcept:
+    """``word`` at ``at``, an optional "s", and what ``_credit_follows``."""
+    return _reads(text, at, word) and (_credit_follows(text, at + size)
+                                        or (_reads(text, at + size, b"s") and _credit_follows(text, at + size + 1)))
+
+
+cdef bint _photo_credit(_Text text) noexcept:
+    """Whether the line holds a photo credit or caption label (the module docstring)."""
     cdef Py_ssize_t at
-    cdef Py_UCS4 c
-    for at in range(lowered.size):
-        c = _at(lowered, at)
-        if ((c == u'p' and (_holds(lowered, at, b"phot") or _holds(lowered, at, b"pictur")))
-                or (c == u'i' and _holds(lowered, at, b"imag")) or (c == u'f' and _holds(lowered, at, b"foto"))
-                or (c == u'g' and _holds(lowered, at, b"getty")) or (c == u'c' and _holds(lowered, at, b"credit"))):
+    cdef uint32_t c
+    for at in range(text.size):
+        c = _ascii_lower(_at(text, at))
+        if c == 0x67 and _reads(text, at, b"getty images"):   # g
+            return True
+        if (c != 0x70 and c != 0x69 and c != 0x66 and c != 0x63) or (at and _is_word(_at(text, at - 1))):   # p i f c
+            continue
+        if c == 0x63 and _reads(text, at, b"credit:"):
+            return True
+        if (_photo_word_credited(text, at, b"photo", 5) or _photo_word_credited(text, at, b"photograph", 10)
+                or _photo_word_credited(text, at, b"image", 5) or _photo_word_credited(text, at, b"picture", 7)
+                or _photo_word_credited(text, at, b"foto", 4)):
             return True
     return False
 
@@ -540,8 +569,7 @@ def line_table(list texts, bint keep_words=False):
                 counts[line, 9] = _separators(view)
             counts[line, 10] = digits >= 4 and _has_year(view)
             counts[line, 11] = digits >= 3 and _has_time(view)
-            if _has_photo_word(low):
-                counts[line, 12] = PHOTO_CREDIT.search(text) is not None
+            counts[line, 12] = _photo_credit(view)
     finally:
         PyMem_Free(starts)
         PyMem_Free(ends)
