@@ -24,7 +24,7 @@ rules, one per function:
 - **photo credit** (``_photo_credit``): a photo credit or caption label, "(AP Photo/Jane
   Doe)", "Photo: ...", "Pictures by ...", "Getty Images", "Credit: ...": "photo",
   "photograph", "image", "picture" or "foto" after no word character, an optional "s",
-  white space, then "/", ":", "by" standing alone, or "credit"; or "getty images"
+  white space or none, then "/", ":", "by" standing alone, or "credit"; or "getty images"
   anywhere; or "credit:" after no word character. Letters in either ASCII case.
 - **sentence end**: the last character is one of ``.!?"'”’»…。！？」』।؟``; **colon**: it is ":".
 - **cue ids**: crc32 of a word's UTF-8 (a lone surrogate as its three bytes), the same
@@ -279,7 +279,7 @@ cdef bint _reads(_Text text, Py_ssize_t at, const char *word) noexcept:
 
 
 cdef bint _credit_follows(_Text text, Py_ssize_t at) noexcept:
-    """After a photo word at ``at``: white space, then "/", ":", "by" standing alone or "credit"."""
+    """After a photo word at ``at``: white space or none, then "/", ":", "by" standing alone or "credit"."""
     while at < text.size and Py_UNICODE_ISSPACE(_at(text, at)):
         at += 1
     if at >= text.size:
