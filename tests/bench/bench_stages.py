@@ -56,7 +56,8 @@ def wrap(spent, module_name, name):
 
 def read_pages(corpus, kind, limit):
     if kind == "html":
-        return [gzip.decompress(path.read_bytes()) for path in sorted((corpus / "pages").glob("*/page.html.gz"))[:limit]]
+        paths = sorted((corpus / "pages").glob("*/page.html.gz"))[:limit]
+        return [gzip.decompress(path.read_bytes()) for path in paths]
     folder = corpus / "dumps" / ("text" if kind == "plain" else "md")
     return [[line.partition("\t")[2] for line in path.read_text(encoding="utf-8").split("\n")]
             for path in sorted(folder.glob("*/*.tsv"))[:limit]]
