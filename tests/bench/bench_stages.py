@@ -1,11 +1,11 @@
 """Benchmark: where a page's time goes, stage by stage, without a profiler's cost per call.
 
 Each stage function of the pipeline is wrapped by a timer (wall time, perf_counter) and the
-pages are classified in batches as `linesift predict` does (dumps: ``predict_proba`` with
-one line cache for the run; HTML: ``classify_html`` in batches of 16, so the HTML read is
-timed too); nested stages are inside their callers' time. The first pass over the pages
-warms caches and imports; the second is reported. Pages come from a ../shared corpus:
-its labeled dumps with the labels cut off, or its page.html.gz files.
+pages are classified in batches of `linesift predict`'s size with one line cache for the
+run (dumps: ``predict_proba`` on their lines; HTML: ``classify_html`` on the bytes, so the
+HTML read is timed too); nested stages are inside their callers' time. The first pass over
+the pages warms caches and imports; the second is reported. Pages come from a ../shared
+corpus: its labeled dumps, read as training reads them, or its page.html.gz files.
 
     python tests/bench/bench_stages.py --kind plain|markdown|html [--corpus dragnet] [--pages 400]
 
@@ -23,16 +23,16 @@ BENCH = Path(__file__).resolve().parent
 CORPUS = BENCH.parents[1].parent / "shared" / "corpus"
 
 # (module, function) pairs timed, callers before callees.
-STAGES = {
-    "html": [("linesift.html", "_prepared"), ("linesift.html", "walk_html")],
-    "model": [("linesift.model", "extract"), ("linesift.model", "context_features")],
-    "features": [("linesift.features", name) for name in (
+STAGES = (
+    ("linesift.html", "_prepared"), ("linesift.html", "walk_html"),
+    ("linesift.model", "extract"), ("linesift.model", "context_features"),
+    *(("linesift.features", name) for name in (
         "own_features", "neighbour_columns", "region_features", "container_ranges",
-        "structure_columns", "site_columns", "shape_crosses", "keyword_buckets", "_as_matrix")],
-    "inner": [("linesift.features.store", "text_stats"), ("linesift.features.text", "line_table"),
-              ("linesift.features.text", "parse_lines"), ("linesift.features.text", "_html_parsed"),
-              ("linesift.features.structure", "page_structure"), ("linesift.features.structure", "path_peers")],
-}
+        "structure_columns", "site_columns", "shape_crosses", "keyword_buckets", "_as_matrix")),
+    ("linesift.features.store", "text_stats"), ("linesift.features.text", "line_table"),
+    ("linesift.features.text", "parse_lines"), ("linesift.features.text", "_html_parsed"),
+    ("linesift.features.structure", "page_structure"), ("linesift.features.structure", "path_peers"),
+)
 LABELS = {("linesift.features.store", "text_stats"): "text_stats (the batch's new lines)"}
 
 
@@ -58,9 +58,10 @@ def read_pages(corpus, kind, limit):
     if kind == "html":
         paths = sorted((corpus / "pages").glob("*/page.html.gz"))[:limit]
         return [gzip.decompress(path.read_bytes()) for path in paths]
+    from linesift.corpus import read_labeled_corpus
+
     folder = corpus / "dumps" / ("text" if kind == "plain" else "md")
-    return [[line.partition("\t")[2] for line in path.read_text(encoding="utf-8").split("\n")]
-            for path in sorted(folder.glob("*/*.tsv"))[:limit]]
+    return [page.model_lines for page in read_labeled_corpus([str(folder)])[:limit]]
 
 
 def main():
@@ -73,25 +74,21 @@ def main():
     if not corpus.is_dir():
         sys.exit(f"bench_stages: {corpus} not found (the shared corpora sit beside the checkout)")
     spent = collections.Counter()
-    for group in STAGES.values():
-        for module_name, name in group:
-            wrap(spent, module_name, name)
+    for module_name, name in STAGES:
+        wrap(spent, module_name, name)
     from linesift.api import classify_html
     from linesift.model_file import load_model
     from linesift.predict import BATCH_PAGES
 
     model = load_model()
     pages = read_pages(corpus, args.kind, args.pages)
+    classify = (lambda batch, cache: classify_html(model, batch, cache)) if args.kind == "html" else model.predict_proba
     for _ in range(2):
         spent.clear()
         cache = {}
         started = time.perf_counter()
-        if args.kind == "html":
-            for at in range(0, len(pages), 16):
-                classify_html(model, pages[at:at + 16], cache)
-        else:
-            for at in range(0, len(pages), BATCH_PAGES):
-                model.predict_proba(pages[at:at + BATCH_PAGES], cache)
+        for at in range(0, len(pages), BATCH_PAGES):
+            classify(pages[at:at + BATCH_PAGES], cache)
         total = time.perf_counter() - started
     per_page = 1e3 / len(pages)
     print(f"{args.kind}, {len(pages)} pages of {args.corpus}: {total * per_page:.3f} ms a page\n")
