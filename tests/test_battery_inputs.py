@@ -84,7 +84,7 @@ WORST = {
     "reading._TAG_NAME": f"read_html_within(b'<' + b'a' * {N} + b' text')",
     "decoding._LINE_BREAK": f"decode_lines(b'\\r' * {N})",
     "features: a line's statistics": f"features_of(['word ' * {N // 5}, 'photo' + ' ' * {N}, '1' * {N}, "
-                                    f"' | ' * {N // 3}, 'A' * {N}, '12:' * {N // 3}, '\\u4e00' * {N}])",
+                                     f"' | ' * {N // 3}, 'A' * {N}, '12:' * {N // 3}, '\\u4e00' * {N}])",
 }
 # Patterns that cannot backtrack, by their shape, and where each is fed by the cases above
 # or needs none: one character class repeated (\w+, \d+, [...]), a literal, or bounded.
