@@ -4,7 +4,8 @@
   sources (``vendor/lexbor``, the parts the HTML parser needs) are compiled into the same
   extension module, so nothing but a C compiler is needed to build it; and
   ``linesift._lines`` (a dump line's markup), ``linesift.features._stats`` (a line's
-  text statistics) and ``linesift.features._structure`` (a page's containers), Cython alone;
+  text statistics) and ``linesift.features._structure`` (a page's containers) and ``linesift.features._page``
+  (a row's neighbours and windows in its page), Cython alone;
 - the shipped model: ``model/linesift.npz`` and its card are copied into the package as
   ``linesift/shipped_model/`` when the package is built. An editable install reads them
   from the checkout's ``model/`` (``linesift.model_file.SHIPPED_MODEL``).
@@ -53,7 +54,9 @@ structure = Extension(
     extra_compile_args=["-O2"],
 )
 
+page = Extension("linesift.features._page", sources=["src/linesift/features/_page.pyx"], extra_compile_args=["-O2"])
+
 setup(
     cmdclass={"build_py": BuildWithModel},
-    ext_modules=cythonize([blocks, lines, stats, structure], language_level=3, quiet=True),
+    ext_modules=cythonize([blocks, lines, stats, structure, page], language_level=3, quiet=True),
 )

@@ -15,7 +15,7 @@ FLOORS = [
     ("vocabulary", ["version", "errors", "labels", "limits", "sites", "progress", "atomic", "rawjson"]),
     ("text", ["_blocks", "_lines", "decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align",
               "shingles", "wordbag", "metadata"]),
-    ("features", ["features.rows", "features.words", "features.page", "features.cues", "features._stats",
+    ("features", ["features.rows", "features.words", "features._page", "features.page", "features.cues", "features._stats",
                   "features._structure", "features.site", "features.structure", "features.regions", "features.text",
                   "features.store", "features"]),
     ("model", ["model", "transfer", "model_file"]),

@@ -26,7 +26,7 @@ grouped by site, is classified as well as by a model that never had the site fea
 import numpy as np
 
 from linesift.features import HASH_BITS, dense_feature_names, extract
-from linesift.features.page import page_bounds, shift, window_mean
+from linesift.features.page import page_bounds, shifts, window_means_of
 from linesift.features.regions import region_columns, region_feature_names
 from linesift.features.structure import CONTAINER_LEVELS, MAIN_SHARES, range_sum
 from linesift.labels import DEFAULT_THRESHOLD, UNLABELED, labels_from_probabilities, resolve_threshold
@@ -60,8 +60,8 @@ def context_features(logits, features):
     n = len(logits)
     page_of_row, start, end = page_bounds(features.page_offsets)
     columns = [logits]
-    columns += [shift(logits, offset, start, end, fill=EDGE_LOGIT) for offset in CONTEXT_OFFSETS]
-    columns += [window_mean(logits, width, start, end) for width in CONTEXT_WINDOWS]
+    columns += list(shifts(logits, CONTEXT_OFFSETS, start, end, fill=EDGE_LOGIT))
+    columns += list(window_means_of(logits, CONTEXT_WINDOWS, start, end))
     pages = len(features.page_offsets) - 1
     sizes = np.maximum(np.diff(features.page_offsets), 1)
     page_mean = np.bincount(page_of_row, weights=logits, minlength=pages) / sizes

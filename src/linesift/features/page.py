@@ -1,9 +1,12 @@
 """Where a line stands in its page: its neighbours, windows around it, the page's running
-text, and the page as a whole. Everything here is numpy over a whole batch of pages,
-stacked row after row; ``page_bounds`` gives each row its page's first and last row.
+text, and the page as a whole. Everything here works over a whole batch of pages, stacked
+row after row (numpy, and the compiled ``_page`` for neighbours and windows);
+``page_bounds`` gives each row its page's first and last row.
 """
 
 import numpy as np
+
+from linesift.features._page import shifted, window_means
 
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 WINDOWS = (3, 10, 25)     # lines each side averaged in the window features
@@ -42,17 +45,18 @@ PAGE_FEATURES = [
 
 def neighbour_columns(own, start, end):
     """NEIGHBOUR_FEATURES of the rows at NEIGHBOUR_OFFSETS, then WINDOW_FEATURES averaged over WINDOWS."""
-    n = len(start)
-    columns = []
-    for offset in NEIGHBOUR_OFFSETS:
-        source = np.arange(n) + offset
-        inside = (source >= start) & (source < end)
-        for name in NEIGHBOUR_FEATURES:
-            columns.append(shift(own[name], offset, start, end, source=source, inside=inside))
-    for width in WINDOWS:
-        for name in WINDOW_FEATURES:
-            columns.append(window_mean(own[name], width, start, end))
-    return columns
+    neighbours = shifted(_rows_of(own, NEIGHBOUR_FEATURES), NEIGHBOUR_OFFSETS, *_bounds(start, end), 0.0)
+    windows = window_means(_rows_of(own, WINDOW_FEATURES), WINDOWS, *_bounds(start, end))
+    return [*neighbours.reshape(-1, len(start)), *windows.reshape(-1, len(start))]
+
+
+def _rows_of(columns, names):
+    """The named columns as the rows of one C-ordered float64 array."""
+    return np.array([columns[name] for name in names], dtype=np.float64).reshape(len(names), -1)
+
+
+def _bounds(start, end):
+    return np.ascontiguousarray(start, dtype=np.int64), np.ascontiguousarray(end, dtype=np.int64)
 
 
 def page_columns(sizes, links, link_density, page_of_row):
@@ -136,21 +140,25 @@ def page_bounds(page_offsets):
     return page_of_row, page_offsets[:-1][page_of_row], page_offsets[1:][page_of_row]
 
 
-def shift(values, offset, start, end, fill=0.0, source=None, inside=None):
+def shift(values, offset, start, end, fill=0.0):
     """``values`` of the row ``offset`` away in the same page (``fill`` past either end)."""
-    if source is None:
-        source = np.arange(len(values)) + offset
-        inside = (source >= start) & (source < end)
-    out = np.full(len(values), fill, dtype=np.float64)
-    out[inside] = values[source[inside]]
-    return out
+    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
+    return shifted(row, (offset,), *_bounds(start, end), fill)[0, 0]
+
+
+def shifts(values, offsets, start, end, fill=0.0):
+    """``shift`` for each of ``offsets``: an array (len(offsets), rows)."""
+    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
+    return shifted(row, offsets, *_bounds(start, end), fill)[:, 0]
 
 
 def window_mean(values, width, start, end):
     """Mean of ``values`` over the lines of the same page within ``width`` of each line."""
-    padded = np.concatenate([[0.0], np.cumsum(values)])
-    index = np.arange(len(values))
-    low = np.maximum(index - width, start)
-    high = np.minimum(index + width + 1, end)
-    return (padded[high] - padded[low]) / (high - low)
+    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
+    return window_means(row, (width,), *_bounds(start, end))[0, 0]
 
+
+def window_means_of(values, widths, start, end):
+    """``window_mean`` for each of ``widths``: an array (len(widths), rows)."""
+    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
+    return window_means(row, widths, *_bounds(start, end))[:, 0]
