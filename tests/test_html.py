@@ -1,9 +1,12 @@
 import gzip
 import json
+import random
+import re
 
 import pytest
 
 from conftest import SHARED, needs_shared
+from linesift._blocks import class_words
 from linesift.align import CHROME, CONTENT, align_labels
 from linesift.html import HIDDEN, DamagedGzip, HtmlLine, decode_html, is_html, read_html
 from linesift.shingles import average_scores, shingle_scores, shingles
@@ -125,6 +128,27 @@ def test_class_words_keep_the_innermost_twenty():
     lines = read_html(f"{nested}<p>deep</p>{'</div>' * 25}".encode())
     assert len(lines[0].classes) == 20
     assert lines[0].classes[-1] == "wyy" and "waa" not in lines[0].classes
+
+
+@pytest.mark.parametrize("value, words", [
+    ("navBar", ("nav", "bar")), ("HTMLParser", ("html", "parser")), ("ABC", ("abc",)),
+    ("post-sidebar_widget post", ("post", "sidebar", "widget")), ("x9 Widget a", ("widget",)),
+    ("caf\u00e9Menu", ("caf", "menu")), ("\u00c9tat", ("tat",)), ("aB", ()),
+    ("AbCDeF", ("ab", "de")), ("ABCdef", ("ab", "cdef")), ("", ()), ("--", ()),
+])
+def test_class_words(value, words):
+    assert class_words(value) == words
+
+
+def test_class_words_are_the_rule_they_always_were():
+    """The compiled scan against the pattern it replaced, on random values of its pieces."""
+    pattern = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+    rng = random.Random(7)
+    pieces = ["a", "b", "Z", "Q", "x", "AB", "-", "_", " ", "9", "\u00e9", "\u00c9", "\u0434", "\ufffd", "\ud800"]
+    for _ in range(20_000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = tuple(dict.fromkeys(w.lower() for w in pattern.findall(value) if len(w) > 1))
+        assert class_words(value) == expected, value
 
 
 def test_gzip_input_is_read():

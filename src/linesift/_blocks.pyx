@@ -60,7 +60,9 @@ cdef enum:
     LXB_STATUS_OK = 0
 
 
-MAX_CLASS_WORDS = 20
+cdef enum:
+    _MAX_CLASS_WORDS = 20
+MAX_CLASS_WORDS = _MAX_CLASS_WORDS
 MAX_PATH_WORDS = 1_000   # class words a path keeps, its innermost: the cost of a frame stays bounded
 
 # A formula (MathML) is read as the text a browser shows, inline; its annotations (the
@@ -85,7 +87,6 @@ INFORMATIVE_TAGS = frozenset({
 PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp", "textarea"})
 
 _HIDDEN_STYLE = re.compile(r"(?:display|visibility)\s*:\s*(?:none|hidden)", re.IGNORECASE)
-_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 # What a tag is to the walk, looked up once per tag name: the kind's bits, and for an
 # informative tag its bit in a frame's tag_bits (KIND_TAG_SHIFT up).
@@ -106,29 +107,102 @@ cdef enum:
 cdef dict _class_word_cache = {}
 
 
+cdef inline bint _is_upper(unsigned char c) noexcept nogil:
+    return b'A' <= c <= b'Z'
+
+
+cdef inline bint _is_lower(unsigned char c) noexcept nogil:
+    return b'a' <= c <= b'z'
+
+
+cdef tuple _class_words_of(bytes value):
+    """class_words of a UTF-8 value, cached by its bytes. The words are runs of ASCII
+    letters (a byte of a non-ASCII character, like any other non-letter, ends a word),
+    cut where a capital starts a lower-case run: "navBar" -> nav, bar; "HTMLParser" ->
+    html, parser; "ABC" -> abc."""
+    cdef tuple words = _class_word_cache.get(value)
+    if words is not None:
+        return words
+    if len(_class_word_cache) > 100_000:
+        _class_word_cache.clear()
+    cdef const unsigned char *text = value
+    cdef Py_ssize_t size = len(value), at = 0, end, k
+    cdef unsigned char lowered[64]
+    found = {}
+    while at < size:
+        if _is_lower(text[at]) or (_is_upper(text[at]) and at + 1 < size and _is_lower(text[at + 1])):
+            end = at + 1                      # a capital and its lower-case run, or a lower-case run
+            while end < size and _is_lower(text[end]):
+                end += 1
+        elif _is_upper(text[at]):
+            end = at + 1                      # a run of capitals, less the one that starts a word after it
+            while end < size and _is_upper(text[end]):
+                end += 1
+            if end < size and _is_lower(text[end]):
+                end -= 1
+        else:
+            at += 1
+            continue
+        if end - at > 1:
+            if end - at <= 64:
+                for k in range(end - at):
+                    lowered[k] = text[at + k] | 0x20
+                word = (<char *> lowered)[:end - at].decode("ascii")
+            else:
+                word = value[at:end].decode("ascii").lower()
+            found[word] = None
+        at = end
+    words = tuple(found)
+    _class_word_cache[value] = words
+    return words
+
+
 cpdef tuple class_words(str value):
     """The words of a class or id value: split at non-letters and at camelCase humps,
-    lower case, words of one letter dropped, each once."""
-    cdef tuple words = _class_word_cache.get(value)
-    if words is None:
-        if len(_class_word_cache) > 100_000:
-            _class_word_cache.clear()
-        found = [w.lower() for w in _CLASS_WORD.findall(value) if len(w) > 1]
-        words = tuple(dict.fromkeys(found))
-        _class_word_cache[value] = words
-    return words
+    lower case, words of one letter dropped, each once (the rule: ``_class_words_of``)."""
+    return _class_words_of(value.encode("utf-8", "replace"))
 
 
 cdef class _Frame:
     """What a line's text takes from the elements around it."""
     cdef readonly tuple tags       # informative tags from the root to here
     cdef readonly tuple classes    # class/id words from the root to here
+    cdef readonly tuple line_classes   # its innermost MAX_CLASS_WORDS: a line's classes
     cdef unsigned long long tag_bits   # which of the informative tags ``tags`` holds
+    cdef object class_set          # frozenset(classes), made when first asked for
 
     def __cinit__(self, tuple tags, tuple classes, unsigned long long tag_bits):
         self.tags = tags
         self.classes = classes
+        self.line_classes = classes[-_MAX_CLASS_WORDS:]
         self.tag_bits = tag_bits
+
+    cdef object known_classes(self):
+        """Its classes, as fast to ask "in" of as their number needs."""
+        if len(self.classes) <= 16:
+            return self.classes
+        if self.class_set is None:
+            self.class_set = frozenset(self.classes)
+        return self.class_set
+
+
+cdef bint _extends(tuple longer, tuple prefix):
+    """``longer`` starts with the very word objects of ``prefix``."""
+    cdef Py_ssize_t k, size = len(prefix)
+    if len(longer) < size:
+        return False
+    for k in range(size):
+        if longer[k] is not prefix[k]:
+            return False
+    return True
+
+
+cdef tuple _last_words(tuple classes, tuple added):
+    """The innermost MAX_CLASS_WORDS of ``classes`` followed by ``added``."""
+    cdef Py_ssize_t wanted = _MAX_CLASS_WORDS - len(added)
+    if wanted <= 0:
+        return added[len(added) - _MAX_CLASS_WORDS:]
+    return classes[max(len(classes) - wanted, 0):] + added
 
 
 cdef class _FrameChild:
@@ -250,17 +324,29 @@ cdef class _LineWriter:
             return 0
         text = PyUnicode_DecodeUTF8(<const char *> self.text, self.size, "replace")
         first = self.frames[0]
-        tags, classes = first.tags, first.classes
-        if len(self.frames) > 1:   # the line's pieces sit in several elements: their words in order, once each
-            tag_order, class_order = dict.fromkeys(tags), dict.fromkeys(classes)
+        if len(self.frames) == 1:
+            self.lines.append((text, self.link_chars, first.tags, first.line_classes))
+        else:   # the line's pieces sit in several elements: their words in order, once each
+            tags, classes = first.tags, first.classes
+            tag_order, added = dict.fromkeys(tags), {}
+            known = None
             for index in range(1, len(self.frames)):
                 frame = self.frames[index]
                 if frame.tags is not tags:
                     tag_order.update(dict.fromkeys(frame.tags))
-                if frame.classes is not classes:
-                    class_order.update(dict.fromkeys(frame.classes))
-            tags, classes = tuple(tag_order), tuple(class_order)
-        self.lines.append((text, self.link_chars, tags, classes[-MAX_CLASS_WORDS:]))
+                if frame.classes is classes:
+                    continue
+                if _extends(frame.classes, classes):
+                    # Inside the first piece's element: its words after those are not among them.
+                    for word in frame.classes[len(classes):]:
+                        added[word] = None
+                else:
+                    if known is None:
+                        known = first.known_classes()
+                    for word in frame.classes:
+                        if word not in known:
+                            added[word] = None
+            self.lines.append((text, self.link_chars, tuple(tag_order), _last_words(classes, tuple(added))))
         self.size = 0
         self.link_chars = 0
         self.space_pending = self.last_link = self.has_text = False
@@ -507,11 +593,12 @@ cdef class _Walk:
         child.class_value = (<const char *> class_value)[:class_length] if class_value != NULL and class_length else None
         child.id_value = (<const char *> id_value)[:id_length] if id_value != NULL and id_length else None
         tags, classes = parent.tags, parent.classes
+        known = parent.known_classes()
         for value in ((child.class_value, child.id_value) if class_first else (child.id_value, child.class_value)):
             if value is not None:
-                known = frozenset(classes) if len(classes) > 16 else classes
-                new = [word for word in class_words(PyUnicode_DecodeUTF8(<const char *> value, len(value), "replace"))
-                       if word not in known]
+                if classes is not parent.classes:
+                    known = frozenset(classes) if len(classes) > 16 else classes
+                new = [word for word in _class_words_of(value) if word not in known]
                 if new:
                     classes = (classes + tuple(new))[-MAX_PATH_WORDS:]
         if bit:
