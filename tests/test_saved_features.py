@@ -66,7 +66,8 @@ def test_features_do_not_depend_on_the_batch_on_real_pages():
     whole = extract(real)
     cache = {}
     pieces = [extract(real[start:start + 7], cache=cache) for start in range(0, len(real), 7)]
-    # Window means are running sums over the batch: equal to rounding, not bit for bit.
+    # Container and page sums are differences of running sums over the batch: equal to
+    # rounding, not bit for bit (a window's sum runs from its own page's first row).
     assert np.allclose(whole.dense, np.concatenate([piece.dense for piece in pieces]), rtol=0, atol=1e-9)
     starts = np.cumsum([0] + [len(piece.dense) for piece in pieces])
     rows = np.concatenate([piece.hash_row + start for piece, start in zip(pieces, starts)])
