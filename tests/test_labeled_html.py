@@ -109,6 +109,26 @@ def test_labels_of_the_visible_lines_alone_keep_their_labels_and_the_hidden_line
     assert target.read_text(encoding="utf-8") == saved      # the label file is read, never rewritten
 
 
+def test_labels_of_lines_read_with_soft_hyphens_keep_their_labels(tmp_path):
+    """A page labeled when linesift kept the characters a browser does not draw."""
+    html = html_page("Flood barrier opens", [PARAGRAPHS[0].replace("barrier", "bar\u00adrier"), "\u200b",
+                                             PARAGRAPHS[1], PARAGRAPHS[2].replace("the ", "the \u00ad ", 1)])
+    target = labeled_html(tmp_path, "courier.example", "barrier", html)
+    page = read_input_page("page.html", "courier.example", html)
+    assert not any(character in line for line in page.lines for character in "\u00ad\u200b")
+    old_lines = page.lines[:4] + ["\u200b"] + page.lines[4:]
+    old_lines[3] = old_lines[3].replace("barrier", "bar\u00adrier", 1)
+    old_lines[6] = old_lines[6].replace("the ", "the \u00ad ", 1)
+    old_labels = [int(len(line.split()) > 6) for line in old_lines]
+    target.write_text(format_labeled(old_lines, old_labels), encoding="utf-8")
+    [read] = read_labeled_corpus([tmp_path])
+    assert read.lines == page.lines and [line.text for line in read.markup] == page.lines
+    assert read.labels == old_labels[:4] + old_labels[5:]
+    target.write_text(format_labeled(["Something else"] + old_lines[1:], old_labels), encoding="utf-8")
+    with pytest.raises(InputError, match="not the block lines"):
+        read_labeled_corpus([tmp_path])
+
+
 def test_predict_and_evaluate_read_a_labeled_html_page_as_html(tmp_path, runner):
     html = html_page("Flood barrier opens")
     target = labeled_html(tmp_path, "courier.example", "barrier", html)

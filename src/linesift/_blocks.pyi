@@ -12,6 +12,7 @@ BLOCK_TAGS: Final[frozenset[str]]
 INFORMATIVE_TAGS: Final[frozenset[str]]
 PRE_TAGS: Final[frozenset[str]]
 HIDDEN: Final[str]
+INVISIBLE_CHARACTERS: Final[str]
 
 # A line: (text, link characters, informative tags on its path (HIDDEN inside a hidden block),
 # class/id words of its containers).

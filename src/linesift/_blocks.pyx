@@ -241,6 +241,27 @@ cdef inline Py_ssize_t _space_width(const unsigned char *text, Py_ssize_t at, Py
     return 0
 
 
+# Characters a browser does not draw: break hints (soft hyphen, zero-width space, word
+# joiner) and a stray byte order mark. Left in, they split words ("Tisch\u00adtuch") and keep
+# the text from matching what a reader sees. Not ZWNJ/ZWJ: they shape scripts.
+INVISIBLE_CHARACTERS = "\u00ad\u200b\u2060\ufeff"
+
+
+cdef inline Py_ssize_t _invisible_width(const unsigned char *text, Py_ssize_t at, Py_ssize_t end) noexcept nogil:
+    """The bytes of the INVISIBLE_CHARACTERS character that starts at ``at``, or 0."""
+    cdef unsigned char c = text[at]
+    if c == 0xC2:
+        return 2 if at + 1 < end and text[at + 1] == 0xAD else 0
+    if (c == 0xE2 or c == 0xEF) and at + 2 < end:
+        if c == 0xE2 and text[at + 1] == 0x80 and text[at + 2] == 0x8B:
+            return 3
+        if c == 0xE2 and text[at + 1] == 0x81 and text[at + 2] == 0xA0:
+            return 3
+        if c == 0xEF and text[at + 1] == 0xBB and text[at + 2] == 0xBF:
+            return 3
+    return 0
+
+
 cdef inline Py_ssize_t _char_width(unsigned char c) noexcept nogil:
     if c < 0xC0:
         return 1
@@ -253,8 +274,8 @@ cdef inline Py_ssize_t _char_width(unsigned char c) noexcept nogil:
 
 cdef class _LineWriter:
     """Writes the text pieces of a page into lines as a browser shows them: white space runs
-    are one space, none at the ends; the characters inside links are counted (a space
-    counts when the words on both sides of it are link text)."""
+    are one space, none at the ends, INVISIBLE_CHARACTERS left out; the characters inside
+    links are counted (a space counts when the words on both sides of it are link text)."""
     cdef unsigned char *text     # UTF-8 of the line so far
     cdef Py_ssize_t size, capacity
     cdef Py_ssize_t link_chars
@@ -292,6 +313,10 @@ cdef class _LineWriter:
                     self.flush()
                 elif self.has_text:
                     self.space_pending = True
+                at += width
+                continue
+            width = _invisible_width(piece, at, length)
+            if width:
                 at += width
                 continue
             width = _char_width(piece[at])

@@ -6,7 +6,7 @@ A labeled HTML page is its ``.tsv`` with the page's HTML beside it (``html_sibli
 the ``.tsv``'s lines are the HTML's block lines, one for one, so the labels stay editable as
 text while training and evaluation read the page as HTML, markup and all (``with_markup``)."""
 
-from linesift._blocks import HIDDEN
+from linesift._blocks import HIDDEN, INVISIBLE_CHARACTERS
 from linesift.decoding import decode_lines
 from linesift.errors import InputError
 from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED
@@ -75,15 +75,32 @@ def labels_over_hidden_lines(lines, labels, markup):
     return over
 
 
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))
+
+
+def labels_without_invisible_characters(lines, labels, texts):
+    """When ``lines`` are ``texts`` as a linesift read them that kept the characters a
+    browser does not draw (INVISIBLE_CHARACTERS: a soft hyphen inside a word, a line of
+    nothing else), ``labels`` laid over ``texts``; else None."""
+    shown = [" ".join(line.translate(_INVISIBLE).split()) for line in lines]
+    kept = [at for at, line in enumerate(shown) if line or not lines[at]]
+    if [shown[at] for at in kept] != texts:
+        return None
+    return [labels[at] for at in kept]
+
+
 def with_markup(page: Page, markup: list, html_source) -> Page:
     """``page`` (a labeled page) read as the HTML page it labels: ``markup`` (the HtmlLines of
     its HTML, ``html_source``) must give exactly its lines; a label file that no longer
     matches its HTML is an error naming the first line that differs. A label file of the
     page's visible lines alone (labeled by a linesift that did not read hidden blocks) is
-    read with the hidden blocks' lines put back unlabeled, its labels kept."""
+    read with the hidden blocks' lines put back unlabeled, its labels kept; one whose lines
+    still hold soft hyphens and other undrawn characters is read with its labels kept."""
     texts = [line.text for line in markup]
     if texts != page.lines and page.labels is not None:
         labels = labels_over_hidden_lines(page.lines, page.labels, markup)
+        if labels is None:
+            labels = labels_without_invisible_characters(page.lines, page.labels, texts)
         if labels is not None:
             page.lines, page.labels = texts, labels
     if texts != page.lines:

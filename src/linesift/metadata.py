@@ -83,7 +83,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from linesift._blocks import class_words
+from linesift._blocks import INVISIBLE_CHARACTERS, class_words
 from linesift.canonical import stated_url
 from linesift.html import GZIP_MAGIC, decode_html
 from linesift.limits import MAX_PAGE_BYTES
@@ -150,7 +150,7 @@ _BY_LABEL = re.compile(r"(?:(?:written|posted|published|reviewed|words|story)\s{
 _SEPARATED = re.compile(r"\s[|·•–—-]\s|[,;|·•(]|\s(?:on|in|and|for|at|updated|published)\s", re.IGNORECASE)
 
 _SPACE = re.compile(r"\s+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))   # not ZWNJ/ZWJ: they shape scripts
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))
 _NOT_SHOWN = "ancestor::button | ancestor::script | ancestor::style"
 _NOT_SHOWN_AROUND = etree.XPath(f"count({_NOT_SHOWN})")
 _SHOWN_TEXT = etree.XPath(f".//text()[count({_NOT_SHOWN}) = $around]")   # none inside the element
