@@ -59,6 +59,10 @@ def test_empty_batches():
     ([1, 1, 1], [3, 3, 3]),      # a row before its page's start
     ([0, 0], [3, 3]),            # fewer bounds than rows
     ([0, 0, 0], [4, 4, 4]),      # a page past the batch
+    ([-1, -1, -1], [3, 3, 3]),   # a page before the batch
+    ([0, 1, 1], [3, 3, 3]),      # pages that overlap
+    ([0, 1], [2, 2]),            # the same, on two rows
+    ([0, 0, 3], [2, 2, 3]),      # a row in no page
 ])
 def test_bounds_that_are_not_pages_are_refused(start, end):
     start, end = np.array(start, np.int64), np.array(end, np.int64)
@@ -66,6 +70,21 @@ def test_bounds_that_are_not_pages_are_refused(start, end):
         shift(np.zeros(3), 1, start, end)
     with pytest.raises(ValueError):
         window_mean(np.zeros(3), 1, start, end)
+
+
+def test_bounds_are_checked_on_views_too():
+    """A view whose start is negative is refused, not read before its first row."""
+    start, end = np.full(6, -1, np.int64)[1:], np.full(6, 5, np.int64)[1:]
+    with pytest.raises(ValueError):
+        shift(np.arange(6.0)[1:], -1, start, end)
+
+
+def test_offsets_and_widths_past_the_batch_see_the_whole_page():
+    start, end = bounds(3, 2)
+    values = np.array([1.0, 2.0, 3.0, 10.0, 20.0])
+    assert window_mean(values, 2**62, start, end).tolist() == [2.0, 2.0, 2.0, 15.0, 15.0]
+    assert shift(values, 2**62, start, end, fill=-1.0).tolist() == [-1.0] * 5
+    assert shift(values, -2**62, start, end, fill=-1.0).tolist() == [-1.0] * 5
 
 
 def test_negative_widths_are_refused():

@@ -169,7 +169,6 @@ cdef class _Frame:
     cdef readonly tuple classes    # class/id words from the root to here
     cdef readonly tuple line_classes   # its innermost MAX_CLASS_WORDS: a line's classes
     cdef unsigned long long tag_bits   # which of the informative tags ``tags`` holds
-    cdef object class_set          # frozenset(classes), made when first asked for
 
     def __cinit__(self, tuple tags, tuple classes, unsigned long long tag_bits):
         self.tags = tags
@@ -177,13 +176,31 @@ cdef class _Frame:
         self.line_classes = classes[-_MAX_CLASS_WORDS:]
         self.tag_bits = tag_bits
 
-    cdef object known_classes(self):
-        """Its classes, as fast to ask "in" of as their number needs."""
-        if len(self.classes) <= 16:
-            return self.classes
-        if self.class_set is None:
-            self.class_set = frozenset(self.classes)
-        return self.class_set
+
+
+cdef enum:
+    _CLASS_SETS_KEPT = 256   # word sets of deep paths kept at a time: up to ~32 KB each
+
+
+cdef class _ClassSets:
+    """The class words of frames, as fast to ask "in" of as their number needs: a frame's
+    children and multi-element lines ask of the same few frames, so the sets of deep paths
+    are kept, a bounded number of them (a page of many deep frames would otherwise hold a
+    set beside every frame's words)."""
+    cdef dict kept
+
+    def __cinit__(self):
+        self.kept = {}
+
+    cdef object of(self, _Frame frame):
+        if len(frame.classes) <= 16:
+            return frame.classes
+        found = self.kept.get(frame)
+        if found is None:
+            if len(self.kept) >= _CLASS_SETS_KEPT:
+                self.kept.clear()
+            found = self.kept[frame] = frozenset(frame.classes)
+        return found
 
 
 cdef bint _extends(tuple longer, tuple prefix):
@@ -283,6 +300,7 @@ cdef class _LineWriter:
     cdef list frames            # frames that gave the line some visible text, in order
     cdef _Frame last_frame
     cdef list lines
+    cdef _ClassSets class_sets   # shared with the walk
 
     def __cinit__(self):
         self.capacity = 4096
@@ -291,6 +309,7 @@ cdef class _LineWriter:
             raise MemoryError()
         self.frames = []
         self.lines = []
+        self.class_sets = _ClassSets()
 
     def __dealloc__(self):
         PyMem_Free(self.text)
@@ -367,7 +386,7 @@ cdef class _LineWriter:
                         added[word] = None
                 else:
                     if known is None:
-                        known = first.known_classes()
+                        known = self.class_sets.of(first)
                     for word in frame.classes:
                         if word not in known:
                             added[word] = None
@@ -489,9 +508,11 @@ cdef class _Walk:
     cdef dict frame_cache   # a hash of (parent frame, tag, class, id) -> _FrameChild
     cdef dict tag_names     # tag id -> (name, kind) of the tags not lexbor's own, for this document
     cdef dict hidden_frames  # frame -> the same frame inside a hidden block
+    cdef _ClassSets class_sets
 
     def __cinit__(self):
         self.writer = _LineWriter()
+        self.class_sets = self.writer.class_sets
         self.blocks = []
         self.frames = [_Frame((), (), 0)]
         self.capacity = 256
@@ -618,10 +639,11 @@ cdef class _Walk:
         child.class_value = (<const char *> class_value)[:class_length] if class_value != NULL and class_length else None
         child.id_value = (<const char *> id_value)[:id_length] if id_value != NULL and id_length else None
         tags, classes = parent.tags, parent.classes
-        known = parent.known_classes()
         for value in ((child.class_value, child.id_value) if class_first else (child.id_value, child.class_value)):
             if value is not None:
-                if classes is not parent.classes:
+                if classes is parent.classes:
+                    known = self.class_sets.of(parent)
+                else:
                     known = frozenset(classes) if len(classes) > 16 else classes
                 new = [word for word in _class_words_of(value) if word not in known]
                 if new:

@@ -18,18 +18,24 @@ import numpy as np
 
 
 cdef int _check(Py_ssize_t rows, const int64_t[::1] start, const int64_t[::1] end) except -1 nogil:
-    """Every row's page bounds hold it, and a page's rows name the same bounds."""
+    """The bounds describe pages: every row lies inside its own, the first row starts a page,
+    and each row names its predecessor's page or starts the next one where that ends."""
     cdef Py_ssize_t row
     if start.shape[0] != rows or end.shape[0] != rows:
         with gil:
             raise ValueError(f"start and end must have one entry per row ({rows})")
     for row in range(rows):
-        if not (start[row] <= row < end[row] <= rows):
+        if not (0 <= start[row] <= row < end[row] <= rows):
             with gil:
                 raise ValueError(f"row {row} is outside its page's bounds {start[row]}:{end[row]}")
-        if row > start[row] and (start[row - 1] != start[row] or end[row - 1] != end[row]):
+        if row == 0:
+            if start[row] != 0:
+                with gil:
+                    raise ValueError("the first row must start its page")
+        elif not ((start[row - 1] == start[row] and end[row - 1] == end[row])
+                  or (start[row] == row and end[row - 1] == row)):
             with gil:
-                raise ValueError(f"rows {row - 1} and {row} of one page name different bounds")
+                raise ValueError(f"rows {row - 1} and {row} name pages that overlap or leave a gap")
     return 0
 
 
@@ -45,7 +51,7 @@ def shifted(const double[:, ::1] values, offsets, const int64_t[::1] start, cons
     out = np.empty((len(offset_list), columns, rows))
     cdef double[:, :, ::1] result = out
     for k in range(len(offset_list)):
-        offset = offset_list[k]
+        offset = max(min(offset_list[k], rows), -rows)   # as far as any row can see: no overflow
         with nogil:
             for column in range(columns):
                 for row in range(rows):
@@ -84,7 +90,7 @@ def window_means(const double[:, ::1] values, widths, const int64_t[::1] start, 
                     for row in range(first, last):
                         running[row - first + 1] = running[row - first] + values[column, row]
                     for k in range(count):
-                        width = width_of[k]
+                        width = width_of[k] if width_of[k] < rows else rows   # no overflow past it
                         for row in range(first, last):
                             low = row - width if row - width > first else first
                             high = row + width + 1 if row + width + 1 < last else last
