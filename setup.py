@@ -4,8 +4,8 @@
   sources (``vendor/lexbor``, the parts the HTML parser needs) are compiled into the same
   extension module, so nothing but a C compiler is needed to build it; and
   ``linesift._lines`` (a dump line's markup), ``linesift.features._stats`` (a line's
-  text statistics) and ``linesift.features._structure`` (a page's containers) and ``linesift.features._page``
-  (a row's neighbours and windows in its page), Cython alone;
+  text statistics), ``linesift.features._structure`` (a page's containers) and
+  ``linesift.features._page`` (a row's neighbours and windows in its page), Cython alone;
 - the shipped model: ``model/linesift.npz`` and its card are copied into the package as
   ``linesift/shipped_model/`` when the package is built. An editable install reads them
   from the checkout's ``model/`` (``linesift.model_file.SHIPPED_MODEL``).

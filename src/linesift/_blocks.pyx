@@ -177,23 +177,31 @@ cdef class _Frame:
         self.tag_bits = tag_bits
 
 
-
 cdef enum:
     _CLASS_SETS_KEPT = 256   # word sets of deep paths kept at a time: up to ~32 KB each
 
 
+cdef inline bint _deep(tuple classes):
+    """Past this many words, "in" is asked of a set of them rather than of the tuple."""
+    return len(classes) > 16
+
+
+cdef object _searchable(tuple classes):
+    return frozenset(classes) if _deep(classes) else classes
+
+
 cdef class _ClassSets:
-    """The class words of frames, as fast to ask "in" of as their number needs: a frame's
-    children and multi-element lines ask of the same few frames, so the sets of deep paths
-    are kept, a bounded number of them (a page of many deep frames would otherwise hold a
-    set beside every frame's words)."""
+    """The class words of frames, ``_searchable``: a frame's children and multi-element
+    lines ask of the same few frames, so the sets of deep paths are kept, a bounded number
+    of them (a page of many deep frames would otherwise hold a set beside every frame's
+    words)."""
     cdef dict kept
 
     def __cinit__(self):
         self.kept = {}
 
     cdef object of(self, _Frame frame):
-        if len(frame.classes) <= 16:
+        if not _deep(frame.classes):
             return frame.classes
         found = self.kept.get(frame)
         if found is None:
@@ -300,7 +308,7 @@ cdef class _LineWriter:
     cdef list frames            # frames that gave the line some visible text, in order
     cdef _Frame last_frame
     cdef list lines
-    cdef _ClassSets class_sets   # shared with the walk
+    cdef _ClassSets class_sets   # the walk's too
 
     def __cinit__(self):
         self.capacity = 4096
@@ -508,11 +516,9 @@ cdef class _Walk:
     cdef dict frame_cache   # a hash of (parent frame, tag, class, id) -> _FrameChild
     cdef dict tag_names     # tag id -> (name, kind) of the tags not lexbor's own, for this document
     cdef dict hidden_frames  # frame -> the same frame inside a hidden block
-    cdef _ClassSets class_sets
 
     def __cinit__(self):
         self.writer = _LineWriter()
-        self.class_sets = self.writer.class_sets
         self.blocks = []
         self.frames = [_Frame((), (), 0)]
         self.capacity = 256
@@ -641,10 +647,7 @@ cdef class _Walk:
         tags, classes = parent.tags, parent.classes
         for value in ((child.class_value, child.id_value) if class_first else (child.id_value, child.class_value)):
             if value is not None:
-                if classes is parent.classes:
-                    known = self.class_sets.of(parent)
-                else:
-                    known = frozenset(classes) if len(classes) > 16 else classes
+                known = self.writer.class_sets.of(parent) if classes is parent.classes else _searchable(classes)
                 new = [word for word in _class_words_of(value) if word not in known]
                 if new:
                     classes = (classes + tuple(new))[-MAX_PATH_WORDS:]

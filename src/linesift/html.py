@@ -39,11 +39,10 @@ Lines: a block element (DIV, P, LI, H1-6, TR, TD, ...) starts and ends a line, `
 ends one, each line of a ``<pre>`` is a line; inline text is joined as a browser shows it
 (whitespace runs become one space; the characters a browser does not draw,
 INVISIBLE_CHARACTERS — soft hyphens, zero-width spaces — are left out). Lines without text
-are not emitted. Table cells are
-lines of their own: old pages lay out whole columns in cells, and joining a row would
-merge a menu cell with the article cell. A formula in MathML is inline text, as a browser
-shows it (``<mi>x</mi><mo>+</mo><mn>1</mn>`` is "x+1"), without its annotations (the
-formula again, as TeX source).
+are not emitted. Table cells are lines of their own: old pages lay out whole columns in
+cells, and joining a row would merge a menu cell with the article cell. A formula in
+MathML is inline text, as a browser shows it (``<mi>x</mi><mo>+</mo><mn>1</mn>`` is
+"x+1"), without its annotations (the formula again, as TeX source).
 
 Not shown, so not read: script, style, template, noscript (the pages were copied with
 scripts on), svg, iframe, media fallbacks, the head, MathML annotations. Comments are not
@@ -81,8 +80,8 @@ from linesift._blocks import (  # noqa: F401  (the rules' names, for the feature
     CAP_ATTRIBUTES,
     DROPPED_TAGS,
     HIDDEN,
-    INVISIBLE_CHARACTERS,
     INFORMATIVE_TAGS,
+    INVISIBLE_CHARACTERS,
     LINE_BREAK,
     MAX_CLASS_WORDS,
     MAX_PATH_WORDS,

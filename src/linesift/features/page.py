@@ -45,8 +45,9 @@ PAGE_FEATURES = [
 
 def neighbour_columns(own, start, end):
     """NEIGHBOUR_FEATURES of the rows at NEIGHBOUR_OFFSETS, then WINDOW_FEATURES averaged over WINDOWS."""
-    neighbours = shifted(_rows_of(own, NEIGHBOUR_FEATURES), NEIGHBOUR_OFFSETS, *_bounds(start, end), 0.0)
-    windows = window_means(_rows_of(own, WINDOW_FEATURES), WINDOWS, *_bounds(start, end))
+    bounds = _bounds(start, end)
+    neighbours = shifted(_rows_of(own, NEIGHBOUR_FEATURES), NEIGHBOUR_OFFSETS, *bounds, 0.0)
+    windows = window_means(_rows_of(own, WINDOW_FEATURES), WINDOWS, *bounds)
     return [*neighbours.reshape(-1, len(start)), *windows.reshape(-1, len(start))]
 
 
@@ -142,23 +143,23 @@ def page_bounds(page_offsets):
 
 def shift(values, offset, start, end, fill=0.0):
     """``values`` of the row ``offset`` away in the same page (``fill`` past either end)."""
-    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
-    return shifted(row, (offset,), *_bounds(start, end), fill)[0, 0]
+    return shifts(values, (offset,), start, end, fill)[0]
 
 
 def shifts(values, offsets, start, end, fill=0.0):
     """``shift`` for each of ``offsets``: an array (len(offsets), rows)."""
-    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
-    return shifted(row, offsets, *_bounds(start, end), fill)[:, 0]
+    return shifted(_one_row(values), offsets, *_bounds(start, end), fill)[:, 0]
 
 
 def window_mean(values, width, start, end):
     """Mean of ``values`` over the lines of the same page within ``width`` of each line."""
-    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
-    return window_means(row, (width,), *_bounds(start, end))[0, 0]
+    return window_means_of(values, (width,), start, end)[0]
 
 
 def window_means_of(values, widths, start, end):
     """``window_mean`` for each of ``widths``: an array (len(widths), rows)."""
-    row = np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
-    return window_means(row, widths, *_bounds(start, end))[:, 0]
+    return window_means(_one_row(values), widths, *_bounds(start, end))[:, 0]
+
+
+def _one_row(values):
+    return np.ascontiguousarray(values, dtype=np.float64).reshape(1, -1)
