@@ -154,8 +154,8 @@ def test_class_words_are_the_rule_they_always_were():
 
 def test_deep_paths_do_not_keep_a_word_set_per_element():
     """Thousands of elements under a path of 1,000 class words, each with a class and a
-    classed child: the walk's memory stays near the page's lines (a word set kept beside
-    every element's words was four times as much)."""
+    classed child: the walk keeps a bounded number of word sets, so its memory stays near
+    what the page's lines hold."""
     def word(number):
         letters = "v"
         number += 1
@@ -172,7 +172,7 @@ def test_deep_paths_do_not_keep_a_word_set_per_element():
     finally:
         tracemalloc.stop()
     assert len(lines) == 3000
-    assert peak < 60e6     # 27-34 MB measured; 126 MB with a set per element
+    assert peak < 60e6     # a word set beside every element would be several times this
 
 
 def test_gzip_input_is_read():
