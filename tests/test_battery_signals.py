@@ -67,14 +67,6 @@ def children(pid):
     return found
 
 
-def command_line(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read().decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as handle:
@@ -91,7 +83,15 @@ def wait_until(ready, process=None, timeout=60):
 
 
 def workers(pid):
-    return [child for child in children(pid) if "popen_loky_posix" in command_line(child)]
+    """The worker processes of a run: its children (forked, they carry its command line)."""
+    parents = {}
+    for child in children(pid):
+        try:
+            with open(f"/proc/{child}/stat") as handle:
+                parents[child] = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return [child for child, parent in parents.items() if parent == pid]
 
 
 def left_alive(pids):

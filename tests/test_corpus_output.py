@@ -4,13 +4,14 @@ its URL (never from unrelated files beside it), and the small things: bare `line
 
 import gzip
 import json
+import math
 
 import pytest
 from click.testing import CliRunner
 
 from linesift.canonical import stated_url
 from linesift.cli import main
-from linesift.predict import default_jobs
+from linesift.predict import PAGE_SECONDS, PARALLEL_FROM_SECONDS, default_jobs
 from linesift.reading import find_files
 
 ARTICLE = [
@@ -182,19 +183,19 @@ def test_an_output_named_like_a_file_for_several_inputs_is_refused(runner, tmp_p
 
 def test_jobs_default_to_one_for_small_inputs(tmp_path, monkeypatch):
     monkeypatch.setattr("linesift.predict.available_cores", lambda: 2)
+    enough_dumps = math.ceil(PARALLEL_FROM_SECONDS / PAGE_SECONDS["dump"])
     folder = tmp_path / "pages"
     folder.mkdir()
-    for n in range(300):
+    for n in range(enough_dumps - 1):
         (folder / f"{n}.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
     assert default_jobs(find_files([folder / "0.txt"])) == 1                    # a page
-    assert default_jobs(find_files([folder])) == 1                              # 300 dumps: one is sooner
-    for n in range(300, 700):
-        (folder / f"{n}.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
-    assert default_jobs(find_files([folder])) == 2                              # 700 dumps
-    for n in range(150):
+    assert default_jobs(find_files([folder])) == 1                              # one is sooner
+    (folder / "last.txt").write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
+    assert default_jobs(find_files([folder])) == 2                              # two are sooner
+    for n in range(math.ceil(PARALLEL_FROM_SECONDS / PAGE_SECONDS["html"])):
         (tmp_path / "html" / f"{n}.html").parent.mkdir(exist_ok=True)
         (tmp_path / "html" / f"{n}.html").write_bytes(page(f"Story {n}"))
-    assert default_jobs(find_files([tmp_path / "html"])) == 2                  # 150 HTML pages
+    assert default_jobs(find_files([tmp_path / "html"])) == 2
     shard = tmp_path / "shard.jsonl"
     shard.write_text(json.dumps({"text": "a line"}) + "\n", encoding="utf-8")
     assert default_jobs(find_files([shard])) == 1                               # a small record file

@@ -1,30 +1,34 @@
 """Run batches of pages on several cores, results in input order, memory bounded.
 
-joblib's process pool (loky) does the work; the loop here keeps at most ``IN_FLIGHT_PER_JOB``
-batches per worker submitted and not yet handed on, so a large input is never read ahead
-into memory, and results come back in the order the batches went in. joblib's own
-``Parallel(return_as="generator")`` keeps order too, but it dispatches new batches as
-workers finish, not as results are consumed: with a slow writer, results would pile up.
+A pool of worker processes (the standard library's) does the work; the loop here keeps at
+most ``IN_FLIGHT_PER_JOB`` batches per worker submitted and not yet handed on, so a large
+input is never read ahead into memory, and results come back in the order the batches went
+in (``Executor.map`` submits every batch at once).
+
+On Linux the workers are forked from the process that asks for them, with what it has
+imported and loaded (numpy, linesift, the model once it is loaded): a worker starts in
+milliseconds rather than the ~0.2 s of CPU a fresh interpreter takes to import them, and
+the model's arrays are shared with the parent rather than copied into each worker
+(docs/decisions.md, "Workers are forked"). Elsewhere (no fork, or fork unsafe as on
+macOS) they start as fresh interpreters. A forked worker takes the default action for
+SIGTERM again: the parent's handler (which unwinds a command to remove its temporaries)
+belongs to the parent, and a worker has nothing of its own to clean up.
 
 A worker ends when the process that started it is gone, however it went (SIGKILL from the
-OOM killer or a scheduler included): loky's workers do not, they wait on their queues for
-ever, and with them loky's and multiprocessing's resource trackers, whose pipes the
-workers hold open. On Linux the kernel ends them: each worker asks for SIGKILL on its
-parent's death (``prctl(PR_SET_PDEATHSIG)``), which reaches it even while it holds the
-GIL in a long regular expression. That signal follows the *thread* that started the
-worker, so it is asked for only when the pool is driven from the main thread (loky starts
-workers from the submitting thread or from its manager thread, which lives as long as the
-pool). Everywhere, a thread in each worker also watches its parent (``_exit_with_parent``)
-for the other cases. The trackers then read the end of their pipes and exit, cleaning up
-as they do.
+OOM killer or a scheduler included): a pool's workers do not, they wait on their queues for
+ever. On Linux the kernel ends them: each worker asks for SIGKILL on its parent's death
+(``prctl(PR_SET_PDEATHSIG)``), which reaches it even while it holds the GIL in a long
+regular expression. That signal follows the *thread* that started the worker, so it is
+asked for only when the pool is driven from the main thread. Everywhere, a thread in each
+worker also watches its parent (``_exit_with_parent``) for the other cases.
 
 A worker that dies (killed by the OOM killer or a signal) ends the run with ``WorkerDied``,
-one line, never loky's traceback.
+one line, never the pool's traceback. A run that stops early (an error, Ctrl-C, SIGTERM)
+stops its workers rather than waiting for their batches.
 """
 
 import ctypes
 import os
-import re
 import signal
 import sys
 import threading
@@ -32,6 +36,9 @@ import time
 from collections import deque
 from itertools import chain, islice
 
+# Where workers are forked they start in milliseconds; a fresh interpreter costs each ~0.45 s
+# of CPU (Python, numpy, linesift and the model) before its first page.
+FORKED_WORKERS = sys.platform.startswith("linux")
 IN_FLIGHT_PER_JOB = 3   # enough to keep a worker busy while the main process reads and writes
 PARENT_CHECK_SECONDS = 0.5   # how often a worker looks whether its parent is still there
 
@@ -54,13 +61,14 @@ def ordered_map(function, batches, jobs, *arguments):
         for batch in chain(head, batches):
             yield function(*arguments, batch)
         return
-    from joblib.externals.loky import get_reusable_executor
-    from joblib.externals.loky.process_executor import BrokenProcessPool
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     death_signal = threading.current_thread() is threading.main_thread()
-    executor = get_reusable_executor(max_workers=jobs, initializer=_exit_with_parent,
-                                     initargs=(os.getpid(), PARENT_CHECK_SECONDS, death_signal))
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_start_context(), initializer=_exit_with_parent,
+                                   initargs=(os.getpid(), PARENT_CHECK_SECONDS, death_signal))
     pending = deque()
+    finished = False
     try:
         for batch in chain(head, batches):
             pending.append(executor.submit(function, *arguments, batch))
@@ -68,11 +76,31 @@ def ordered_map(function, batches, jobs, *arguments):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    except BrokenProcessPool as error:
-        raise WorkerDied(_how_it_died(error)) from None
+        finished = True
+    except BrokenProcessPool:
+        workers = _workers(executor)
+        executor.shutdown(wait=True)   # the pool joins its workers: their exit codes are known after
+        raise WorkerDied(_how_it_died(workers)) from None
     finally:
-        for future in pending:   # stopped early (an error, a closed pipe): drop the rest
-            future.cancel()
+        if not finished:   # stopped early (an error, a closed pipe, a signal): no batch is waited for
+            for future in pending:
+                future.cancel()
+            for worker in _workers(executor):
+                worker.kill()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_context():
+    """Fork where it is safe and cheap (Linux), else a fresh interpreter per worker."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if FORKED_WORKERS else "spawn")
+
+
+def _workers(executor):
+    """The pool's worker processes (multiprocessing.Process), as far as the pool shows them:
+    the standard pool keeps them in ``_processes`` and has no public way to list them."""
+    return list((getattr(executor, "_processes", None) or {}).values())
 
 
 class WorkerDied(Exception):
@@ -80,13 +108,25 @@ class WorkerDied(Exception):
     signal) or crashed. ``str()`` says how, as far as the exit codes tell."""
 
 
-def _how_it_died(error):
-    """loky's message lists the workers' exit codes (``{SIGKILL(-9)}``); the rest of it is
-    a traceback's worth of advice."""
-    codes = re.search(r"exit codes of the workers are \{([^}]*)\}", str(error))
-    if codes and codes.group(1):
-        return f"a worker process died (exit {codes.group(1)}: killed, or out of memory?)"
+def _how_it_died(workers):
+    """How the pool's workers ended, by their exit codes: a signal's name (SIGKILL from the
+    OOM killer, say). The pool ends the survivors with SIGTERM once one has died, so
+    SIGTERM is left out of the codes named."""
+    codes = sorted({worker.exitcode for worker in workers
+                    if worker.exitcode not in (None, 0, -signal.SIGTERM)})
+    if codes:
+        named = ", ".join(_exit_name(code) for code in codes)
+        return f"a worker process died (exit {named}: killed, or out of memory?)"
     return "a worker process died (killed, or out of memory?)"
+
+
+def _exit_name(code):
+    if code < 0:
+        try:
+            return f"{signal.Signals(-code).name}({code})"
+        except ValueError:
+            pass
+    return str(code)
 
 
 _PR_SET_PDEATHSIG = 1   # from <linux/prctl.h>
@@ -104,6 +144,7 @@ def _exit_with_parent(parent_pid, interval=PARENT_CHECK_SECONDS, death_signal=Fa
             libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
         except (OSError, AttributeError):
             pass   # no prctl to call: the thread below still watches
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker had its parent's handler
     if os.getppid() != parent_pid:   # the parent died before the signal was asked for
         os._exit(1)
 

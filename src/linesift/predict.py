@@ -25,7 +25,7 @@ from linesift.labels import labels_from_probabilities, resolve_threshold
 from linesift.limits import MB, PageLimits, PageRefused, check_lines
 from linesift.markdown import markdown_text
 from linesift.output import SUFFIXES, render, render_record
-from linesift.parallel import WorkerDied, available_cores, ordered_map
+from linesift.parallel import FORKED_WORKERS, WorkerDied, available_cores, ordered_map
 from linesift.reading import HTML_SUFFIXES, is_found, page_html, read_bytes, read_html_within, read_input_page
 from linesift.records import (
     TEXT_FIELD,
@@ -99,13 +99,13 @@ def page_urls(found_files, url=None, sites_file=None):
     return tuple(pairs)
 
 
-# One process classifies a small input sooner than two: a worker costs about 0.45 s of CPU
-# to start (imports, the model, its caches) and two at once run slower each, so two pay
-# off in wall time from about 1.5 s of one process's work: some 600 dumps of 2.5 ms or 115
-# HTML pages of 13 ms (docs/decisions.md).
-PARALLEL_FROM_SECONDS = 1.5
-PAGE_SECONDS = {"html": 0.013, "dump": 0.0025}
-RECORD_SECONDS_PER_MB = 0.3     # a record file: about 20 HTML pages of 50 KB, or 100 dumps of 10 KB, a MB
+# One process classifies a small input sooner than two where a worker is slow to start:
+# forked workers (parallel.FORKED_WORKERS) pay off from about 100 dumps or 20 HTML pages
+# (0.15 s of one process's work), fresh interpreters from about 650 dumps or 130 HTML pages
+# (docs/decisions.md). A page's estimated work is the slope of -j 1 over folder sizes.
+PARALLEL_FROM_SECONDS = 0.15 if FORKED_WORKERS else 1.0
+PAGE_SECONDS = {"html": 0.007, "dump": 0.0016}
+RECORD_SECONDS_PER_MB = 0.15    # a record file: about 20 HTML pages of 50 KB, or 100 dumps of 10 KB, a MB
 
 
 def default_jobs(found_files):
