@@ -23,7 +23,7 @@ FLOORS = [
     ("output", ["markdown", "output", "api"]),
     ("measures", ["evaluation", "threshold", "report", "tables", "explain", "train"]),
     ("engines", ["parallel", "workers", "predict", "labelview", "labeling", "spark", "datatrove_step"]),
-    ("interface", ["cli", "__main__", "__init__"]),
+    ("interface", ["cli", "command", "__main__", "__init__"]),
 ]
 ORDER = {module: (floor, at) for floor, (_, modules) in enumerate(FLOORS) for at, module in enumerate(modules)}
 

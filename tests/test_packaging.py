@@ -2,6 +2,10 @@
 data files and py.typed, and the shipped model copied in from model/. .ci/run builds a
 real wheel and runs it; this checks the configuration quickly."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from conftest import ROOT
@@ -35,3 +39,36 @@ def test_the_version_has_one_source():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "version" in project["dynamic"] and "version" not in project
     assert version("linesift") == linesift.__version__
+
+
+def _without_thread_variables():
+    return {name: value for name, value in os.environ.items()
+            if name not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def test_importing_the_package_leaves_numpy_unloaded():
+    done = subprocess.run([sys.executable, "-c", "import sys, linesift; print('numpy' in sys.modules)"],
+                          capture_output=True, text=True, timeout=120, env=_without_thread_variables())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_the_command_loads_numpy_with_one_blas_thread():
+    code = ("import sys\nfrom linesift.command import main\nsys.argv = ['linesift', '--version']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "from threadpoolctl import threadpool_info\n"
+            "print('threads', max(info['num_threads'] for info in threadpool_info()))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=_without_thread_variables())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "threads 1"
+
+
+def test_the_package_names_its_api_lazily():
+    import linesift
+    from linesift import api
+
+    assert linesift.classify_texts is api.classify_texts
+    assert "load_model" in dir(linesift)
+    with pytest.raises(AttributeError):
+        linesift.no_such_name

@@ -19,19 +19,37 @@ Library use::
 See linesift/api.py: load the model once per process, then call these on many pages.
 """
 
-from linesift.api import (
-                          PageResult,
-                          classify_html,
-                          classify_lines,
-                          classify_pages,
-                          classify_texts,
-                          clean_texts,
-                          cleaned_text,
-                          content_spans,
-                          load_model,
-                          site_of_url,
-)
+from typing import TYPE_CHECKING
+
 from linesift.version import __version__
 
-__all__ = ["__version__", "PageResult", "classify_html", "classify_lines", "classify_pages", "classify_texts", "clean_texts",
-           "cleaned_text", "content_spans", "load_model", "site_of_url"]
+if TYPE_CHECKING:
+    from linesift.api import (
+                              PageResult,
+                              classify_html,
+                              classify_lines,
+                              classify_pages,
+                              classify_texts,
+                              clean_texts,
+                              cleaned_text,
+                              content_spans,
+                              load_model,
+                              site_of_url,
+    )
+
+__all__ = ["__version__", "PageResult", "classify_html", "classify_lines", "classify_pages", "classify_texts",
+           "clean_texts", "cleaned_text", "content_spans", "load_model", "site_of_url"]
+
+
+# The API (and numpy with it) is imported when first asked for, not by ``import linesift``:
+# the command (linesift.command) must set what numpy reads when it loads, before it loads.
+def __getattr__(name: str) -> object:
+    if name in __all__:
+        from linesift import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'linesift' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))

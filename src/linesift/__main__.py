@@ -1,3 +1,3 @@
-from linesift.cli import main
+from linesift.command import main
 
-main(prog_name="linesift")
+main()

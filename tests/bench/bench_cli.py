@@ -78,11 +78,17 @@ def run_counted(arguments):
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 
 
-def predict_seconds(source, output, jobs, model, startup, repeat):
-    """Best (wall, CPU) seconds of `linesift predict source -o output`, start-up taken out."""
+def predict_seconds(source, outputs, jobs, model, startup, repeat):
+    """Best (wall, CPU) seconds of `linesift predict source -o OUT`, start-up taken out. Each
+    run writes a new folder under ``outputs``, removed only when the benchmark ends: on a
+    file system without a journal, ext4 steps over the inodes freed in the last 30 seconds
+    when it makes a file, so outputs removed just before a run would make its writing
+    slower than a user's (under perf, the kernel's share of a `-j 1` run on dragnet's plain
+    dumps: 20% into a fresh folder, 23% after one output folder was removed, 34% after
+    several)."""
     best = None
     for _ in range(repeat):
-        shutil.rmtree(output, ignore_errors=True)
+        output = Path(tempfile.mkdtemp(prefix="out-", dir=outputs))
         wall, cpu = run_cli(["predict", str(source), "-o", str(output), "-q", "-j", str(jobs), *model])
         times = (wall - startup[0], cpu - startup[1])
         best = times if best is None or times[0] < best[0] else best
@@ -130,7 +136,7 @@ def main():
                        for _ in range(3)), key=lambda times: times[0])
         for kind, (source, pages) in inputs.items():
             for jobs in args.jobs:
-                wall, cpu = predict_seconds(source, folder / "out", jobs, model, startup, args.repeat)
+                wall, cpu = predict_seconds(source, folder, jobs, model, startup, args.repeat)
                 rows.append({"input": kind, "tool": f"linesift --jobs {jobs}", "pages": pages, "wall_s": wall,
                              "cpu_s": cpu})
         if not args.no_peers:
@@ -138,7 +144,8 @@ def main():
             from bench_html_peers import resiliparse_main, trafilatura_default
 
             html_pages = [gzip.decompress(path.read_bytes()) for path in sorted(inputs["html"][0].iterdir())]
-            for name, extract in (("trafilatura", trafilatura_default), ("resiliparse (main_content)", resiliparse_main)):
+            peers = (("trafilatura", trafilatura_default), ("resiliparse (main_content)", resiliparse_main))
+            for name, extract in peers:
                 wall, cpu = peer_seconds(extract, html_pages)
                 rows.append({"input": "html", "tool": name, "pages": len(html_pages), "wall_s": wall, "cpu_s": cpu})
     for row in rows:
