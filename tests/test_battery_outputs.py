@@ -259,3 +259,24 @@ def test_a_close_that_fails_leaves_no_temporary_and_its_own_error(tmp_path, monk
     monkeypatch.undo()
     assert raised.value.errno == 5
     assert sorted(path.name for path in tmp_path.iterdir()) == ["f0.txt"]   # renamed before it; no temporary
+
+
+def test_a_temporary_is_named_before_it_is_made(tmp_path):
+    """A signal may end the run between the temporary's making and the return of the call
+    that made it: its name must be known already, or it is never removed."""
+    from linesift import atomic
+
+    seen = []
+    fd = atomic._temporary(tmp_path / "out.txt", None, lambda name: seen.append((name, name.exists())))
+    os.close(fd)
+    assert [existed for _, existed in seen] == [False]
+    assert seen[0][0].exists()
+
+
+def test_the_threads_that_flush_outputs_never_keep_the_process_alive(tmp_path):
+    """Threads joined at exit kept a run waiting for ever when a signal came as they started."""
+    from linesift import atomic
+
+    atomic.write_files([(tmp_path / f"{n}.txt", "text\n") for n in range(4)])
+    syncing = [thread for thread in threading.enumerate() if thread.name == "linesift-sync"]
+    assert syncing and all(thread.daemon for thread in syncing)

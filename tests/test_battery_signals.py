@@ -146,6 +146,96 @@ def test_sigterm_ends_the_run_like_ctrl_c_removing_its_temporary(small_model_fil
     assert not left_alive(processes)
 
 
+@needs_two_cores
+@needs_proc
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_whole_group_ends_the_run_leaving_no_temporary(small_model_file, many_pages, tmp_path, sent):
+    """Ctrl-C and a scheduler's SIGTERM reach the workers too (the process group). The main
+    process spends much of a run making temporaries, so the signal often lands just as one
+    was made: it must be known and removed all the same."""
+    output = tmp_path / "out"
+    command = [sys.executable, "-m", "linesift", "predict", "-m", str(small_model_file), "-q", "-j", "2",
+               str(many_pages), "-o", str(output)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    assert wait_until(lambda: temporaries(tmp_path) and len(workers(process.pid)) >= 2, process), "never started"
+    processes = children(process.pid)
+    os.killpg(process.pid, sent)
+    try:
+        _, error = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError("the run hung after the signal") from None
+    assert process.returncode == (128 + signal.SIGTERM if sent == signal.SIGTERM else 1), error.decode()
+    assert len(error.decode().strip("\n").splitlines()) == 1   # Ctrl-C's line comes after a line break
+    assert not temporaries(tmp_path)
+    assert not left_alive(processes)
+
+
+# Results larger than a pipe's buffer (64 KB), so a worker can be stopped in the middle of
+# sending one: the pool's reader must never wait for the rest of it.
+STOPS_EARLY = textwrap.dedent("""
+    import sys
+    from linesift.parallel import WorkerDied, ordered_map
+
+    def big(batch):
+        if batch == 5 and sys.argv[1] == "raise":
+            raise ValueError("bad batch")
+        return "x" * 2_000_000
+
+    if sys.argv[1] == "close":
+        for _ in range(5):
+            results = ordered_map(big, range(40), 2)
+            next(results), next(results)
+            results.close()   # the consumer stops early
+    elif sys.argv[1] == "raise":
+        try:
+            list(ordered_map(big, range(40), 2))
+        except ValueError as error:
+            print(error)
+    print("ended")
+""")
+
+
+@needs_two_cores
+@pytest.mark.parametrize("how", ["close", "raise"])
+def test_a_pool_stopped_early_ends_at_once(how):
+    done = subprocess.run([sys.executable, "-c", STOPS_EARLY, how], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "ended"
+    assert ("bad batch" in done.stdout) == (how == "raise")
+
+
+KILLED_WHILE_SENDING = textwrap.dedent("""
+    import os, signal
+    from linesift.parallel import WorkerDied, ordered_map
+
+    def big(batch):
+        return "x" * 20_000_000   # a worker spends most of its time sending this
+
+    for _ in range(4):
+        results = ordered_map(big, range(40), 2)
+        next(results)
+        with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as handle:
+            os.kill(int(handle.read().split()[0]), signal.SIGKILL)
+        try:
+            for _ in results:
+                pass
+        except WorkerDied as died:
+            print(died)
+""")
+
+
+@needs_two_cores
+@needs_proc
+def test_a_worker_killed_while_sending_a_result_ends_the_run_in_one_line():
+    done = subprocess.run([sys.executable, "-c", KILLED_WHILE_SENDING], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["a worker process died (exit SIGKILL(-9): killed, or out of memory?)"] * 4
+
+
 def test_resume_removes_the_temporaries_a_killed_run_left(small_model_file, tmp_path):
     pages = tmp_path / "pages"
     (pages / "site").mkdir(parents=True)

@@ -22,9 +22,11 @@ killed run (SIGKILL, which leaves no time to clean up) left beside outputs.
 import base64
 import io
 import os
+import queue
 import re
 import stat
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,15 +59,17 @@ def atomic_writer(path, binary=False):
         with _in_place(path, binary) as handle:
             yield handle
         return
-    fd, temporary = _temporary(path, info)
+    temporary = [None]   # its name, known before the file is made (_temporary says why)
     try:
+        fd = _temporary(path, info, lambda name: temporary.__setitem__(0, name))
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else _TEXT)) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        _put_in_place(temporary, path, info)
+        _put_in_place(temporary[0], path, info)
     except BaseException:
-        _discard(temporary)
+        if temporary[0] is not None:
+            _discard(temporary[0])
         raise
 
 
@@ -96,7 +100,7 @@ def _write_batch(files):
                 continue
             entry = [None, None, where, info]
             pending.append(entry)
-            entry[0], entry[1] = _temporary(where, info)
+            entry[0] = _temporary(where, info, lambda name, entry=entry: entry.__setitem__(1, name))
             binary = isinstance(data, bytes)
             with os.fdopen(entry[0], "wb" if binary else "w", closefd=False, **({} if binary else _TEXT)) as handle:
                 handle.write(data)
@@ -126,23 +130,43 @@ def _write_batch(files):
 
 
 # fsyncs waiting together are committed together (a journaling file system's group commit):
-# a batch of files costs about one flush to disk, not one each.
+# a batch of files costs about one flush to disk, not one each. The threads are daemons: a
+# pool's threads are joined at exit, and one started just as a signal ended the run was never
+# told to stop, so the process waited for it for ever.
 SYNC_THREADS = 8
-_sync_pool = None
+_sync_jobs = None   # the queue the sync threads take (descriptor, Future) from, once they run
 
 
 def _sync_all(descriptors):
-    global _sync_pool
+    global _sync_jobs
     if len(descriptors) < 2:
         for fd in descriptors:
             os.fsync(fd)
         return
-    if _sync_pool is None:
-        from concurrent.futures import ThreadPoolExecutor
+    if _sync_jobs is None:
+        jobs = queue.SimpleQueue()
+        for _ in range(SYNC_THREADS):
+            threading.Thread(target=_sync_forever, args=(jobs,), name="linesift-sync", daemon=True).start()
+        _sync_jobs = jobs   # only once every thread runs: an interrupted start is begun again
+    from concurrent.futures import Future  # only for folders of outputs: keeps a page's start short
 
-        _sync_pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="linesift-sync")
-    for _ in _sync_pool.map(os.fsync, descriptors):
-        pass
+    waits = []
+    for fd in descriptors:
+        waits.append(Future())
+        _sync_jobs.put((fd, waits[-1]))
+    for done in waits:
+        done.result()
+
+
+def _sync_forever(jobs):
+    while True:
+        fd, done = jobs.get()
+        try:
+            os.fsync(fd)
+        except BaseException as error:
+            done.set_exception(error)
+        else:
+            done.set_result(None)
 
 
 def _where(path):
@@ -164,19 +188,21 @@ def _where(path):
     return path, info, False
 
 
-def _temporary(path, info):
-    """(descriptor, name) of a new temporary file beside ``path`` (``.NAME.xxxxxxxx.tmp``),
-    its folders made. It is made with the mode of the file it will replace (``info``, its
-    stat), or a new file's (0666 less the umask, as the system applies it), so that a new
-    output needs no chmod."""
+def _temporary(path, info, named):
+    """The descriptor of a new temporary file beside ``path`` (``.NAME.xxxxxxxx.tmp``), its
+    folders made; ``named(name)`` is told its name before it is made (a later call replaces
+    an earlier, whose name was taken), so that the caller can remove it even when a signal
+    stops the run between the file's making and this function's return. It is made with the
+    mode of the file it will replace (``info``, its stat), or a new file's (0666 less the
+    umask, as the system applies it), so that a new output needs no chmod."""
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666
     try:
         make_folders(path.parent)
         for _ in range(100):
             temporary = path.parent / f".{path.name}.{base64.b32encode(os.urandom(5)).decode().lower()}.tmp"
+            named(temporary)
             try:
-                return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode), \
-                    temporary
+                return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
             except FileExistsError:
                 continue
         raise FileExistsError(f"no free temporary name beside {path.name}")

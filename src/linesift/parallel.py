@@ -40,7 +40,7 @@ from itertools import chain, islice
 # of CPU (Python, numpy, linesift and the model) before its first page.
 FORKED_WORKERS = sys.platform.startswith("linux")
 IN_FLIGHT_PER_JOB = 3   # enough to keep a worker busy while the main process reads and writes
-PARENT_CHECK_SECONDS = 0.5   # how often a worker looks whether its parent is still there
+PARENT_CHECK_SECONDS = 0.5   # how often a worker looks whether its parent is still there, and the parent at its workers
 
 
 def available_cores():
@@ -73,9 +73,9 @@ def ordered_map(function, batches, jobs, *arguments):
         for batch in chain(head, batches):
             pending.append(executor.submit(function, *arguments, batch))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield pending.popleft().result()
+                yield _result(pending.popleft(), executor)
         while pending:
-            yield pending.popleft().result()
+            yield _result(pending.popleft(), executor)
         finished = True
     except BrokenProcessPool:
         workers = _workers(executor)
@@ -83,11 +83,37 @@ def ordered_map(function, batches, jobs, *arguments):
         raise WorkerDied(_how_it_died(workers)) from None
     finally:
         if not finished:   # stopped early (an error, a closed pipe, a signal): no batch is waited for
-            for future in pending:
-                future.cancel()
-            for worker in _workers(executor):
-                worker.kill()
-        executor.shutdown(wait=True, cancel_futures=True)
+            _stop(executor)
+        executor.shutdown(wait=True)
+
+
+def _result(future, executor):
+    """``future.result()``, looking every PARENT_CHECK_SECONDS whether a worker has died: one
+    that died while it sent a result left half a message in the pool's pipe, on which the
+    pool would wait for ever. The pool is then stopped, and breaks."""
+    from concurrent.futures import TimeoutError as NotYet  # the built-in TimeoutError from Python 3.11
+
+    while True:
+        try:
+            return future.result(timeout=PARENT_CHECK_SECONDS)
+        except NotYet:
+            if any(worker.exitcode is not None for worker in _workers(executor)):
+                _stop(executor)
+
+
+def _stop(executor):
+    """End the pool now: its workers (SIGTERM, whose default action they take), and the wait
+    of its thread for results. That thread reads a pipe whose writing end this process holds
+    open too, so a worker ended in the middle of sending a result would leave it waiting for
+    the rest for ever; with this process's end closed it reads end-of-file once the workers
+    are gone, and the pool breaks (its futures fail, ``shutdown`` returns). The standard
+    pool has no public way to do either."""
+    for worker in _workers(executor):
+        if worker.exitcode is None:
+            worker.terminate()
+    results = getattr(executor, "_result_queue", None)
+    if results is not None:
+        results._writer.close()
 
 
 def _start_context():
@@ -145,6 +171,7 @@ def _exit_with_parent(parent_pid, interval=PARENT_CHECK_SECONDS, death_signal=Fa
         except (OSError, AttributeError):
             pass   # no prctl to call: the thread below still watches
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker had its parent's handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle: it stops the pool
     if os.getppid() != parent_pid:   # the parent died before the signal was asked for
         os._exit(1)
 

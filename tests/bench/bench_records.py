@@ -6,14 +6,14 @@ until there are enough records) as JSON lines (.jsonl.gz) and as Common Crawl WE
 then runs the real command line on them and prints:
 
 - pages/s at --jobs 1 and --jobs 2 (and the speed-up), for JSON lines and for WET;
-- peak RSS of the whole process tree (main process + workers, summed, polled every 50 ms)
-  at two sizes, to show memory does not grow with the input.
+- peak RSS and PSS of the whole process tree (main process + workers, summed, polled every
+  50 ms) at two sizes, to show memory does not grow with the input.
 
 A JSON line record carries the URL ``https://SITE/PAGE`` of its dump's site folder, and the
 shard holds the dumps in corpus order, a site's pages one after another: the site pass
 (features.site) counts their lines as it would on a shard grouped by domain.
 
-    python tests/bench/bench_records.py [--speed-records 50000] [--sizes 5000 50000] [--kinds jsonl wet]
+    python tests/bench/bench_records.py [--speed-records 50000 (0: none)] [--sizes 5000 50000] [--kinds jsonl wet]
                                         [--model FILE] [--json]
 """
 
@@ -61,38 +61,52 @@ def write_wet(path, dumps, count):
             handle.write(gzip.compress(head.encode() + block + b"\r\n\r\n", compresslevel=1))
 
 
-def tree_rss(pid):
-    """RSS in bytes of ``pid`` and all its descendants."""
-    total, stack = 0, [pid]
+def tree_memory(pid):
+    """(RSS, PSS) in bytes of ``pid`` and all its descendants. Forked workers share the main
+    process's pages until they write them: summed RSS counts a shared page once per process
+    that maps it, summed PSS (each page divided among the processes sharing it) once in all
+    (where /proc/PID/smaps_rollup is there to tell; else PSS is given as RSS)."""
+    rss, pss, stack = 0, 0, [pid]
     while stack:
         current = stack.pop()
         try:
             with open(f"/proc/{current}/status") as status:
                 for line in status:
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
+                        own_rss = int(line.split()[1]) * 1024
+            own_pss = own_rss
+            try:
+                with open(f"/proc/{current}/smaps_rollup") as rollup:
+                    for line in rollup:
+                        if line.startswith("Pss:"):
+                            own_pss = int(line.split()[1]) * 1024
+                            break
+            except (FileNotFoundError, PermissionError):
+                pass
+            rss, pss = rss + own_rss, pss + own_pss
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return rss, pss
 
 
 def run_predict(shard, jobs, output, model=None):
-    """(seconds, peak tree RSS in bytes) of one `linesift predict` run."""
+    """(seconds, peak tree RSS, peak tree PSS in bytes) of one `linesift predict` run."""
     command = [sys.executable, "-m", "linesift", "predict", str(shard), "-j", str(jobs), "-q", "-o", str(output)]
     command += ["-m", str(model)] if model else []
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT)
-    peak = 0
+    peak, peak_pss = 0, 0
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        rss, pss = tree_memory(process.pid)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     if process.returncode:
         sys.exit(f"linesift predict failed ({process.returncode}): {' '.join(command)}")
-    return seconds, peak
+    return seconds, peak, peak_pss
 
 
 def main():
@@ -110,36 +124,41 @@ def main():
         for kind, writer, suffix in (("jsonl", write_jsonl, ".jsonl.gz"), ("wet", write_wet, ".warc.wet.gz")):
             if kind not in args.kinds:
                 continue
-            shard = folder / f"speed{suffix}"
-            writer(shard, dumps, args.speed_records)
-            speeds = {}
-            for jobs in (1, 2):
-                seconds, _ = run_predict(shard, jobs, folder / "out.jsonl.gz", args.model)
-                speeds[jobs] = args.speed_records / seconds
-                print(f"{kind:6} {args.speed_records:>7,} records  --jobs {jobs}: {speeds[jobs]:7.0f} pages/s",
-                      file=sys.stderr)
-            report["speed"][kind] = {"records": args.speed_records, "pages_per_s_jobs1": round(speeds[1]),
-                                     "pages_per_s_jobs2": round(speeds[2]), "speedup": round(speeds[2] / speeds[1], 2)}
+            if args.speed_records:
+                shard = folder / f"speed{suffix}"
+                writer(shard, dumps, args.speed_records)
+                speeds = {}
+                for jobs in (1, 2):
+                    seconds, _, _ = run_predict(shard, jobs, folder / "out.jsonl.gz", args.model)
+                    speeds[jobs] = args.speed_records / seconds
+                    print(f"{kind:6} {args.speed_records:>7,} records  --jobs {jobs}: {speeds[jobs]:7.0f} pages/s",
+                          file=sys.stderr)
+                report["speed"][kind] = {"records": args.speed_records, "pages_per_s_jobs1": round(speeds[1]),
+                                         "pages_per_s_jobs2": round(speeds[2]),
+                                         "speedup": round(speeds[2] / speeds[1], 2)}
             for size in args.sizes:
                 shard = folder / f"size{size}{suffix}"
                 writer(shard, dumps, size)
-                seconds, peak = run_predict(shard, 2, folder / "out.jsonl.gz", args.model)
+                seconds, peak, peak_pss = run_predict(shard, 2, folder / "out.jsonl.gz", args.model)
                 report["memory"].setdefault(kind, {})[size] = {"peak_rss_mb": round(peak / 2**20, 1),
+                                                               "peak_pss_mb": round(peak_pss / 2**20, 1),
                                                                "pages_per_s": round(size / seconds)}
-                print(f"{kind:6} {size:>7,} records  --jobs 2: peak RSS {peak / 2**20:6.1f} MB "
-                      f"({size / seconds:.0f} pages/s)", file=sys.stderr)
+                print(f"{kind:6} {size:>7,} records  --jobs 2: peak RSS {peak / 2**20:6.1f} MB, "
+                      f"PSS {peak_pss / 2**20:6.1f} MB ({size / seconds:.0f} pages/s)", file=sys.stderr)
                 shard.unlink()
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"\n{'input':8}{'jobs 1':>10}{'jobs 2':>10}{'speed-up':>10}   pages/s, {args.speed_records:,} records")
-    for kind, s in report["speed"].items():
-        print(f"{kind:8}{s['pages_per_s_jobs1']:>10}{s['pages_per_s_jobs2']:>10}{s['speedup']:>9.2f}x")
+    if report["speed"]:
+        print(f"\n{'input':8}{'jobs 1':>10}{'jobs 2':>10}{'speed-up':>10}   pages/s, {args.speed_records:,} records")
+        for kind, s in report["speed"].items():
+            print(f"{kind:8}{s['pages_per_s_jobs1']:>10}{s['pages_per_s_jobs2']:>10}{s['speedup']:>9.2f}x")
     small, large = args.sizes
-    print(f"\n{'input':8}{f'{small:,}':>12}{f'{large:,}':>12}{'growth':>10}   peak RSS (MB), --jobs 2")
-    for kind, m in report["memory"].items():
-        a, b = m[small]["peak_rss_mb"], m[large]["peak_rss_mb"]
-        print(f"{kind:8}{a:>12.1f}{b:>12.1f}{(b / a - 1):>+10.1%}")
+    for measure, key in (("RSS", "peak_rss_mb"), ("PSS", "peak_pss_mb")):
+        print(f"\n{'input':8}{f'{small:,}':>12}{f'{large:,}':>12}{'growth':>10}   peak {measure} (MB), --jobs 2")
+        for kind, m in report["memory"].items():
+            a, b = m[small][key], m[large][key]
+            print(f"{kind:8}{a:>12.1f}{b:>12.1f}{(b / a - 1):>+10.1%}")
 
 
 if __name__ == "__main__":
