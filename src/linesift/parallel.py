@@ -7,9 +7,9 @@ in (``Executor.map`` submits every batch at once).
 
 On Linux the workers are forked from the process that asks for them, with what it has
 imported and loaded (numpy, linesift, the model once it is loaded): a worker starts in
-milliseconds rather than the ~0.2 s of CPU a fresh interpreter takes to import them, and
+milliseconds rather than the ~0.45 s of CPU a fresh interpreter takes to get there, and
 the model's arrays are shared with the parent rather than copied into each worker
-(docs/decisions.md, "Workers are forked"). Elsewhere (no fork, or fork unsafe as on
+(docs/decisions.md, "One process for small inputs"). Elsewhere (no fork, or fork unsafe as on
 macOS) they start as fresh interpreters. A forked worker takes the default action for
 SIGTERM again: the parent's handler (which unwinds a command to remove its temporaries)
 belongs to the parent, and a worker has nothing of its own to clean up.
@@ -24,7 +24,8 @@ worker also watches its parent (``_exit_with_parent``) for the other cases.
 
 A worker that dies (killed by the OOM killer or a signal) ends the run with ``WorkerDied``,
 one line, never the pool's traceback. A run that stops early (an error, Ctrl-C, SIGTERM)
-stops its workers rather than waiting for their batches.
+stops its workers rather than waiting for their batches. Workers ignore Ctrl-C (SIGINT,
+which a terminal sends to the whole process group): stopping them is the parent's.
 """
 
 import ctypes
@@ -40,7 +41,7 @@ from itertools import chain, islice
 # of CPU (Python, numpy, linesift and the model) before its first page.
 FORKED_WORKERS = sys.platform.startswith("linux")
 IN_FLIGHT_PER_JOB = 3   # enough to keep a worker busy while the main process reads and writes
-PARENT_CHECK_SECONDS = 0.5   # how often a worker looks whether its parent is still there, and the parent at its workers
+PARENT_CHECK_SECONDS = 0.5   # how often a worker looks at its parent, and a waiting parent at its workers
 
 
 def available_cores():
