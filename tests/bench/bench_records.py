@@ -15,6 +15,7 @@ shard holds the dumps in corpus order, a site's pages one after another: the sit
 
     python tests/bench/bench_records.py [--speed-records 50000 (0: none)] [--sizes 5000 50000] [--kinds jsonl wet]
                                         [--model FILE] [--json]
+    python tests/bench/bench_records.py --timeline 100000     # one process's memory over a long shard
 """
 
 import argparse
@@ -109,6 +110,31 @@ def run_predict(shard, jobs, output, model=None):
     return seconds, peak, peak_pss
 
 
+def print_timeline(shard, output, model=None, every=10.0):
+    """RSS of one `linesift predict --jobs 1` process every ``every`` seconds, and when its
+    peak came: memory that grows with the input keeps setting new peaks; memory that is flat
+    sets its peak early. (A sum over several workers is not flat in that sense even when each
+    is: its peak is the highest coincidence of their ups and downs, which a longer run is
+    likelier to meet.)"""
+    command = [sys.executable, "-m", "linesift", "predict", str(shard), "-j", "1", "-q", "-o", str(output)]
+    command += ["-m", str(model)] if model else []
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT)
+    peak, peak_at, printed = 0, 0.0, 0.0
+    while process.poll() is None:
+        rss, _ = tree_memory(process.pid)
+        now = time.perf_counter() - started
+        if rss > peak:
+            peak, peak_at = rss, now
+        if now - printed >= every:
+            printed = now
+            print(f"{now:7.1f} s  RSS {rss / 2**20:6.1f} MB  peak so far {peak / 2**20:6.1f} MB", flush=True)
+        time.sleep(0.05)
+    if process.returncode:
+        sys.exit(f"linesift predict failed ({process.returncode}): {' '.join(command)}")
+    print(f"{time.perf_counter() - started:7.1f} s  ended; peak {peak / 2**20:.1f} MB, reached at {peak_at:.1f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--speed-records", type=int, default=50_000)
@@ -116,8 +142,16 @@ def main():
     parser.add_argument("--kinds", nargs="+", choices=("jsonl", "wet"), default=["jsonl", "wet"])
     parser.add_argument("--model", help="model file (default: the shipped model)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--timeline", type=int, metavar="RECORDS",
+                        help="instead: RSS over time of one process (--jobs 1) on a JSON lines shard this long")
     args = parser.parse_args()
     dumps = corpus_dumps()
+    if args.timeline:
+        with tempfile.TemporaryDirectory(prefix="linesift-bench-") as folder:
+            shard = Path(folder) / "timeline.jsonl.gz"
+            write_jsonl(shard, dumps, args.timeline)
+            print_timeline(shard, Path(folder) / "out.jsonl.gz", args.model)
+        return
     report = {"dumps": len(dumps), "cores": os.cpu_count(), "speed": {}, "memory": {}}
     with tempfile.TemporaryDirectory(prefix="linesift-bench-") as folder:
         folder = Path(folder)
