@@ -39,7 +39,7 @@ def many_pages(tmp_path_factory):
     root = tmp_path_factory.mktemp("many") / "pages"
     (root / "site").mkdir(parents=True)
     rng = random.Random(5)
-    for number in range(160):
+    for number in range(480):
         lines = ["Home | News | Contact"] + [sentence(rng) for _ in range(250)] + ["© 2024 Daily Town"]
         (root / "site" / f"p{number:03d}.txt").write_text("\n".join(lines) + "\n")
     return root
@@ -160,6 +160,7 @@ def test_a_signal_to_the_whole_group_ends_the_run_leaving_no_temporary(small_mod
                                start_new_session=True)
     assert wait_until(lambda: temporaries(tmp_path) and len(workers(process.pid)) >= 2, process), "never started"
     processes = children(process.pid)
+    assert process.poll() is None, "the run ended before it could be signalled"
     os.killpg(process.pid, sent)
     try:
         _, error = process.communicate(timeout=60)
@@ -183,11 +184,19 @@ STOPS_EARLY = textwrap.dedent("""
             raise ValueError("bad batch")
         return "x" * 2_000_000
 
+    def size(batch):
+        return len(batch)
+
     if sys.argv[1] == "close":
         for _ in range(5):
             results = ordered_map(big, range(40), 2)
             next(results), next(results)
             results.close()   # the consumer stops early
+    elif sys.argv[1] == "close-big-batches":   # batches larger than a pipe's buffer, too
+        for _ in range(5):
+            results = ordered_map(size, ("x" * 2_000_000 for _ in range(40)), 2)
+            next(results), next(results)
+            results.close()
     elif sys.argv[1] == "raise":
         try:
             list(ordered_map(big, range(40), 2))
@@ -198,7 +207,7 @@ STOPS_EARLY = textwrap.dedent("""
 
 
 @needs_two_cores
-@pytest.mark.parametrize("how", ["close", "raise"])
+@pytest.mark.parametrize("how", ["close", "close-big-batches", "raise"])
 def test_a_pool_stopped_early_ends_at_once(how):
     done = subprocess.run([sys.executable, "-c", STOPS_EARLY, how], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)

@@ -148,19 +148,29 @@ def _sync_all(descriptors):
         for _ in range(SYNC_THREADS):
             threading.Thread(target=_sync_forever, args=(jobs,), name="linesift-sync", daemon=True).start()
         _sync_jobs = jobs   # only once every thread runs: an interrupted start is begun again
-    from concurrent.futures import Future  # only for folders of outputs: keeps a page's start short
+    from concurrent.futures import Future, wait  # only for folders of outputs: keeps a page's start short
 
     waits = []
     for fd in descriptors:
         waits.append(Future())
         _sync_jobs.put((fd, waits[-1]))
-    for done in waits:
-        done.result()
+    try:
+        for done in waits:
+            done.result()
+    except BaseException:
+        # The caller closes the descriptors next, and their numbers go to the next files
+        # opened: no fsync may start on them after this returns.
+        for done in waits:
+            done.cancel()
+        wait(waits)
+        raise
 
 
 def _sync_forever(jobs):
     while True:
         fd, done = jobs.get()
+        if not done.set_running_or_notify_cancel():
+            continue   # cancelled: its descriptor may be closed, or another file's
         try:
             os.fsync(fd)
         except BaseException as error:

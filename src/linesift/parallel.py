@@ -72,6 +72,9 @@ def ordered_map(function, batches, jobs, *arguments):
     finished = False
     try:
         for batch in chain(head, batches):
+            if not pending and FORKED_WORKERS:   # the first batch forks the workers
+                pending.append(_submit_holding_signals(executor, function, *arguments, batch))
+                continue
             pending.append(executor.submit(function, *arguments, batch))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 yield _result(pending.popleft(), executor)
@@ -80,12 +83,31 @@ def ordered_map(function, batches, jobs, *arguments):
         finished = True
     except BrokenProcessPool:
         workers = _workers(executor)
+        _stop(executor)
         executor.shutdown(wait=True)   # the pool joins its workers: their exit codes are known after
         raise WorkerDied(_how_it_died(workers)) from None
     finally:
         if not finished:   # stopped early (an error, a closed pipe, a signal): no batch is waited for
             _stop(executor)
         executor.shutdown(wait=True)
+
+
+# Held from the fork until a worker's initializer has put its own handlers in place: a
+# forked worker starts with its parent's, and SIGTERM would raise the parent's exception
+# in it (a traceback where one line is promised).
+_HELD_AT_FORK = {signal.SIGINT, signal.SIGTERM}
+
+
+def _submit_holding_signals(executor, function, *arguments):
+    """``executor.submit``, with SIGINT and SIGTERM held in this thread meanwhile: the pool
+    forks all its workers in its first submit, and they start with this thread's mask, so
+    what is sent to them before their initializer runs waits for it. This process gets what
+    was sent to it meanwhile once the mask is put back."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_AT_FORK)
+    try:
+        return executor.submit(function, *arguments)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _result(future, executor):
@@ -103,18 +125,25 @@ def _result(future, executor):
 
 
 def _stop(executor):
-    """End the pool now: its workers (SIGTERM, whose default action they take), and the wait
-    of its thread for results. That thread reads a pipe whose writing end this process holds
-    open too, so a worker ended in the middle of sending a result would leave it waiting for
-    the rest for ever; with this process's end closed it reads end-of-file once the workers
-    are gone, and the pool breaks (its futures fail, ``shutdown`` returns). The standard
-    pool has no public way to do either."""
+    """End the pool now: its workers (SIGTERM, whose default action they take), and the
+    waits of its threads on their pipes, whose other ends this process holds open too. The
+    thread that reads results would wait for ever for the rest of one a worker was ended in
+    the middle of sending; with this process's writing end closed it reads end-of-file once
+    the workers are gone, and the pool breaks (its futures fail, ``shutdown`` returns). The
+    thread that feeds batches may be blocked writing one no worker will read; with this
+    process's reading end closed its write fails. Python 3.11 and later close that end
+    themselves when the pool breaks, from the pool's thread (closing it here too could close
+    a descriptor number already reused); 3.10 does not. The standard pool has no public way
+    to do either. It counts on this process being the only other holder of those ends: two
+    pools alive at once in one process would each give the other's ends to its workers."""
     for worker in _workers(executor):
         if worker.exitcode is None:
             worker.terminate()
-    results = getattr(executor, "_result_queue", None)
-    if results is not None:
-        results._writer.close()
+    ends = [("_result_queue", "_writer")] + ([("_call_queue", "_reader")] if sys.version_info < (3, 11) else [])
+    for queue, end in ends:
+        connection = getattr(getattr(executor, queue, None), end, None)
+        if connection is not None:
+            connection.close()
 
 
 def _start_context():
@@ -165,14 +194,16 @@ def _exit_with_parent(parent_pid, interval=PARENT_CHECK_SECONDS, death_signal=Fa
     ``death_signal`` (the pool is driven from the main thread; the module docstring says
     why only then), on Linux the kernel sends SIGKILL at the parent's death; the thread
     that polls covers the rest, as long as it gets the GIL."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker had its parent's handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle: it stops the pool
+    if FORKED_WORKERS:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_AT_FORK)   # what came since the fork, now
     if death_signal and sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
         except (OSError, AttributeError):
             pass   # no prctl to call: the thread below still watches
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker had its parent's handler
-    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle: it stops the pool
     if os.getppid() != parent_pid:   # the parent died before the signal was asked for
         os._exit(1)
 
