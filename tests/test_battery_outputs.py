@@ -274,7 +274,8 @@ def test_a_temporary_is_named_before_it_is_made(tmp_path):
 
 
 def test_the_threads_that_flush_outputs_never_keep_the_process_alive(tmp_path):
-    """Threads joined at exit kept a run waiting for ever when a signal came as they started."""
+    """Threads joined at exit would keep a run waiting for ever when a signal came as they
+    started: the threads that flush outputs are daemons."""
     from linesift import atomic
 
     atomic.write_files([(tmp_path / f"{n}.txt", "text\n") for n in range(4)])

@@ -45,13 +45,16 @@ def many_pages(tmp_path_factory):
     return root
 
 
-def start(*args):
+def start(*args, new_session=False):
+    """``linesift ARGS`` started; with ``new_session``, in a process group of its own, to be
+    signalled as a terminal or a scheduler signals one."""
     command = [sys.executable, "-m", "linesift", *map(str, args)]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=new_session)
 
 
-def children(pid):
-    """Every process below ``pid``, from /proc."""
+def children_of():
+    """{pid: the pids whose parent it is}, from /proc."""
     parents = {}
     for entry in os.listdir("/proc"):
         try:
@@ -59,6 +62,12 @@ def children(pid):
                 parents.setdefault(int(handle.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
         except (OSError, ValueError, IndexError):
             continue
+    return parents
+
+
+def children(pid):
+    """Every process below ``pid``, from /proc."""
+    parents = children_of()
     found, todo = [], [pid]
     while todo:
         for child in parents.get(todo.pop(), []):
@@ -84,14 +93,7 @@ def wait_until(ready, process=None, timeout=60):
 
 def workers(pid):
     """The worker processes of a run: its children (forked, they carry its command line)."""
-    parents = {}
-    for child in children(pid):
-        try:
-            with open(f"/proc/{child}/stat") as handle:
-                parents[child] = int(handle.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    return [child for child, parent in parents.items() if parent == pid]
+    return children_of().get(pid, [])
 
 
 def left_alive(pids):
@@ -153,11 +155,8 @@ def test_a_signal_to_the_whole_group_ends_the_run_leaving_no_temporary(small_mod
     """Ctrl-C and a scheduler's SIGTERM reach the workers too (the process group). The main
     process spends much of a run making temporaries, so the signal often lands just as one
     was made: it must be known and removed all the same."""
-    output = tmp_path / "out"
-    command = [sys.executable, "-m", "linesift", "predict", "-m", str(small_model_file), "-q", "-j", "2",
-               str(many_pages), "-o", str(output)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
+    process = start("predict", "-m", small_model_file, "-q", "-j", 2, many_pages, "-o", tmp_path / "out",
+                    new_session=True)
     assert wait_until(lambda: temporaries(tmp_path) and len(workers(process.pid)) >= 2, process), "never started"
     processes = children(process.pid)
     assert process.poll() is None, "the run ended before it could be signalled"

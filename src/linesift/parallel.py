@@ -71,11 +71,11 @@ def ordered_map(function, batches, jobs, *arguments):
     pending = deque()
     finished = False
     try:
-        for batch in chain(head, batches):
-            if not pending and FORKED_WORKERS:   # the first batch forks the workers
+        for number, batch in enumerate(chain(head, batches)):
+            if number == 0 and FORKED_WORKERS:   # the pool forks its workers in its first submit
                 pending.append(_submit_holding_signals(executor, function, *arguments, batch))
-                continue
-            pending.append(executor.submit(function, *arguments, batch))
+            else:
+                pending.append(executor.submit(function, *arguments, batch))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 yield _result(pending.popleft(), executor)
         while pending:

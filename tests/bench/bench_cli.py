@@ -83,9 +83,7 @@ def predict_seconds(source, outputs, jobs, model, startup, repeat):
     run writes a new folder under ``outputs``, removed only when the benchmark ends: on a
     file system without a journal, ext4 steps over the inodes freed in the last 30 seconds
     when it makes a file, so outputs removed just before a run would make its writing
-    slower than a user's (under perf, the kernel's share of a `-j 1` run on dragnet's plain
-    dumps: 20% into a fresh folder, 23% after one output folder was removed, 34% after
-    several)."""
+    slower than a user's (docs/benchmarks.md, "Speed")."""
     best = None
     for _ in range(repeat):
         output = Path(tempfile.mkdtemp(prefix="out-", dir=outputs))

@@ -93,12 +93,17 @@ def tree_memory(pid):
     return rss, pss
 
 
-def run_predict(shard, jobs, output, model=None):
-    """(seconds, peak tree RSS, peak tree PSS in bytes) of one `linesift predict` run."""
+def start_predict(shard, jobs, output, model=None):
+    """(the running `linesift predict` on ``shard``, its command)."""
     command = [sys.executable, "-m", "linesift", "predict", str(shard), "-j", str(jobs), "-q", "-o", str(output)]
     command += ["-m", str(model)] if model else []
+    return subprocess.Popen(command, cwd=ROOT), command
+
+
+def run_predict(shard, jobs, output, model=None):
+    """(seconds, peak tree RSS, peak tree PSS in bytes) of one `linesift predict` run."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT)
+    process, command = start_predict(shard, jobs, output, model)
     peak, peak_pss = 0, 0
     while process.poll() is None:
         rss, pss = tree_memory(process.pid)
@@ -116,10 +121,8 @@ def print_timeline(shard, output, model=None, every=10.0):
     sets its peak early. (A sum over several workers is not flat in that sense even when each
     is: its peak is the highest coincidence of their ups and downs, which a longer run is
     likelier to meet.)"""
-    command = [sys.executable, "-m", "linesift", "predict", str(shard), "-j", "1", "-q", "-o", str(output)]
-    command += ["-m", str(model)] if model else []
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT)
+    process, command = start_predict(shard, 1, output, model)
     peak, peak_at, printed = 0, 0.0, 0.0
     while process.poll() is None:
         rss, _ = tree_memory(process.pid)
