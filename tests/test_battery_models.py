@@ -2,6 +2,7 @@
 model, or whose metadata is nested past the JSON reader's depth is refused at load, in
 one line, before it costs the memory or labels a page."""
 
+import copy
 import io
 import json
 import zipfile
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from linesift.cli import main
 from linesift.errors import InputError
-from linesift.model_file import MAX_ARRAY_ITEMS, load_model
+from linesift.model_file import MAX_ARRAY_ITEMS, load_model, save_model
 
 
 def members(model_file):
@@ -81,6 +82,25 @@ def test_a_model_whose_metadata_gives_a_nan_intercept_is_refused(small_model_fil
 
     bad = with_array(small_model_file, tmp_path / "bad.npz", "meta", change)
     assert "non-finite values (nan or inf) in intercept" in refused(CliRunner(), bad, tmp_path)
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), 1.5, "pages", None, [0.5]])
+def test_a_model_whose_threshold_is_neither_a_probability_nor_page_is_refused(small_model_file, tmp_path, threshold):
+    def change(meta_bytes):
+        meta = json.loads(meta_bytes.tobytes())
+        meta["threshold"] = threshold
+        return np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+
+    bad = with_array(small_model_file, tmp_path / "bad.npz", "meta", change)
+    assert "is not a probability (nor 'page')" in refused(CliRunner(), bad, tmp_path)
+
+
+@pytest.mark.parametrize("threshold", ["page", 0.35])
+def test_a_model_keeps_the_threshold_it_was_saved_with(small_model, tmp_path, threshold):
+    model = copy.copy(small_model)
+    model.threshold_ = threshold
+    save_model(model, tmp_path / "m.npz")
+    assert load_model(tmp_path / "m.npz").threshold_ == threshold
 
 
 def test_an_array_header_past_any_model_is_refused_before_its_data_is_read(small_model_file, tmp_path, monkeypatch):

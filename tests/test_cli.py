@@ -293,6 +293,35 @@ def test_nan_threshold_is_refused(runner, small_model_file, dump_file):
     assert result.exit_code == 2 and "nan" in result.output
 
 
+@pytest.mark.parametrize("value", ["pages", "-0.1", "1.5", ""])
+def test_a_threshold_that_is_neither_a_probability_nor_page_is_refused(runner, small_model_file, dump_file, value):
+    result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-t", value, str(dump_file)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert "must be a number from 0 to 1 or 'page'" in result.output
+
+
+def test_the_page_cut_is_the_default_and_a_number_a_fixed_threshold(runner, small_model_file, dump_file):
+    """The model's own decision (the page cut, for a model trained by default) is what
+    `-t page` gives; a number labels every line against it alone."""
+    from linesift.labels import LABEL_NAMES, labels_from_probabilities
+    from linesift.model_file import load_model
+
+    def labels(*options):
+        result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", *options,
+                                      str(dump_file)])
+        assert result.exit_code == 0, result.output
+        return [row.split("\t", 1)[0] for row in result.stdout.splitlines() if row]
+
+    model = load_model(small_model_file)
+    assert model.threshold_ == "page"
+    lines = dump_file.read_text(encoding="utf-8").splitlines()
+    (probabilities,) = model.predict_proba([lines])
+    for options, cut in (((), "page"), (("-t", "page"), "page"), (("-t", "0.3"), 0.3)):
+        expected = [LABEL_NAMES[int(label)] for label in labels_from_probabilities(probabilities, cut, lines)
+                    if label >= 0]
+        assert labels(*options) == expected, options
+
+
 def test_a_dump_that_mentions_tags_stays_a_dump(runner, small_model_file):
     dump = b"Home | News\n\nWrap each paragraph in a <p> tag and each block in a <div> to style it.\nShare\n"
     result = runner.invoke(main, ["predict", "-m", str(small_model_file), "-f", "labeled", "-"], input=dump)

@@ -163,7 +163,7 @@ def test_explain_keeps_the_best_lines_as_predict_does_above_the_pages_best_line(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.sampled_from(LINE_POOL), min_size=1, max_size=7),
-       threshold=st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0])))
+       threshold=st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0, "page"])))
 def test_explain_and_predict_agree_on_every_lines_label(shipped, lines, threshold):
     predicted = _predicted_labels(shipped, lines, threshold)
     for index, line in enumerate(lines):
@@ -172,3 +172,6 @@ def test_explain_and_predict_agree_on_every_lines_label(shipped, lines, threshol
         explained = explain_line(shipped, lines, index, threshold=threshold)
         assert explained["label"] == LABEL_NAMES[predicted[index]], (lines, index, threshold)
         assert explained["threshold"] == threshold
+        probabilities = classify_texts(shipped, ["\n".join(lines)])[0].probabilities
+        kept = [p for p, label in zip(probabilities, predicted) if label == 1]
+        assert explained["content_from"] == (min(kept) if kept else None)

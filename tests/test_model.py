@@ -135,9 +135,63 @@ def test_a_page_with_no_line_over_the_threshold_keeps_its_best_lines():
     from linesift.labels import KEEP_BEST_FLOOR, labels_from_probabilities
 
     probabilities = np.array([0.1, np.nan, 0.4, 0.35, 0.2])
-    assert labels_from_probabilities(probabilities, 0.5).tolist() == [0, -1, 1, 1, 0]      # 0.35 >= 0.8 x 0.4
-    assert labels_from_probabilities(probabilities, 0.5, keep_best=0).tolist() == [0, -1, 0, 0, 0]
-    assert labels_from_probabilities(np.array([0.9, 0.4]), 0.5).tolist() == [1, 0]        # the threshold rules
+    lines = ["x"] * 5
+    assert labels_from_probabilities(probabilities, 0.5, lines).tolist() == [0, -1, 1, 1, 0]   # 0.35 >= 0.8 x 0.4
+    assert labels_from_probabilities(probabilities, 0.5, lines, keep_best=0).tolist() == [0, -1, 0, 0, 0]
+    assert labels_from_probabilities(np.array([0.9, 0.4]), 0.5, lines[:2]).tolist() == [1, 0]   # the threshold rules
     hopeless = np.array([KEEP_BEST_FLOOR / 2, 0.01])
-    assert labels_from_probabilities(hopeless, 0.5).tolist() == [0, 0]
-    assert labels_from_probabilities(np.array([np.nan]), 0.5).tolist() == [-1]
+    assert labels_from_probabilities(hopeless, 0.5, lines[:2]).tolist() == [0, 0]
+    assert labels_from_probabilities(np.array([np.nan]), 0.5, [""]).tolist() == [-1]
+
+
+def _cut(probabilities, lengths):
+    from linesift.labels import PAGE_CUT, labels_from_probabilities
+
+    lines = ["w" * n for n in lengths]
+    return labels_from_probabilities(np.array(probabilities, dtype=float), PAGE_CUT, lines).tolist()
+
+
+def test_the_page_cut_keeps_the_likeliest_lines_while_they_raise_the_expected_f():
+    # A sure article: its lines kept; a line at 0.5 beside them is not worth its risk (its P is
+    # under F / (1 + b**2) of what is kept), nor the chrome.
+    assert _cut([0.95, 0.9, 0.5, 0.05, np.nan], [300, 300, 100, 20, 0]) == [1, 1, 0, 0, -1]
+    # The same line on a page where every line is doubtful: the page keeps its best lines, and
+    # those nearly as likely, where a threshold of 0.5 would keep next to nothing.
+    assert _cut([0.45, 0.4, 0.35, 0.05], [200, 200, 200, 50]) == [1, 1, 1, 0]
+    # Lengths weigh: a long line carries its P further than a short one of the same P.
+    assert _cut([0.9, 0.3, 0.05], [10, 1000, 10])[1] == 1
+    assert _cut([0.9, 0.3, 0.05], [1000, 10, 10])[1] == 0
+
+
+def test_the_page_cut_keeps_nothing_when_even_the_best_line_is_hopeless():
+    from linesift.labels import KEEP_BEST_FLOOR
+
+    assert _cut([KEEP_BEST_FLOOR / 2, 0.01], [100, 100]) == [0, 0]
+    assert _cut([np.nan, np.nan], [0, 0]) == [-1, -1]
+    assert _cut([], []) == []
+
+
+def test_the_page_cut_reads_html_lines_by_their_text():
+    from linesift.html import HtmlLine
+    from linesift.labels import PAGE_CUT, labels_from_probabilities
+
+    probabilities = np.array([0.9, 0.3, 0.05])
+    texts = ["w" * 10, "w" * 1000, "w" * 10]
+    markup = [HtmlLine(text, 0, (), ()) for text in texts]
+    assert (labels_from_probabilities(probabilities, PAGE_CUT, markup).tolist()
+            == labels_from_probabilities(probabilities, PAGE_CUT, texts).tolist() == [1, 1, 0])
+
+
+@pytest.mark.parametrize("value, expected", [("page", "page"), (0, 0.0), ("0.25", 0.25), (1, 1.0)])
+def test_a_threshold_is_a_probability_or_the_page_cut(value, expected):
+    from linesift.labels import checked_threshold
+
+    assert checked_threshold(value) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), -0.1, 1.5, "pages", None, [0.5]])
+def test_anything_else_is_not_a_threshold(value):
+    from linesift.labels import checked_threshold
+
+    with pytest.raises(ValueError, match="a threshold is a probability or 'page'"):
+        checked_threshold(value)

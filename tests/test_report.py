@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import LABELED
 from linesift.cli import main
 from linesift.evaluation import predict_with_sites
-from linesift.labels import labels_from_probabilities
+from linesift.labels import PAGE_CUT, labels_from_probabilities
 from linesift.report import page_errors
 from linesift.train import evaluate_pages, read_corpus
 
@@ -63,14 +63,27 @@ def test_table_numbers_are_those_of_evaluate_json(fixed):
         assert float(cell.text_content()) == pytest.approx(expected, abs=5e-5)
 
 
-def test_curve_is_inline_svg_with_the_threshold_marked(fixed, small_model):
-    document, text, _ = fixed
+def test_curve_is_inline_svg_with_the_page_cut_marked_where_its_labels_fall(fixed):
+    document, text, as_json = fixed
     svg = document.xpath("//*[local-name()='svg']")
     assert len(svg) == 1
     marker = svg[0].xpath(".//*[@class='threshold-marker']")
-    assert len(marker) == 1 and float(marker[0].get("data-threshold")) == small_model.threshold_
+    assert len(marker) == 1 and marker[0].get("data-threshold") == repr(PAGE_CUT)
+    pooled = as_json["linesift"]["tokens"]
+    assert float(marker[0].get("data-precision")) == pooled["precision"]
+    assert float(marker[0].get("data-recall")) == pooled["recall"]
     assert marker[0].xpath(".//*[local-name()='circle']")
     assert len(svg[0].xpath(".//*[local-name()='polyline']")[0].get("points").split()) > 10
+    assert "threshold on P(content): the page's cut." in text
+
+
+def test_a_fixed_threshold_is_marked_on_the_curve(corpus, small_model_file, tmp_path):
+    path = tmp_path / "fixed.html"
+    _evaluate(corpus, "-m", small_model_file, "--threshold", "0.5", "--report", path)
+    document = lxml.html.fromstring(path.read_bytes())
+    (marker,) = document.xpath("//*[@class='threshold-marker']")
+    assert float(marker.get("data-threshold")) == 0.5 and marker.xpath(".//*[local-name()='circle']")
+    assert "threshold on P(content): 0.5000." in path.read_text(encoding="utf-8")
 
 
 def test_every_page_with_errors_is_shown_and_no_other(fixed, corpus, small_model):
@@ -78,7 +91,7 @@ def test_every_page_with_errors_is_shown_and_no_other(fixed, corpus, small_model
     pages = read_corpus([corpus])
     probabilities = predict_with_sites(small_model, pages)   # as evaluate scores a folder
     wrong = {page.source for page, p in zip(pages, probabilities)
-             if sum(page_errors(page, labels_from_probabilities(p, small_model.threshold_)))}
+             if sum(page_errors(page, labels_from_probabilities(p, small_model.threshold_, page.lines)))}
     assert wrong and len(wrong) < len(pages)   # both kinds exist, or the test shows nothing
     shown = [section.get("data-source") for section in document.xpath("//section[@class='page']")]
     assert sorted(shown) == sorted(wrong)
@@ -123,7 +136,7 @@ def test_cross_validation_report_uses_out_of_fold_probabilities(tmp_path):
     document = lxml.html.fromstring(path.read_bytes())
     for cell in document.xpath("//td[@data-key]"):
         assert float(cell.get("data-value")) == _value(as_json, cell.get("data-key"))
-    assert float(document.xpath("//*[@class='threshold-marker']")[0].get("data-threshold")) == 0.5
+    assert document.xpath("//*[@class='threshold-marker']")[0].get("data-threshold") == repr(PAGE_CUT)
 
 
 def test_evaluate_pages_keeps_the_probabilities_it_scored(labeled_pages, small_model):

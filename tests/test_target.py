@@ -84,7 +84,8 @@ def test_target_recall_and_default_folds(tmp_path):
 def test_plain_training_records_the_default_threshold(tmp_path):
     result, path = _train(tmp_path)
     assert result.exit_code == 0, result.output
-    assert load_model(path).info_["threshold_selection"] == {"method": "default", "threshold": 0.5}
+    assert load_model(path).info_["threshold_selection"] == {"method": "default", "threshold": "page"}
+    assert load_model(path).threshold_ == "page"
 
 
 @pytest.mark.parametrize("options", [["--target-precision", "0.9", "--target-recall", "0.9"],

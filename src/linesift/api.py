@@ -67,7 +67,7 @@ def classify_markups(model: LineClassifier, markups: Sequence[list], cache: Opti
     return results
 
 
-def clean_texts(model: LineClassifier, texts: Sequence[str], threshold: Optional[float] = None,
+def clean_texts(model: LineClassifier, texts: Sequence[str], threshold: Optional[Union[float, str]] = None,
                 cache: Optional[dict] = None, sites: Optional[Sites] = None) -> list[str]:
     """The cleaned text of each page dump in ``texts``, with the model's threshold unless
     given; ``sites`` as classify_texts'."""
@@ -86,4 +86,4 @@ def classify_lines(model: LineClassifier, lines: Sequence[str]) -> tuple[np.ndar
     """(labels, probabilities) of one page's lines with the model's own threshold:
     labels are 1 content, 0 chrome, -1 for blank lines."""
     probabilities = model.predict_proba([lines])[0]
-    return labels_from_probabilities(probabilities, model.threshold_), probabilities
+    return labels_from_probabilities(probabilities, model.threshold_, lines), probabilities

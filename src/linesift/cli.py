@@ -20,7 +20,7 @@ from linesift.corpus import CORPUS_SUFFIXES
 from linesift.errors import InputError
 from linesift.explain import explain_line
 from linesift.labeling import ORDERS, LabelSession, make_server
-from linesift.labels import DEFAULT_THRESHOLD
+from linesift.labels import DEFAULT_THRESHOLD, PAGE_CUT, checked_threshold
 from linesift.limits import HTML_TAGS_PER_LINE, MAX_PAGE_LINES, MAX_PAGE_MB, PageLimits
 from linesift.model_file import SHIPPED_MODEL, load_base, load_model, model_summary, save_model
 from linesift.output import EMITS, FORMATS, LABELS_FIELD, SPANS_ATTRIBUTE, json_text
@@ -76,8 +76,21 @@ MAX_PAGE_LINES_OPTION = 10_000_000   # --max-page-lines: at about 2 KB a line, 2
 # Options several commands share, declared once.
 model_option = click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), default=None,
                             help=f"Model file [default: the shipped model, {SHIPPED_MODEL.name}].")
-threshold_option = click.option("-t", "--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
-                                help="P(content) at or above which a line is content [default: the model's own].")
+class ThresholdType(click.ParamType):
+    """A probability, or "page": each page cut where its expected F-measure is highest."""
+    name = "P|page"
+
+    def convert(self, value, param, ctx):
+        try:
+            return checked_threshold(value)
+        except ValueError:
+            self.fail(f"must be a number from 0 to 1 or {PAGE_CUT!r}, not {value!r}", param, ctx)
+
+
+THRESHOLD = ThresholdType()
+threshold_option = click.option("-t", "--threshold", type=THRESHOLD, default=None,
+                                help="P(content) at or above which a line is content, or 'page': each page "
+                                     "cut where its expected F-measure is highest [default: the model's own].")
 
 
 SKIPPED_NAMED = 10         # skipped pages the summary names again (all are named as they are skipped)
@@ -282,8 +295,9 @@ def main(ctx):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Model file to write (.npz; written atomically).")
 @_model_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, callback=_not_nan,
-              help=f"P(content) at or above which a line is content; stored in the model [default: {DEFAULT_THRESHOLD}].")
+@click.option("--threshold", type=THRESHOLD, default=None,
+              help="P(content) at or above which a line is content, or 'page' (each page cut where its expected "
+                   f"F-measure is highest); stored in the model [default: {DEFAULT_THRESHOLD}].")
 @click.option("--target-precision", type=click.FloatRange(0, 1, min_open=True), default=None, callback=_not_nan,
               help="Instead of --threshold: the lowest threshold whose out-of-fold precision of content "
                    "(lines, site-grouped cross-validation) reaches this.")
@@ -616,6 +630,15 @@ def label(pages, labeled_dir, model_path, order, no_browser, port):
         server.server_close()
 
 
+def _content_from(explained):
+    """Where the page's content starts, in words: a fixed threshold, or the page's cut."""
+    if explained["threshold"] != PAGE_CUT:
+        return f"content from P {explained['threshold']:g}"
+    if explained["content_from"] is None:
+        return "the page's cut keeps no line"
+    return f"the page's cut: content from P {explained['content_from']:.3f}"
+
+
 @main.command()
 @click.argument("page", type=click.Path(allow_dash=True))
 @click.option("-n", "--line", "number", type=click.IntRange(min=1), required=True,
@@ -660,7 +683,7 @@ def explain(page, number, model_path, threshold, top, as_json, site_paths):
         click.echo(json_text(json.dumps(explained, indent=2, ensure_ascii=False)))
         return
     click.echo(f"{found[0].path}:{number}: {explained['label']}, P(content) {explained['probability']:.3f} "
-               f"(score {explained['logit']:+.3f}; content from P {explained['threshold']:g})")
+               f"(score {explained['logit']:+.3f}; {_content_from(explained)})")
     click.echo(f"  {explained['text'].strip()[:EXPLAIN_TEXT_CHARS]}")
     shown, rest = explained["terms"][:top], explained["terms"][top:]
     for term in shown:

@@ -19,7 +19,7 @@ The constants (intercepts, and the centring of the own-logit column) are one
 import numpy as np
 
 from linesift.features import extract
-from linesift.labels import LABEL_NAMES, labels_from_probabilities, resolve_threshold
+from linesift.labels import LABEL_NAMES, content_from, labels_from_probabilities, resolve_threshold
 from linesift.model import LOGIT_CLIP, _sigmoid, context_feature_names
 
 # A phrase per dense feature family, for a reader: (kind, text). Kinds: "count" shows
@@ -181,12 +181,13 @@ def describe_context(name, value):
 
 def explain_line(model, lines, index, site_pages=(), threshold=None):
     """Every term of the model's logit for ``lines[index]`` (0-based; lines of one page, as
-    the model reads them). Returns a dict: logit, probability, label, threshold, baseline
+    the model reads them). Returns a dict: logit, probability, label, threshold,
+    content_from (the lowest P of the page's content lines, None when it has none), baseline
     and ``terms`` (name, kind, value, contribution), largest contribution first; the
     contributions plus the baseline sum to the logit. ``site_pages``: other pages of the
     page's site (lists of lines), classified with it as the site pass does in a batch.
     The label is the one ``predict`` gives the line at ``threshold`` (the model's own when
-    None): the page's labels by ``labels_from_probabilities``, keep-best rule and all.
+    None): the page's labels by ``labels_from_probabilities``, page cut or keep-best rule and all.
     Raises ValueError for a line the model does not classify (blank) or out of range."""
     if not 0 <= index < len(lines):
         raise ValueError(f"no such line: the page has {len(lines)} lines")
@@ -243,12 +244,14 @@ def explain_line(model, lines, index, site_pages=(), threshold=None):
     page_probabilities = np.full(len(lines), np.nan)
     page_probabilities[features.line_index[page_rows]] = _sigmoid(logits[page_rows])
     cut = resolve_threshold(model, threshold)
+    labels = labels_from_probabilities(page_probabilities, cut, lines)
     return {
         "line": index + 1,
         "logit": logit,
         "probability": float(_sigmoid(logit)),
         "threshold": cut,
-        "label": LABEL_NAMES[labels_from_probabilities(page_probabilities, cut)[index]],
+        "content_from": content_from(page_probabilities, labels),
+        "label": LABEL_NAMES[labels[index]],
         "first_pass_logit": float(own),
         "baseline": float(baseline),
         "terms": terms,

@@ -33,15 +33,17 @@ from linesift.atomic import atomic_writer
 from linesift.errors import InputError
 from linesift.html import GZIP_MAGIC
 from linesift.labeled import LABELED_SUFFIX, format_labeled, html_sibling_names, labels_over_hidden_lines, parse_labeled
-from linesift.labels import LABEL_IDS, LABEL_NAMES, UNLABELED, labels_from_probabilities
+from linesift.labels import LABEL_IDS, LABEL_NAMES, PAGE_CUT, UNLABELED, content_from, labels_from_probabilities
 from linesift.labelview import page_view
 from linesift.reading import HTML_SUFFIXES, page_html, read_bytes, read_input_page, without_labeled_html
 from linesift.workers import batches
 
 ORDERS = ("uncertain", "given")
-# A line whose P(content) is this close to the threshold is marked as one to check; a
-# page's uncertainty is the share of its lines so marked (see ``_uncertainty``).
+# A line whose P(content) is this close to the page's threshold (at the page cut, the lowest
+# P it keeps) is marked as one to check; a page's uncertainty is the share of its lines so
+# marked (see ``_uncertainty``).
 UNCERTAIN_MARGIN = 0.15
+UNSURE_WITHOUT_CONTENT = 0.5   # the page cut keeps nothing: unsure is near even odds
 HOST = "127.0.0.1"        # loopback only: the labels and pages never leave the machine
 LOCAL_NAMES = ("127.0.0.1", "localhost")
 MAX_BODY = 8 * 1024 * 1024   # a POST carries one label per line; far more than any page needs
@@ -128,7 +130,7 @@ class LabelSession:
                 # The labels are saved per input file; stdin has no name to save them under.
                 raise InputError("-", "label needs page files or folders, not stdin", exit_code=2)
         self.labeled_dir = Path(labeled_dir)
-        self.threshold = float(model.threshold_)
+        self.threshold = model.threshold_
         self._lock = threading.Lock()
         targets = {}
         pages = []
@@ -141,14 +143,18 @@ class LabelSession:
             targets[target] = entry.path
         for (target, _), (entry, page, scores) in zip(targets.items(), _scored(list(found_files), model)):
             probabilities = [float(p) for p in scores]
-            model_labels = [int(label) if _labelable(text) else UNLABELED for text, label in
-                            zip(page.lines, labels_from_probabilities(scores, self.threshold))]
+            cut_labels = labels_from_probabilities(scores, self.threshold, page.lines)
+            model_labels = [int(label) if _labelable(text) else UNLABELED
+                            for text, label in zip(page.lines, cut_labels)]
+            unsure_at = self.threshold
+            if unsure_at == PAGE_CUT:
+                unsure_at = content_from(scores, cut_labels) or UNSURE_WITHOUT_CONTENT
             labels, saved = self._resume(target, entry.site, page.lines, model_labels, page.markup)
             pages.append({
                 "source": entry.path, "site": entry.site, "target": target, "lines": page.lines,
                 "html": page_html(page) if entry.path != "-" else None,
                 "probabilities": probabilities, "labels": labels, "saved": saved, "resumed": saved,
-                "uncertainty": _uncertainty(probabilities, self.threshold),
+                "unsure_at": unsure_at, "uncertainty": _uncertainty(probabilities, unsure_at),
             })
         if order == "uncertain":
             # sorted() is stable: equally unsure pages keep the order they were given in.
@@ -189,7 +195,7 @@ class LabelSession:
             "index": index, "site": page["site"],
             "name": page["target"].relative_to(self.labeled_dir / page["site"]).as_posix(),
             "source": page["source"], "target": str(page["target"]), "line_count": len(page["lines"]),
-            "uncertain_lines": sum(abs(p - self.threshold) < UNCERTAIN_MARGIN for p in page["probabilities"]
+            "uncertain_lines": sum(abs(p - page["unsure_at"]) < UNCERTAIN_MARGIN for p in page["probabilities"]
                                    if not math.isnan(p)),
             "saved": page["saved"], "resumed": page["resumed"],
         }
@@ -214,9 +220,9 @@ class LabelSession:
                 "text": text,
                 "label": LABEL_NAMES.get(label),
                 "p": round(p, 3) if known else None,
-                "uncertain": known and abs(p - self.threshold) < UNCERTAIN_MARGIN,
+                "uncertain": known and abs(p - page["unsure_at"]) < UNCERTAIN_MARGIN,
             })
-        return {**summary, "count": len(self._pages), "threshold": self.threshold, "lines": lines,
+        return {**summary, "count": len(self._pages), "threshold": page["unsure_at"], "lines": lines,
                 "view": page["html"] is not None}
 
     def page_view(self, index):

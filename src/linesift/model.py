@@ -29,7 +29,13 @@ from linesift.features import HASH_BITS, dense_feature_names, extract
 from linesift.features.page import page_bounds, shifts, window_means_of
 from linesift.features.regions import region_columns, region_feature_names
 from linesift.features.structure import CONTAINER_LEVELS, MAIN_SHARES, range_sum
-from linesift.labels import DEFAULT_THRESHOLD, UNLABELED, labels_from_probabilities, resolve_threshold
+from linesift.labels import (
+    DEFAULT_THRESHOLD,
+    UNLABELED,
+    checked_threshold,
+    labels_from_probabilities,
+    resolve_threshold,
+)
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 CONTEXT_WINDOWS = (2, 5, 10)
@@ -104,7 +110,8 @@ class LineClassifier:
     word_weight : weight each training line by "none" (1), "log" (1 + log(1 + words)) or
         "sqrt" (sqrt(1 + words)): a missed paragraph costs more than a missed "Share".
     hash_bits : size of the keyword-cue hash space (2**hash_bits buckets).
-    threshold : P(content) at or above which a line is content.
+    threshold : P(content) at or above which a line is content, or "page" (``labels.PAGE_CUT``):
+        each page cut where its expected F-measure is highest.
     site_dropout : share of the training sites whose pages are fitted as if their site
         were not known (see the module docstring).
     """
@@ -156,7 +163,7 @@ class LineClassifier:
                 second.fit(X[keep], y[keep], sample_weight=weights[keep])
             self.context_coef_ = second.coef_[0]
             self.context_intercept_ = float(second.intercept_[0])
-        self.threshold_ = float(self.threshold)
+        self.threshold_ = checked_threshold(self.threshold)
         return self
 
     def _sites_shown(self, sites):
@@ -314,4 +321,5 @@ class LineClassifier:
     def predict(self, pages, threshold=None, sites=None):
         """Labels per page: CONTENT / CHROME, UNLABELED for unclassified lines."""
         cut = resolve_threshold(self, threshold)
-        return [labels_from_probabilities(p, cut) for p in self.predict_proba(pages, sites=sites)]
+        probabilities = self.predict_proba(pages, sites=sites)
+        return [labels_from_probabilities(p, cut, lines) for p, lines in zip(probabilities, pages)]

@@ -23,6 +23,7 @@ import numpy as np
 from linesift.atomic import atomic_writer
 from linesift.errors import InputError
 from linesift.features import FEATURE_SET_VERSION, dense_feature_names
+from linesift.labels import PAGE_CUT, checked_threshold
 from linesift.model import LineClassifier, context_feature_names
 from linesift.transfer import BasedLineClassifier, base_context_names, correction_feature_names
 from linesift.version import __version__
@@ -145,20 +146,22 @@ def _read_array(path, archive, name, member):
 def _refuse_unusable_values(path, model):
     """Weights that are not finite, or a scale of zero (features divided by it), label every
     line alike or not at all: a file holding them is damaged, whatever its shapes."""
+    try:
+        model.threshold_ = checked_threshold(model.threshold_)
+    except ValueError:
+        _refuse(path, f"its threshold {model.threshold_!r} is not a probability (nor {PAGE_CUT!r})")
     arrays = {name: getattr(model, name, None) for name in ("scale_mean_", "scale_std_", "coef_dense_", "coef_hash_",
                                                             "context_coef_", "context_mean_", "context_std_",
                                                             "correction_coef_", "correction_cue_coef_",
                                                             "correction_mean_", "correction_std_")}
-    numbers = {name: getattr(model, name, None) for name in ("intercept_", "context_intercept_", "threshold_",
-                                                             "correction_intercept_")}
+    numbers = {name: getattr(model, name, None)
+               for name in ("intercept_", "context_intercept_", "correction_intercept_")}
     for name, values in [*arrays.items(), *numbers.items()]:
         if values is not None and not np.all(np.isfinite(values)):
             _refuse(path, f"it holds non-finite values (nan or inf) in {name.rstrip('_')}")
     for name in ("scale_std_", "context_std_", "correction_std_"):
         if arrays[name] is not None and np.any(arrays[name] == 0):
             _refuse(path, f"it holds a zero scale in {name.rstrip('_')} (features would be divided by it)")
-    if not 0 <= model.threshold_ <= 1:
-        _refuse(path, f"its threshold {model.threshold_:g} is not a probability")
 
 
 def _check_versions(path, meta):
@@ -226,7 +229,7 @@ def load_model(path=None) -> LineClassifier:
         model.context_std_ = arrays["context_std"].astype(np.float64)
         model.intercept_ = float(meta["intercept"])
         model.context_intercept_ = float(meta["context_intercept"])
-        model.threshold_ = float(meta["threshold"])
+        model.threshold_ = meta["threshold"]
         model.dense_feature_names_ = meta["dense_feature_names"]
     except (KeyError, TypeError, ValueError) as error:
         _refuse(path, f"its metadata lacks or mangles {error}")

@@ -75,7 +75,8 @@ def render_jsonl(source, lines, labels, probabilities, extra=None) -> str:
 def cleaned_text(result: PageResult, threshold: float) -> str:
     """A classified page's (``api.PageResult``) content lines, in order, with a paragraph
     break kept where the page had one between two content lines; no final line break."""
-    return render_text(result.lines, labels_from_probabilities(result.probabilities, threshold)).removesuffix("\n")
+    labels = labels_from_probabilities(result.probabilities, threshold, result.lines)
+    return render_text(result.lines, labels).removesuffix("\n")
 
 
 def content_spans(result: PageResult, digits: int = SPAN_DIGITS) -> list[list[float]]:
@@ -112,7 +113,7 @@ def render_record(record, result, emit, threshold, drop=(), metadata=None) -> st
             out[record.text_field] = cleaned_text(result, threshold)
         else:
             out[record.text_field] = result.text
-            labels = labels_from_probabilities(result.probabilities, threshold)
+            labels = labels_from_probabilities(result.probabilities, threshold, result.lines)
             out[LABELS_FIELD] = rawjson.Raw(json.dumps([LABEL_NAMES.get(int(label)) for label in labels]))
     return json_text(rawjson.dumps(out)) + "\n"
 
@@ -120,7 +121,7 @@ def render_record(record, result, emit, threshold, drop=(), metadata=None) -> st
 def render(fmt, source, lines, probabilities, threshold, extra=None) -> str:
     """A page's output in ``fmt``; markdown of a dump is its content lines as they are (a
     dump that came in as Markdown keeps its own), HTML pages' markdown is ``linesift.markdown``'s."""
-    labels = labels_from_probabilities(probabilities, threshold)
+    labels = labels_from_probabilities(probabilities, threshold, lines)
     if fmt in ("text", "markdown"):
         return render_text(lines, labels)
     if fmt == "labeled":

@@ -55,6 +55,7 @@ class PageResult(NamedTuple):
     starts: list
     probabilities: np.ndarray
 
-    def labels(self, threshold: float) -> np.ndarray:
-        """1 content / 0 chrome per line, -1 for blank lines."""
-        return labels_from_probabilities(self.probabilities, threshold)
+    def labels(self, threshold) -> np.ndarray:
+        """1 content / 0 chrome per line, -1 for blank lines, at ``threshold`` (a probability,
+        or "page": ``labels.PAGE_CUT``)."""
+        return labels_from_probabilities(self.probabilities, threshold, self.lines)

@@ -222,7 +222,7 @@ def page_site(url, html, page, options):
 
 def _render_page(options, found, url, html, page, probabilities, cut):
     if options.fmt == "markdown" and html is not None:
-        return markdown_text(html, page.lines, labels_from_probabilities(probabilities, cut), options.links)
+        return markdown_text(html, page.lines, labels_from_probabilities(probabilities, cut, page.lines), options.links)
     extra = None
     if options.metadata and options.fmt == "jsonl" and html is not None:
         from linesift.metadata import page_metadata  # only when asked: it costs as much as classifying

@@ -16,7 +16,15 @@ from collections import defaultdict
 import numpy as np
 
 from linesift.evaluation import score
-from linesift.labels import CHROME, CONTENT, LABEL_NAMES, UNLABELED, labels_from_probabilities
+from linesift.labels import (
+    CHROME,
+    CONTENT,
+    LABEL_NAMES,
+    PAGE_CUT,
+    UNLABELED,
+    describe_threshold,
+    labels_from_probabilities,
+)
 from linesift.threshold import labeled_scores, point_at, pr_curve
 
 SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 520, 380, 48
@@ -103,8 +111,10 @@ def _xy(recall, precision):
     return SVG_MARGIN + recall * width, SVG_HEIGHT - SVG_MARGIN - precision * height
 
 
-def pr_svg(curve, threshold):
-    """The precision-recall curve (recall across, precision up) with the threshold's point marked."""
+def pr_svg(curve, threshold, pooled=None):
+    """The precision-recall curve (recall across, precision up) with the threshold's point
+    marked: a number's point on the curve; for the page cut, which has a threshold per page,
+    ``pooled`` (precision, recall) of the labels it gave."""
     keep = np.unique(np.linspace(0, len(curve.thresholds) - 1, min(CURVE_POINTS, len(curve.thresholds))).astype(int))
     points = " ".join("%.1f,%.1f" % _xy(curve.recall[i], curve.precision[i]) for i in keep)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="pr-curve" width="{SVG_WIDTH}" height="{SVG_HEIGHT}" '
@@ -127,9 +137,13 @@ def pr_svg(curve, threshold):
                  f'transform="rotate(-90 14 {(top + bottom) / 2:.1f})">precision of content (words)</text>')
     if len(keep):
         parts.append(f'<polyline class="curve" points="{points}" fill="none" stroke="#1f5fbf" stroke-width="2"/>')
-    precision, recall = point_at(curve, threshold)
+    if threshold == PAGE_CUT:
+        precision, recall = pooled
+        label = f"the page's cut: precision {precision:.3f}, recall {recall:.3f}"
+    else:
+        precision, recall = point_at(curve, threshold)
+        label = f"threshold {threshold:.2f}: precision {precision:.3f}, recall {recall:.3f}"
     x, y = _xy(recall, precision)
-    label = f"threshold {threshold:.2f}: precision {precision:.3f}, recall {recall:.3f}"
     anchor = "end" if x > SVG_WIDTH / 2 else "start"
     dx = -10 if anchor == "end" else 10
     parts.append(f'<g class="threshold-marker" data-threshold="{threshold!r}" data-precision="{precision!r}" '
@@ -200,7 +214,7 @@ def page_section(number, page, probabilities, predicted, errors):
 def render_report(pages, probabilities, threshold, report, title="linesift evaluation"):
     """The HTML report (a string) of ``probabilities`` (per line of each page) labeled at
     ``threshold``, with ``report`` the metrics ``evaluate`` computed from them."""
-    predicted = [labels_from_probabilities(p, threshold) for p in probabilities]
+    predicted = [labels_from_probabilities(p, threshold, page.lines) for page, p in zip(pages, probabilities)]
     curve = pr_curve(*labeled_scores(pages, probabilities))
     errors = [page_errors(page, guess) for page, guess in zip(pages, predicted)]
     wrong = sorted((i for i, e in enumerate(errors) if sum(e)), key=lambda i: (-sum(errors[i]), pages[i].source))
@@ -210,12 +224,14 @@ def render_report(pages, probabilities, threshold, report, title="linesift evalu
            f"<title>{_text(title)}</title><style>{STYLE}</style></head><body>",
            f"<h1>{_text(title)}</h1>",
            f"<p>{m['pages']} pages, {m['lines']} labeled lines; {_text(report['setup']['mode'])}; "
-           f"threshold {threshold:.4f} on P(content).</p>",
+           f"threshold on P(content): {describe_threshold(threshold)}.</p>",
            "<h2>Metrics</h2>", metrics_table(report),
            "<h2>Precision and recall of content over thresholds</h2>",
            "<p>Each point is a threshold: lines with P(content) at or above it are content. Precision "
            "and recall count words (each line weighted by its words, pooled over the pages), as the "
-           "\u201ccontent, tokens (pooled)\u201d row above. The red dot is the threshold in use.</p>", pr_svg(curve, threshold),
+           "\u201ccontent, tokens (pooled)\u201d row above. The red dot is the threshold in use (at the "
+           "page cut, a threshold per page: where its labels fall).</p>",
+           pr_svg(curve, threshold, (m["tokens"]["precision"], m["tokens"]["recall"])),
            "<h2>Sites, worst first</h2>", sites_table(site_rows(pages, predicted)),
            f"<h2>Pages with errors ({len(wrong)} of {len(pages)})</h2>", LEGEND,
            '<ol class="error-pages">']

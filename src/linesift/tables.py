@@ -1,5 +1,7 @@
 """The plain-text tables the commands print (``--json`` gives the same numbers as data)."""
 
+from linesift.labels import describe_threshold
+
 
 def metrics_table(report):
     """The evaluation report as the table `evaluate` and `train --cv` print."""
@@ -40,7 +42,7 @@ def metrics_table(report):
 
 def threshold_line(selection):
     """How the threshold stored in a trained model was chosen, in one line."""
-    line = f"threshold {selection['threshold']:.4f} ({selection['method']})"
+    line = f"threshold {describe_threshold(selection['threshold'])} ({selection['method']})"
     if "target" in selection:
         line += (f": out-of-fold precision {selection['precision']:.4f}, recall {selection['recall']:.4f} "
                  f"of content at it")

@@ -86,10 +86,15 @@ def page_probabilities(pages, model=None, folds=None, hyperparameters=None, thre
     return probabilities, cut, setup
 
 
+def page_labels(pages, probabilities, threshold):
+    """The labels of each labeled page's lines from its probabilities, at ``threshold``."""
+    return [labels_from_probabilities(p, threshold, page.lines) for page, p in zip(pages, probabilities)]
+
+
 def score_report(pages, probabilities, threshold, setup, baselines=True):
     """The evaluation report of probabilities labeled at ``threshold``:
     {"setup": ..., "linesift": metrics, "baselines": {name: metrics}}."""
-    report = {"setup": setup, "linesift": score(pages, [labels_from_probabilities(p, threshold) for p in probabilities])}
+    report = {"setup": setup, "linesift": score(pages, page_labels(pages, probabilities, threshold))}
     if baselines:
         report["baselines"] = {name: score(pages, [rule(p) for p in pages]) for name, rule in BASELINES.items()}
     return report
@@ -151,8 +156,8 @@ def check_correction(pages, base, hyperparameters, folds=None, seed=0, progress=
                                            progress=progress, base=base)
     own = predict_with_sites(base, pages)
     base_cut = base_threshold if base_threshold is not None else hyperparameters.get("threshold", base.threshold_)
-    scores = {"base": score(pages, [labels_from_probabilities(p, base_cut) for p in own])[BASE_CHECK_MEASURE],
-              "corrected": score(pages, [labels_from_probabilities(p, cut) for p in corrected])[BASE_CHECK_MEASURE]}
+    scores = {"base": score(pages, page_labels(pages, own, base_cut))[BASE_CHECK_MEASURE],
+              "corrected": score(pages, page_labels(pages, corrected, cut))[BASE_CHECK_MEASURE]}
     return {"folds": folds, "measure": BASE_CHECK_MEASURE, **scores,
             "better": scores["corrected"]["f1"] > scores["base"]["f1"]}
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.features import FEATURE_SET_VERSION, dense_feature_names, page_bounds
-from linesift.labels import DEFAULT_THRESHOLD
+from linesift.labels import DEFAULT_THRESHOLD, checked_threshold
 from linesift.model import LOGIT_CLIP, LineClassifier, context_feature_names, context_features
 
 BASE_PULL = 1.0           # L2 on the correction's shape and context weights, in pages of the user's
@@ -70,7 +70,7 @@ class BasedLineClassifier(LineClassifier):
     pull : L2 pulling the shape and context weights of the correction toward 0 (the base), in pages.
     cue_pull : the same for the keyword-cue weights.
     word_weight : weight of a line within its page, as LineClassifier's.
-    threshold : P(content) at or above which a line is content.
+    threshold : P(content) at or above which a line is content, or "page" (``labels.PAGE_CUT``).
     max_iter : L-BFGS iterations.
     """
 
@@ -108,7 +108,7 @@ class BasedLineClassifier(LineClassifier):
         self.correction_cue_coef_ = cue_coef
         self.correction_intercept_ = float(intercept)
         self.based_on_ = base_record(self.base)
-        self.threshold_ = float(self.threshold)
+        self.threshold_ = checked_threshold(self.threshold)
         return self
 
     def _fit_context_scale(self, base_logits, features):

@@ -52,7 +52,8 @@ def wcxb_pages(corpus, converter, types):
 
 def token_f1(model, pages, cache):
     probabilities = model.predict_proba([page.model_lines for page in pages], cache)
-    return score(pages, [labels_from_probabilities(p, model.threshold_) for p in probabilities])["tokens_per_page"]["f1"]
+    labels = [labels_from_probabilities(p, model.threshold_, page.lines) for page, p in zip(pages, probabilities)]
+    return score(pages, labels)["tokens_per_page"]["f1"]
 
 
 def draw_split(pages, seed, test_share):

@@ -92,7 +92,7 @@ NOTIONS = {"comments": comments_pages, "no-headline": no_headline_pages}
 
 def word_f1(model, pages):
     probabilities = predict_with_sites(model, pages)
-    texts = [content_text(page.lines, labels_from_probabilities(p, model.threshold_))
+    texts = [content_text(page.lines, labels_from_probabilities(p, model.threshold_, page.lines))
              for page, p in zip(pages, probabilities)]
     return average_word_scores([word_scores(text, page.gold) for text, page in zip(texts, pages)])["f1"]
 

@@ -124,7 +124,8 @@ def linesift_model(html: bytes) -> str:
     model = _models[linesift_model_path]
     markup = read_html(html)
     (probabilities,) = model.predict_proba([markup])
-    return content_text([line.text for line in markup], labels_from_probabilities(probabilities, model.threshold_))
+    labels = labels_from_probabilities(probabilities, model.threshold_, markup)
+    return content_text([line.text for line in markup], labels)
 
 
 # name -> (function(html_bytes) -> text, what its output depends on: a distribution whose

@@ -4,6 +4,8 @@ Trains and tests K folds over the union of the corpora given (sites dealt to fol
 random, so no site is on both sides), then scores each corpus separately, beside the two
 reference rules computed by the same code. Pages listed in an exclude file (the shared
 corpus's flagged pages) are left out. Prints a markdown table; --json for the raw report.
+``--also-threshold T`` scores the same out-of-fold probabilities labeled at T as well (rows
+"linesift at T"): two decisions compared on one training.
 
 ``--texts CORPUS=FILE.json`` writes, for each page of the HTML corpus CORPUS (one of those
 given), its out-of-fold content text as {page_id: text} (page_id: the page's folder name),
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from linesift.atomic import atomic_writer
 from linesift.evaluation import BASELINES, content_text, cross_validate, predict_with_sites, score
-from linesift.labels import DEFAULT_THRESHOLD, labels_from_probabilities
+from linesift.labels import DEFAULT_THRESHOLD, checked_threshold, labels_from_probabilities
 from linesift.model import LineClassifier
 from linesift.reading import read_path_list
 from linesift.train import read_corpus
@@ -46,6 +48,8 @@ def main():
                         help="training weight of a corpus's pages, as linesift train --weight")
     parser.add_argument("--texts", action="append", default=[], metavar="CORPUS=FILE.json",
                         help="write the out-of-fold content text of each page of the HTML corpus CORPUS")
+    parser.add_argument("--also-threshold", type=checked_threshold, default=None, metavar="T",
+                        help="also score the same out-of-fold probabilities labeled at T (a number or 'page')")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     texts_of = dict(item.rpartition("=")[::2] for item in args.texts)
@@ -64,8 +68,10 @@ def main():
     both = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds, predict=with_and_without_sites,
                           progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
     cut = params.get("threshold", DEFAULT_THRESHOLD)
-    predictions = [labels_from_probabilities(with_sites, cut) for with_sites, _ in both]
-    without_sites = [labels_from_probabilities(without, cut) for _, without in both]
+    predictions = [labels_from_probabilities(with_sites, cut, page.lines) for page, (with_sites, _) in zip(pages, both)]
+    without_sites = [labels_from_probabilities(without, cut, page.lines) for page, (_, without) in zip(pages, both)]
+    also = ([labels_from_probabilities(with_sites, args.also_threshold, page.lines)
+             for page, (with_sites, _) in zip(pages, both)] if args.also_threshold is not None else None)
     for corpus, path in texts_of.items():
         write_texts(path, [(pages[i], predictions[i]) for i, c in enumerate(corpus_of) if c == corpus])
         print(f"wrote {path}", file=sys.stderr)
@@ -76,6 +82,8 @@ def main():
         subset = [pages[i] for i in chosen]
         report["corpora"][corpus] = {
             "linesift": score(subset, [predictions[i] for i in chosen]),
+            **({f"linesift at {args.also_threshold}": score(subset, [also[i] for i in chosen])}
+               if args.also_threshold is not None else {}),
             **{name: score(subset, [rule(p) for p in subset]) for name, rule in BASELINES.items()},
         }
     if args.json:
@@ -160,9 +168,11 @@ def page_type_table(report):
     """linesift's F1 by both measures per page type, for corpora whose pages have one (wcxb)."""
     rows = []
     for corpus, scores in report["corpora"].items():
-        for page_type, m in scores["linesift"].get("page_types", {}).items():
-            rows.append(f"| {corpus} | {page_type} | {m['pages']} | {m['words']['f1']:.3f} | {m['shingles']['f1']:.3f} |")
-    header = ["| corpus | page type | pages | linesift word F1 (WCXB) | linesift shingle F1 |", "|---|---|---|---|---|"]
+        for method, labeled in scores.items():
+            for page_type, m in labeled.get("page_types", {}).items() if method.startswith("linesift") else ():
+                rows.append(f"| {corpus} | {method} | {page_type} | {m['pages']} | {m['words']['f1']:.3f} "
+                            f"| {m['shingles']['f1']:.3f} |")
+    header = ["| corpus | method | page type | pages | word F1 (WCXB) | shingle F1 |", "|---|---|---|---|---|---|"]
     return "\n".join(header + rows) if rows else ""
 
 
