@@ -12,9 +12,9 @@ PACKAGE = ROOT / "src" / "linesift"
 
 # Lowest first. Within a floor, a module may import the ones listed before it.
 FLOORS = [
-    ("vocabulary", ["version", "errors", "labels", "limits", "sites", "progress", "atomic", "rawjson"]),
-    ("text", ["_blocks", "_lines", "decoding", "page", "labeled", "lines", "html", "canonical", "linemap", "align",
-              "shingles", "wordbag", "metadata"]),
+    ("vocabulary", ["version", "errors", "limits", "sites", "progress", "atomic", "rawjson"]),
+    ("text", ["_blocks", "_lines", "decoding", "lines", "labels", "page", "labeled", "html", "canonical", "linemap",
+              "align", "shingles", "wordbag", "metadata"]),
     ("features", ["features.rows", "features.words", "features._page", "features.page", "features.cues", "features._stats",
                   "features._structure", "features.site", "features.structure", "features.regions", "features.text",
                   "features.store", "features"]),

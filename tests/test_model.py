@@ -163,6 +163,20 @@ def test_the_page_cut_keeps_the_likeliest_lines_while_they_raise_the_expected_f(
     assert _cut([0.9, 0.3, 0.05], [1000, 10, 10])[1] == 0
 
 
+def test_a_markdown_link_weighs_its_text_not_its_url():
+    from linesift.labels import PAGE_CUT, labels_from_probabilities, line_lengths
+
+    link = "[Home](https://example.com/" + "x" * 1000 + ")"
+    # The stripped line less each link's markup and URL, by the link rule of parse_line ("b (c)"
+    # is no URL); a list marker and an image's "!" are a few characters that stay.
+    lines = [link, "  * [Some](/list) item  ", "plain", '[a](b(c)) [d](e "f") ![g](h)', "[a](b (c)) x"]
+    assert line_lengths(lines).tolist() == [4, 11, 5, 6, 12]
+    # Weighed by its 1,000-character URL the link would carry its P of 0.3 into the page's text.
+    probabilities = np.array([0.9, 0.3, 0.05])
+    assert labels_from_probabilities(probabilities, PAGE_CUT, ["w" * 10, link, "w" * 10]).tolist() == [1, 0, 0]
+    assert labels_from_probabilities(probabilities, PAGE_CUT, ["w" * 10, "w" * 1000, "w" * 10]).tolist() == [1, 1, 0]
+
+
 def test_the_page_cut_keeps_nothing_when_even_the_best_line_is_hopeless():
     from linesift.labels import KEEP_BEST_FLOOR
 

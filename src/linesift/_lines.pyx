@@ -111,26 +111,38 @@ cdef Py_ssize_t _link_tail(str text, Py_ssize_t at) noexcept:
 
 cdef list _bracketed(str text, str opener, bint image):
     """(start, end of the text, end) of each "``opener`` text ] tail" in ``text``, left to
-    right without overlap; the text runs to the first "]". A failed tail sends the search
-    past its "]" (every opener before that "]" would lead to the same "]" and tail); an image
-    whose "(" never closes ends the search (no later image can close either)."""
+    right without overlap (``_next_bracketed``)."""
     cdef list found = []
-    cdef Py_ssize_t at = 0, start, close, end, size = len(text)
+    cdef Py_ssize_t at = 0, start, close
     while True:
-        start = text.find(opener, at)
-        if start < 0:
+        at = _next_bracketed(text, opener, image, at, &start, &close)
+        if at < 0:
             return found
-        close = text.find(u']', start + len(opener))
-        if close < 0:
-            return found
-        end = _image_tail(text, close + 1) if image else _link_tail(text, close + 1)
+        found.append((start, close, at))
+
+
+cdef Py_ssize_t _next_bracketed(str text, str opener, bint image, Py_ssize_t at, Py_ssize_t *start,
+                                Py_ssize_t *close) except -2:
+    """The next "``opener`` text ] tail" from ``at``: its end, its start and the end of its
+    text in ``start`` and ``close``; -1 when there is none. The text runs to the first "]". A
+    failed tail sends the search past its "]" (every opener before that "]" would lead to the
+    same "]" and tail); an image whose "(" never closes ends the search (no later image can
+    close either)."""
+    cdef Py_ssize_t end, size = len(text)
+    while True:
+        start[0] = text.find(opener, at)
+        if start[0] < 0:
+            return -1
+        close[0] = text.find(u']', start[0] + len(opener))
+        if close[0] < 0:
+            return -1
+        end = _image_tail(text, close[0] + 1) if image else _link_tail(text, close[0] + 1)
         if end >= 0:
-            found.append((start, close, end))
-            at = end
-        elif image and close + 1 < size and text[close + 1] == u'(':
-            return found
+            return end
+        elif image and close[0] + 1 < size and text[close[0] + 1] == u'(':
+            return -1
         else:
-            at = close + 1
+            at = close[0] + 1
 
 
 cdef str _replaced(str text, list found, Py_ssize_t opener):
@@ -300,3 +312,41 @@ def parse_many(list raws):
     for line in range(n):
         texts[line] = _parse(raws[line], &fields[line, 0])
     return texts, fields_array
+
+
+def visible_lengths(list raws):
+    """About the length of ``parse``'s visible text of each of ``raws``, as a float64 array,
+    without making it: the line stripped, less each markdown link's markup and URL (found by
+    the link rule ``parse`` uses, its text kept); the rest of the markup a parse takes off
+    is a few characters (``linesift.labels.line_lengths``)."""
+    cdef Py_ssize_t n = len(raws), line
+    lengths_array = np.empty(n, dtype=np.float64)
+    cdef double[::1] lengths = lengths_array
+    for line in range(n):
+        lengths[line] = _visible_length(raws[line])
+    return lengths_array
+
+
+cdef Py_ssize_t _visible_length(str text):
+    cdef Py_ssize_t start = _spaces_after(text, 0), end = len(text), opened, close
+    while end > start and _space(text[end - 1]):
+        end -= 1
+    cdef Py_ssize_t length = end - start, at = 0
+    if _has_link_tail(text):
+        while True:
+            at = _next_bracketed(text, u"[", False, at, &opened, &close)
+            if at < 0:
+                return length
+            length -= (at - opened) - (close - opened - 1)
+    return length
+
+
+cdef bint _has_link_tail(str text):
+    """Whether "](" is in ``text``: a search for "]" (memchr for most text) and a look at the
+    character after it, quicker than a search for the pair."""
+    cdef Py_ssize_t size = len(text), at = text.find(u']')
+    while 0 <= at < size - 1:
+        if text[at + 1] == u'(':
+            return True
+        at = text.find(u']', at + 1)
+    return False

@@ -10,6 +10,8 @@ A threshold is a number (a line is content when its P(content) reaches it) or ``
 
 import numpy as np
 
+from linesift._lines import visible_lengths
+
 CONTENT, CHROME, UNLABELED = 1, 0, -1
 LABEL_NAMES = {CONTENT: "content", CHROME: "chrome"}
 LABEL_IDS = {name: label for label, name in LABEL_NAMES.items()}
@@ -17,9 +19,10 @@ LABEL_IDS = {name: label for label, name in LABEL_NAMES.items()}
 PAGE_CUT = "page"
 DEFAULT_THRESHOLD = PAGE_CUT
 # page_cut maximises the expected F_b with b**2 = this: below 1 a kept line's precision
-# counts more than a found line's recall, which the probabilities overstate below 0.5 (lines
-# such as reader comments, chrome to most gold texts, score 0.3-0.6).
-PAGE_CUT_RECALL_WEIGHT = 0.7
+# counts more than a found line's recall, which the probabilities overstate below 0.5 on
+# strict gold texts (reader comments and teasers, chrome to a news article's gold, score
+# 0.3-0.6 and are content a tenth to a third of the time there).
+PAGE_CUT_RECALL_WEIGHT = 0.6
 KEEP_BEST_SHARE = 0.8     # labels_from_probabilities: what a page with no line over the threshold keeps
 KEEP_BEST_FLOOR = 0.05    # ... unless even its best line is this unlikely to be content (both rules)
 
@@ -81,21 +84,21 @@ def page_cut(probabilities, lines, recall_weight=PAGE_CUT_RECALL_WEIGHT):
     """Which lines of a page to keep: its classified lines in order of P(content), as many
     as make the page's expected F-measure highest.
 
-    Each line weighs its length in characters (what a reader gets of it); taking the
+    Each line weighs its visible length in characters (``line_lengths``); taking the
     probabilities as the chance that each line is content, keeping the k likeliest lines
     is expected to find sum(P x length) of them and to face sum(P x length) over the page,
     so the expected F_b is (1 + b**2) x found / (kept + b**2 x expected), b**2 =
     ``recall_weight``. A line raises it when its P is over the expected F_b / (1 + b**2) of
-    the lines before it: a page whose article the model is sure of (F_b near 1) keeps the lines
-    over about 0.55; a page where every line is doubtful (a listing whose cards score 0.2-0.4)
-    keeps its best lines and those nearly as likely, not next to nothing. A page whose
-    best line is under KEEP_BEST_FLOOR keeps nothing."""
+    the lines before it: a page whose article the model is sure of (F_b of 0.9 and more)
+    keeps the lines over about 0.55-0.6; a page where every line is doubtful (a listing whose
+    cards score 0.2-0.4) keeps its best lines and those nearly as likely, not next to
+    nothing. A page whose best line is under KEEP_BEST_FLOOR keeps nothing."""
     keep = np.zeros(len(probabilities), dtype=bool)
     classified = np.flatnonzero(~np.isnan(probabilities))
     if not len(classified) or probabilities[classified].max() < KEEP_BEST_FLOOR:
         return keep
     p = probabilities[classified]
-    lengths = np.fromiter((len(_text(lines[i]).strip()) for i in classified), dtype=np.float64, count=len(classified))
+    lengths = line_lengths(lines)[classified]
     order = np.argsort(-p, kind="stable")
     found = np.cumsum(lengths[order] * p[order])
     kept = np.cumsum(lengths[order])
@@ -104,5 +107,12 @@ def page_cut(probabilities, lines, recall_weight=PAGE_CUT_RECALL_WEIGHT):
     return keep
 
 
-def _text(line):
-    return line if isinstance(line, str) else line.text
+def line_lengths(lines):
+    """About the characters a reader sees of each line: an HTML line's text; a dump line
+    stripped, its markdown links counted by their text, not their URLs
+    (``_lines.visible_lengths``)."""
+    return visible_lengths(_texts(lines))
+
+
+def _texts(lines):
+    return list(lines) if not len(lines) or isinstance(lines[0], str) else [line.text for line in lines]

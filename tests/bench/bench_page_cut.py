@@ -28,7 +28,7 @@ from linesift.train import read_corpus
 from linesift.wordbag import word_scores
 
 FIXED = (0.4, 0.5)
-RECALL_WEIGHTS = (0.5, 0.7, 1.0)
+RECALL_WEIGHTS = (0.5, 0.6, 0.7, 1.0)
 ORACLE_GRID = np.round(np.arange(0.05, 0.951, 0.05), 2)
 
 
@@ -38,11 +38,11 @@ def cut_labels(probabilities, lines, recall_weight):
     return labels
 
 
-def best_threshold_labels(page, probabilities):
+def best_threshold_labels(probabilities, page):
     """The labels at the grid threshold that scores this page best against its gold text."""
     def f1(labels):
         return word_scores(content_text(page.lines, labels), page.gold)[2]
-    return max((labels_from_probabilities(probabilities, t, page.lines) for t in ORACLE_GRID), key=f1)
+    return max((labels_from_probabilities(probabilities, float(t), page.lines) for t in ORACLE_GRID), key=f1)
 
 
 def main():
