@@ -14,17 +14,12 @@ only in the cut: the probabilities are the same.
 """
 
 import argparse
-import json
-import sys
-import time
 
 import numpy as np
+from measure_corpus import add_corpus_arguments, out_of_fold, read_corpora
 
-from linesift.evaluation import PAGE_TYPE_ORDER, content_text, cross_validate, score
+from linesift.evaluation import PAGE_TYPE_ORDER, content_text, score
 from linesift.labels import CHROME, CONTENT, UNLABELED, labels_from_probabilities, page_cut
-from linesift.model import LineClassifier
-from linesift.reading import read_path_list
-from linesift.train import read_corpus
 from linesift.wordbag import word_scores
 
 FIXED = (0.4, 0.5)
@@ -47,27 +42,14 @@ def best_threshold_labels(probabilities, page):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpora", nargs="+")
-    parser.add_argument("--exclude", help="file of labeled page paths to leave out")
-    parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--params", default="{}", help="LineClassifier hyperparameters as JSON")
-    parser.add_argument("--weight", action="append", default=[], metavar="CORPUS=W")
+    add_corpus_arguments(parser, folds=3)
     args = parser.parse_args()
-    exclude = read_path_list(args.exclude) if args.exclude else []
-    weights = {path: float(w) for path, _, w in (item.rpartition("=") for item in args.weight)}
-    pages, corpus_of = [], []
-    for corpus in args.corpora:
-        found = read_corpus([corpus], exclude, weights)
-        pages += found
-        corpus_of += [corpus] * len(found)
-    params = json.loads(args.params)
-    started = time.time()
-    probabilities = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds,
-                                   progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
+    pages, corpus_of, weights = read_corpora(args)
+    probabilities = out_of_fold(pages, args)
     cuts = {f"threshold {t}": (lambda p, page, t=t: labels_from_probabilities(p, t, page.lines)) for t in FIXED}
     cuts.update({f"page cut, b² {b}": (lambda p, page, b=b: cut_labels(p, page.lines, b)) for b in RECALL_WEIGHTS})
     cuts["best threshold per page (gold in hand)"] = best_threshold_labels
-    print(f"site-grouped {args.folds}-fold CV over {len(pages)} pages; params {params}; weights {weights}\n")
+    print(f"site-grouped {args.folds}-fold CV over {len(pages)} pages; params {args.params}; weights {weights}\n")
     for corpus in args.corpora:
         chosen = [i for i, c in enumerate(corpus_of) if c == corpus]
         subset = [pages[i] for i in chosen]

@@ -38,14 +38,39 @@ from linesift.reading import read_path_list
 from linesift.train import read_corpus
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_corpus_arguments(parser, folds):
+    """The corpora and the training setup every cross-validation benchmark takes."""
     parser.add_argument("corpora", nargs="+")
     parser.add_argument("--exclude", help="file of labeled page paths to leave out")
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--folds", type=int, default=folds)
     parser.add_argument("--params", default="{}", help="LineClassifier hyperparameters as JSON")
     parser.add_argument("--weight", action="append", default=[], metavar="CORPUS=W",
                         help="training weight of a corpus's pages, as linesift train --weight")
+
+
+def read_corpora(args):
+    """(pages, the corpus each page came from, weights) of ``add_corpus_arguments``' corpora."""
+    exclude = read_path_list(args.exclude) if args.exclude else []
+    weights = {path: float(w) for path, _, w in (item.rpartition("=") for item in args.weight)}
+    pages, corpus_of = [], []
+    for corpus in args.corpora:
+        found = read_corpus([corpus], exclude, weights)
+        pages += found
+        corpus_of += [corpus] * len(found)
+    return pages, corpus_of, weights
+
+
+def out_of_fold(pages, args, predict=predict_with_sites):
+    """``cross_validate`` with ``args``' folds and hyperparameters, its progress on stderr."""
+    params = json.loads(args.params)
+    started = time.time()
+    return cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds, predict=predict,
+                          progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_corpus_arguments(parser, folds=5)
     parser.add_argument("--texts", action="append", default=[], metavar="CORPUS=FILE.json",
                         help="write the out-of-fold content text of each page of the HTML corpus CORPUS")
     parser.add_argument("--also-threshold", type=checked_threshold, default=None, metavar="T",
@@ -56,17 +81,9 @@ def main():
     unknown = set(texts_of) - set(args.corpora)
     if unknown:
         raise SystemExit(f"--texts names corpora not given: {sorted(unknown)}")
-    exclude = read_path_list(args.exclude) if args.exclude else []
-    pages, corpus_of = [], []
-    weights = {path: float(w) for path, _, w in (item.rpartition("=") for item in args.weight)}
-    for corpus in args.corpora:
-        found = read_corpus([corpus], exclude, weights)
-        pages += found
-        corpus_of += [corpus] * len(found)
-    started = time.time()
+    pages, corpus_of, weights = read_corpora(args)
     params = json.loads(args.params)
-    both = cross_validate(pages, lambda: LineClassifier(**params), folds=args.folds, predict=with_and_without_sites,
-                          progress=lambda m: print(f"{m} ({time.time() - started:.0f}s)", file=sys.stderr))
+    both = out_of_fold(pages, args, predict=with_and_without_sites)
     cut = params.get("threshold", DEFAULT_THRESHOLD)
     predictions = [labels_from_probabilities(with_sites, cut, page.lines) for page, (with_sites, _) in zip(pages, both)]
     without_sites = [labels_from_probabilities(without, cut, page.lines) for page, (_, without) in zip(pages, both)]
