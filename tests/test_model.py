@@ -185,6 +185,23 @@ def test_the_page_cut_keeps_nothing_when_even_the_best_line_is_hopeless():
     assert _cut([], []) == []
 
 
+def test_a_page_of_bare_link_markup_is_cut_without_a_warning():
+    """Lines whose visible text is empty ("[](url)") weigh a character each: no 0 / 0."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _cut([0.9, 0.8, 0.01], [0, 0, 0]) == [1, 1, 0]
+        lines = ["[](http://a.example/1)", "[](http://a.example/2)"]
+        assert _cut_lines([0.9, 0.1], lines) == [1, 0]
+
+
+def _cut_lines(probabilities, lines):
+    from linesift.labels import PAGE_CUT, labels_from_probabilities
+
+    return labels_from_probabilities(np.array(probabilities, dtype=float), PAGE_CUT, lines).tolist()
+
+
 def test_the_page_cut_reads_html_lines_by_their_text():
     from linesift.html import HtmlLine
     from linesift.labels import PAGE_CUT, labels_from_probabilities

@@ -148,7 +148,9 @@ class LabelSession:
                             for text, label in zip(page.lines, cut_labels)]
             unsure_at = self.threshold
             if unsure_at == PAGE_CUT:
-                unsure_at = content_from(scores, cut_labels) or UNSURE_WITHOUT_CONTENT
+                unsure_at = content_from(scores, cut_labels)
+                if unsure_at is None:
+                    unsure_at = UNSURE_WITHOUT_CONTENT
             labels, saved = self._resume(target, entry.site, page.lines, model_labels, page.markup)
             pages.append({
                 "source": entry.path, "site": entry.site, "target": target, "lines": page.lines,

@@ -84,7 +84,8 @@ def page_cut(probabilities, lines, recall_weight=PAGE_CUT_RECALL_WEIGHT):
     """Which lines of a page to keep: its classified lines in order of P(content), as many
     as make the page's expected F-measure highest.
 
-    Each line weighs its visible length in characters (``line_lengths``); taking the
+    Each line weighs its visible length in characters (``line_lengths``; at least one);
+    taking the
     probabilities as the chance that each line is content, keeping the k likeliest lines
     is expected to find sum(P x length) of them and to face sum(P x length) over the page,
     so the expected F_b is (1 + b**2) x found / (kept + b**2 x expected), b**2 =
@@ -98,7 +99,7 @@ def page_cut(probabilities, lines, recall_weight=PAGE_CUT_RECALL_WEIGHT):
     if not len(classified) or probabilities[classified].max() < KEEP_BEST_FLOOR:
         return keep
     p = probabilities[classified]
-    lengths = line_lengths(lines)[classified]
+    lengths = np.maximum(line_lengths(lines)[classified], 1)   # a line of bare link markup still weighs
     order = np.argsort(-p, kind="stable")
     found = np.cumsum(lengths[order] * p[order])
     kept = np.cumsum(lengths[order])
