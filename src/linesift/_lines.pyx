@@ -268,7 +268,7 @@ cdef str _parse(str raw, double *fields):
             fields[4] = 1
             at = _list_marker(body, at)   # "*     * Log In": a list inside a list item
             body = body[at:]
-    if u"](" in body:
+    if _has_link_tail(body):
         if u"![" in body:
             found = _bracketed(body, u"![", True)
             images = len(found)

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from linesift.labels import CHROME, CONTENT, UNLABELED
+from linesift.labels import CHROME, CONTENT, UNLABELED, labels_from_probabilities
 from linesift.lines import parse_line
 from linesift.shingles import average_scores, shingle_scores
 from linesift.wordbag import average_word_scores, word_scores
@@ -75,6 +75,11 @@ def score(pages, predictions):
         "confusion": {"tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn)},
         **_gold_report(pages, predictions),
     }
+
+
+def page_labels(pages, probabilities, threshold):
+    """The labels of each page's lines (``page.lines``) from its probabilities, at ``threshold``."""
+    return [labels_from_probabilities(p, threshold, page.lines) for page, p in zip(pages, probabilities)]
 
 
 def content_text(lines, labels):

@@ -34,7 +34,7 @@ def checked_threshold(value):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"a threshold is a probability or {PAGE_CUT!r}, not {value!r}") from None
+        number = float("nan")
     if not 0 <= number <= 1:   # NaN fails too
         raise ValueError(f"a threshold is a probability or {PAGE_CUT!r}, not {value!r}")
     return number

@@ -72,9 +72,10 @@ def render_jsonl(source, lines, labels, probabilities, extra=None) -> str:
     return json_text(json.dumps({"source": source, "lines": records, **(extra or {})}, ensure_ascii=False)) + "\n"
 
 
-def cleaned_text(result: PageResult, threshold: float) -> str:
-    """A classified page's (``api.PageResult``) content lines, in order, with a paragraph
-    break kept where the page had one between two content lines; no final line break."""
+def cleaned_text(result: PageResult, threshold) -> str:
+    """A classified page's (``api.PageResult``) content lines at ``threshold`` (a probability,
+    or "page"), in order, with a paragraph break kept where the page had one between two
+    content lines; no final line break."""
     labels = labels_from_probabilities(result.probabilities, threshold, result.lines)
     return render_text(result.lines, labels).removesuffix("\n")
 

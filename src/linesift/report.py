@@ -15,16 +15,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from linesift.evaluation import score
-from linesift.labels import (
-    CHROME,
-    CONTENT,
-    LABEL_NAMES,
-    PAGE_CUT,
-    UNLABELED,
-    describe_threshold,
-    labels_from_probabilities,
-)
+from linesift.evaluation import page_labels, score
+from linesift.labels import CHROME, CONTENT, LABEL_NAMES, PAGE_CUT, UNLABELED, describe_threshold
 from linesift.threshold import labeled_scores, point_at, pr_curve
 
 SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 520, 380, 48
@@ -214,7 +206,7 @@ def page_section(number, page, probabilities, predicted, errors):
 def render_report(pages, probabilities, threshold, report, title="linesift evaluation"):
     """The HTML report (a string) of ``probabilities`` (per line of each page) labeled at
     ``threshold``, with ``report`` the metrics ``evaluate`` computed from them."""
-    predicted = [labels_from_probabilities(p, threshold, page.lines) for page, p in zip(pages, probabilities)]
+    predicted = page_labels(pages, probabilities, threshold)
     curve = pr_curve(*labeled_scores(pages, probabilities))
     errors = [page_errors(page, guess) for page, guess in zip(pages, predicted)]
     wrong = sorted((i for i, e in enumerate(errors) if sum(e)), key=lambda i: (-sum(errors[i]), pages[i].source))

@@ -5,8 +5,8 @@ import hashlib
 
 from linesift.corpus import read_labeled_corpus
 from linesift.errors import InputError
-from linesift.evaluation import BASELINES, cross_validate, predict_with_sites, score
-from linesift.labels import DEFAULT_THRESHOLD, labels_from_probabilities, resolve_threshold
+from linesift.evaluation import BASELINES, cross_validate, page_labels, predict_with_sites, score
+from linesift.labels import DEFAULT_THRESHOLD, resolve_threshold
 from linesift.model import LineClassifier
 from linesift.threshold import choose_threshold, labeled_scores, pr_curve
 
@@ -84,11 +84,6 @@ def page_probabilities(pages, model=None, folds=None, hyperparameters=None, thre
         cut = resolve_threshold(model, threshold)
         setup = {"mode": "fixed model", "threshold": cut}
     return probabilities, cut, setup
-
-
-def page_labels(pages, probabilities, threshold):
-    """The labels of each labeled page's lines from its probabilities, at ``threshold``."""
-    return [labels_from_probabilities(p, threshold, page.lines) for page, p in zip(pages, probabilities)]
 
 
 def score_report(pages, probabilities, threshold, setup, baselines=True):

@@ -26,8 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from linesift.evaluation import score
-from linesift.labels import labels_from_probabilities
+from linesift.evaluation import page_labels, score
 from linesift.model_file import load_base
 from linesift.train import read_corpus, train_model
 
@@ -52,8 +51,7 @@ def wcxb_pages(corpus, converter, types):
 
 def token_f1(model, pages, cache):
     probabilities = model.predict_proba([page.model_lines for page in pages], cache)
-    labels = [labels_from_probabilities(p, model.threshold_, page.lines) for page, p in zip(pages, probabilities)]
-    return score(pages, labels)["tokens_per_page"]["f1"]
+    return score(pages, page_labels(pages, probabilities, model.threshold_))["tokens_per_page"]["f1"]
 
 
 def draw_split(pages, seed, test_share):

@@ -31,8 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.align import align_labels, words_of
-from linesift.evaluation import content_text, predict_with_sites
-from linesift.labels import labels_from_probabilities
+from linesift.evaluation import content_text, page_labels, predict_with_sites
 from linesift.model_file import load_base
 from linesift.reading import read_bytes, read_html_page
 from linesift.train import train_corpus, train_model
@@ -92,8 +91,8 @@ NOTIONS = {"comments": comments_pages, "no-headline": no_headline_pages}
 
 def word_f1(model, pages):
     probabilities = predict_with_sites(model, pages)
-    texts = [content_text(page.lines, labels_from_probabilities(p, model.threshold_, page.lines))
-             for page, p in zip(pages, probabilities)]
+    texts = [content_text(page.lines, labels)
+             for page, labels in zip(pages, page_labels(pages, probabilities, model.threshold_))]
     return average_word_scores([word_scores(text, page.gold) for text, page in zip(texts, pages)])["f1"]
 
 

@@ -31,8 +31,8 @@ from collections import Counter
 from pathlib import Path
 
 from linesift.atomic import atomic_writer
-from linesift.evaluation import BASELINES, content_text, cross_validate, predict_with_sites, score
-from linesift.labels import DEFAULT_THRESHOLD, checked_threshold, labels_from_probabilities
+from linesift.evaluation import BASELINES, content_text, cross_validate, page_labels, predict_with_sites, score
+from linesift.labels import DEFAULT_THRESHOLD, checked_threshold
 from linesift.model import LineClassifier
 from linesift.reading import read_path_list
 from linesift.train import read_corpus
@@ -85,10 +85,10 @@ def main():
     params = json.loads(args.params)
     both = out_of_fold(pages, args, predict=with_and_without_sites)
     cut = params.get("threshold", DEFAULT_THRESHOLD)
-    predictions = [labels_from_probabilities(with_sites, cut, page.lines) for page, (with_sites, _) in zip(pages, both)]
-    without_sites = [labels_from_probabilities(without, cut, page.lines) for page, (_, without) in zip(pages, both)]
-    also = ([labels_from_probabilities(with_sites, args.also_threshold, page.lines)
-             for page, (with_sites, _) in zip(pages, both)] if args.also_threshold is not None else None)
+    with_sites, without = zip(*both)
+    predictions = page_labels(pages, with_sites, cut)
+    without_sites = page_labels(pages, without, cut)
+    also = page_labels(pages, with_sites, args.also_threshold) if args.also_threshold is not None else None
     for corpus, path in texts_of.items():
         write_texts(path, [(pages[i], predictions[i]) for i, c in enumerate(corpus_of) if c == corpus])
         print(f"wrote {path}", file=sys.stderr)
